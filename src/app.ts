@@ -1,0 +1,36 @@
+import { Hono } from 'hono'
+import type { AppEnv } from './env'
+import { clock } from './http/clock'
+import { ApiError, Errors } from './http/errors'
+import { loginRoutes } from './routes/login'
+import { adminRoutes } from './routes/admin'
+import { ensureBootstrapped } from './store/bootstrap'
+
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+
+  app.use(async (c, next) => {
+    c.set('requestId', c.req.header('cf-ray') ?? crypto.randomUUID())
+    c.set('apiKey', null)
+    await next()
+  })
+  app.use(clock)
+  app.use(async (c, next) => {
+    await ensureBootstrapped(c.env.DB, c.env.ENCRYPTION_KEY, c.get('nowMillis'))
+    await next()
+  })
+
+  // Route families are mounted here, one module each.
+  app.route('/', loginRoutes)
+  app.route('/', adminRoutes)
+
+  app.notFound(() => new Response(null, { status: 404 }))
+  app.onError((error, c) => {
+    if (error instanceof ApiError) return error.toResponse()
+    // Unexpected: log with the request id, answer without detail.
+    console.error(JSON.stringify({ requestId: c.get('requestId'), error: String(error), stack: error instanceof Error ? error.stack : undefined }))
+    return new ApiError(500, new Errors().general('[InternalError]', `An unexpected error occurred. Request id [${c.get('requestId')}].`)).toResponse()
+  })
+
+  return app
+}

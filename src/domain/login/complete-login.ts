@@ -1,0 +1,137 @@
+import type { Application } from '../application'
+import type { Tenant } from '../tenant'
+import type { User } from '../user'
+import { randomToken } from '../crypto/secrets'
+import { LoginRecordStore } from '../../store/login-record-store'
+import { ExpiringValueStore } from '../../store/expiring-value-store'
+import { UserStore } from '../../store/user-store'
+import { issueTokens } from './issue-tokens'
+import type { AuthenticationType, CompletedStatus, LoginOutcome } from './outcome'
+
+/** The bindings a login needs, taken from the Worker env by the route. */
+export interface LoginEnvironment {
+  db: D1Database
+  kv: KVNamespace
+  encryptionKey: string | undefined
+  nowMillis: number
+}
+
+/** What the change-password id of a 203 carries (redeemed by the change-password API). */
+export interface ChangePasswordGrant {
+  userId: string
+  tenantId: string
+  applicationId: string | null
+  reason: string
+}
+
+/** KV prefix of change-password ids (docs/storage.md). */
+export const CHANGE_PASSWORD_PREFIX = 'cpw:'
+
+export interface CompletionInput {
+  tenant: Tenant
+  application: Application | null
+  user: User
+  authenticationType: AuthenticationType
+  /** The login id the user typed, for the login record (the email for non-password logins). */
+  loginId: string
+  ipAddress: string | null
+  device?: Record<string, string>
+  noJWT: boolean
+  /** One-time-password logins keep the original token's expiry and may forbid refresh tokens. */
+  expirationInstantMillis?: number
+  allowRefreshToken?: boolean
+}
+
+/**
+ * Everything after the credentials (and any two-factor challenge) are settled, in FusionAuth's order:
+ * password change required or expired (203) -> issue tokens and record the login ->
+ * not registered (202) -> registration unverified (213) -> email unverified (212) -> 200.
+ */
+export async function completeLogin(env: LoginEnvironment, input: CompletionInput): Promise<LoginOutcome> {
+  const { tenant, application, user, nowMillis } = { ...input, nowMillis: env.nowMillis }
+
+  const changeReason = passwordChangeReason(tenant, user, nowMillis)
+  if (changeReason !== null) {
+    const changePasswordId = randomToken(32)
+    const grant: ChangePasswordGrant = { userId: user.id, tenantId: tenant.id, applicationId: application?.id ?? null, reason: changeReason }
+    await new ExpiringValueStore<ChangePasswordGrant>(env.kv, CHANGE_PASSWORD_PREFIX).put(
+      changePasswordId,
+      grant,
+      tenant.externalIdentifierConfiguration.changePasswordIdTimeToLiveInSeconds,
+      nowMillis,
+    )
+    return { kind: 'changePasswordRequired', changePasswordId, changePasswordReason: changeReason }
+  }
+
+  const registration = application === null ? null : (user.registrations ?? []).find((r) => r.applicationId === application.id) ?? null
+  const issued = input.noJWT
+    ? null
+    : await issueTokens(env.db, env.encryptionKey, {
+        tenant,
+        application,
+        user,
+        registration,
+        authenticationType: input.authenticationType,
+        nowMillis,
+        device: input.device,
+        expirationInstantMillis: input.expirationInstantMillis,
+        allowRefreshToken: input.allowRefreshToken,
+      })
+
+  await env.db.batch([
+    ...(issued?.writes ?? []),
+    ...recordLoginStatements(env.db, {
+      tenantId: tenant.id,
+      userId: user.id,
+      applicationId: application?.id ?? null,
+      loginId: input.loginId,
+      ipAddress: input.ipAddress,
+      authenticationType: input.authenticationType,
+      instant: nowMillis,
+    }),
+  ])
+
+  user.lastLoginInstant = nowMillis
+  if (registration !== null) registration.lastLoginInstant = nowMillis
+  return { kind: 'completed', status: completedStatus(tenant, application, user), user, tokens: issued?.tokens ?? null }
+}
+
+/** A login record plus lastLoginInstant on the user and its registration: one batch, written together. */
+export function recordLoginStatements(
+  db: D1Database,
+  login: { tenantId: string; userId: string; applicationId: string | null; loginId: string; ipAddress: string | null; authenticationType: AuthenticationType; instant: number },
+): D1PreparedStatement[] {
+  return [
+    new LoginRecordStore(db).insertStatement({
+      tenantId: login.tenantId,
+      userId: login.userId,
+      applicationId: login.applicationId,
+      loginId: login.loginId,
+      instant: login.instant,
+      ipAddress: login.ipAddress,
+      authenticationType: login.authenticationType,
+    }),
+    ...new UserStore(db).lastLoginStatements(login.userId, login.applicationId, login.instant),
+  ]
+}
+
+/** Why the user must change the password now, or null: an administrator's flag, or the tenant's maximum age passed. */
+function passwordChangeReason(tenant: Tenant, user: User, nowMillis: number): string | null {
+  if (user.passwordChangeRequired) return user.passwordChangeReason ?? 'Administrative'
+  const maximumAge = tenant.maximumPasswordAge
+  if (maximumAge.enabled && user.passwordLastUpdateInstant !== undefined && user.passwordLastUpdateInstant + maximumAge.days * 86_400_000 < nowMillis) {
+    return 'Expired'
+  }
+  return null
+}
+
+/** POST /api/login's precedence: 202 > 213 > 212 > 200 (the ping has its own, see the ping route). */
+function completedStatus(tenant: Tenant, application: Application | null, user: User): CompletedStatus {
+  if (application !== null) {
+    const registration = (user.registrations ?? []).find((r) => r.applicationId === application.id)
+    if (registration === undefined) return 202
+    if (!registration.verified) return 213
+  }
+  if (tenant.emailConfiguration.verifyEmail && !user.verified) return 212
+  return 200
+}

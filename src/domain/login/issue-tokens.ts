@@ -1,0 +1,88 @@
+import { type Application, effectiveJwtConfiguration } from '../application'
+import type { Tenant } from '../tenant'
+import type { Registration, User } from '../user'
+import { buildAccessTokenClaims } from '../tokens/access-token'
+import { signJwt } from '../tokens/jwt'
+import { newRefreshToken } from '../tokens/refresh-token'
+import { loadSigningKey } from '../../store/signing-key-cache'
+import { RefreshTokenStore, type RefreshTokenRecord } from '../../store/refresh-token-store'
+import type { AuthenticationType, IssuedTokens } from './outcome'
+
+export interface TokenRequest {
+  tenant: Tenant
+  application: Application | null
+  user: User
+  registration: Registration | null
+  authenticationType: AuthenticationType
+  nowMillis: number
+  /** Device metadata stored on the refresh token (FusionAuth's metaData.device). */
+  device?: Record<string, string>
+  /** Keep this expiry instead of a fresh TTL (one-time-password logins keep the original JWT's). */
+  expirationInstantMillis?: number
+  /** Whether a refresh token may be issued at all (an OTP login only when its issuer allowed it). */
+  allowRefreshToken?: boolean
+}
+
+export interface TokenIssue {
+  tokens: IssuedTokens
+  /** Statements to run in the login's write batch (the refresh token insert). */
+  writes: D1PreparedStatement[]
+}
+
+/**
+ * Signs the access token and, when the application generates refresh tokens and the user is registered,
+ * mints a refresh token whose id is the JWT's `sid`. Nothing is written here: the caller batches `writes`
+ * with the login record so a login costs one write round trip.
+ */
+export async function issueTokens(db: D1Database, encryptionKey: string | undefined, request: TokenRequest): Promise<TokenIssue> {
+  const { tenant, application, user, registration, nowMillis } = request
+  const jwt = effectiveJwtConfiguration(tenant, application)
+  const keyId = jwt.accessTokenKeyId
+  const key = keyId === undefined ? null : await loadSigningKey(db, encryptionKey, keyId, nowMillis)
+  if (key === null) throw new Error(`signing key [${keyId ?? 'none'}] of tenant [${tenant.id}] is missing`)
+
+  const wantsRefresh =
+    (request.allowRefreshToken ?? true) && application !== null && application.loginConfiguration.generateRefreshTokens && registration !== null
+  const refreshToken = wantsRefresh ? newRefreshToken() : null
+  const refreshTokenId = refreshToken === null ? undefined : crypto.randomUUID()
+  const nowSeconds = Math.floor(nowMillis / 1000)
+  const ttlSeconds =
+    request.expirationInstantMillis === undefined
+      ? jwt.timeToLiveInSeconds
+      : Math.max(0, Math.floor(request.expirationInstantMillis / 1000) - nowSeconds)
+
+  const { claims, tokenExpirationInstant } = buildAccessTokenClaims({
+    user: { id: user.id, email: user.email, verified: user.verified, username: user.username },
+    tenantId: tenant.id,
+    issuer: tenant.issuer,
+    applicationId: application?.id,
+    registered: registration !== null,
+    roles: registration?.roles,
+    authenticationType: request.authenticationType,
+    nowSeconds,
+    ttlSeconds,
+    authTimeSeconds: nowSeconds,
+    sessionId: refreshTokenId,
+  })
+  const token = await signJwt(claims, key, { nowSeconds })
+  const tokens: IssuedTokens = { token, tokenExpirationInstant }
+  const writes: D1PreparedStatement[] = []
+  if (refreshToken !== null && refreshTokenId !== undefined && application !== null) {
+    const ttlMinutes = jwt.refreshTokenTimeToLiveInMinutes
+    const record: RefreshTokenRecord = {
+      id: refreshTokenId,
+      tenantId: tenant.id,
+      userId: user.id,
+      applicationId: application.id,
+      startInstant: nowMillis,
+      insertInstant: nowMillis,
+      expirationInstant: nowMillis + ttlMinutes * 60_000,
+      metaData: { device: request.device ?? {}, data: { auth_time: nowSeconds, source: 'api' } },
+    }
+    writes.push(await new RefreshTokenStore(db).insertStatement(refreshToken, record))
+    tokens.refreshToken = refreshToken
+    tokens.refreshTokenId = refreshTokenId
+    tokens.refreshTokenTtlSeconds = ttlMinutes * 60
+  }
+  return { tokens, writes }
+}

@@ -1,0 +1,78 @@
+import type { Application } from '../application'
+import type { Tenant } from '../tenant'
+import { burnEqualTime, isPasswordScheme, needsRehash, hashPassword, verifyPassword } from '../password'
+import { LoginStore } from '../../store/login-store'
+import { UserStore } from '../../store/user-store'
+import { type LoginEnvironment, completeLogin } from './complete-login'
+import { refuseBeforePassword } from './login-checks'
+import { recordFailedAuthentication } from './lockout'
+import { challengeTwoFactor } from './two-factor-gate'
+import type { LoginOutcome } from './outcome'
+
+export interface PasswordLoginInput {
+  tenant: Tenant
+  application: Application | null
+  loginId: string
+  password: string
+  ipAddress: string | null
+  device?: Record<string, string>
+  noJWT: boolean
+  /** The fusionauth.trust cookie, else the body's twoFactorTrustId. */
+  twoFactorTrustId: string | null
+}
+
+/**
+ * POST /api/login with loginId and password, in FusionAuth's order: unknown user (404, after a hash of
+ * equal cost) -> deactivated (423) -> prevent-login action (409) -> expired (410) -> password (404, counted
+ * toward lockout) -> rehash -> two-factor challenge (242) -> completion (203/202/213/212/200).
+ */
+export async function passwordLogin(env: LoginEnvironment, input: PasswordLoginInput): Promise<LoginOutcome> {
+  const { tenant, application } = input
+  const subject = await new LoginStore(env.db).findByLoginId(tenant.id, input.loginId, env.nowMillis)
+  const tenantScheme = tenant.passwordEncryptionConfiguration
+  if (subject === null) {
+    // Unknown users cost one hash like known ones, so the 404s cannot be told apart by time.
+    await burnEqualTime(input.password, tenantScheme.encryptionScheme, tenantScheme.encryptionSchemeFactor)
+    return { kind: 'notFound' }
+  }
+
+  const refused = refuseBeforePassword(subject, application?.id ?? null, env.nowMillis)
+  if (refused !== null) return refused
+
+  const stored = subject.password
+  const passwordMatches = stored === null ? (await burnEqualTime(input.password, tenantScheme.encryptionScheme, tenantScheme.encryptionSchemeFactor), false) : await verifyPassword(input.password, stored)
+  if (!passwordMatches) {
+    return (await recordFailedAuthentication(env, tenant, subject.user, application?.id ?? null)) ?? { kind: 'notFound' }
+  }
+
+  const rehash =
+    stored !== null &&
+    tenantScheme.modifyEncryptionSchemeOnLogin &&
+    isPasswordScheme(tenantScheme.encryptionScheme) &&
+    needsRehash(stored, tenantScheme.encryptionScheme, tenantScheme.encryptionSchemeFactor)
+  if (rehash && isPasswordScheme(tenantScheme.encryptionScheme)) {
+    // passwordLastUpdateInstant stays as it was: the password did not change, only its encoding.
+    const fresh = await hashPassword(input.password, tenantScheme.encryptionScheme, tenantScheme.encryptionSchemeFactor)
+    await new UserStore(env.db).passwordStatement(subject.user.id, fresh).run()
+  }
+
+  const challenge = await challengeTwoFactor(env, {
+    tenant,
+    application,
+    user: subject.user,
+    trustId: input.twoFactorTrustId,
+    pending: { authenticationType: 'PASSWORD', loginId: input.loginId, ipAddress: input.ipAddress, device: input.device, noJWT: input.noJWT },
+  })
+  if (challenge !== null) return challenge
+
+  return completeLogin(env, {
+    tenant,
+    application,
+    user: subject.user,
+    authenticationType: 'PASSWORD',
+    loginId: input.loginId,
+    ipAddress: input.ipAddress,
+    device: input.device,
+    noJWT: input.noJWT,
+  })
+}

@@ -1,0 +1,62 @@
+import type { JsonObject } from '../http/fields'
+
+/** A registration of a user for an application, in FusionAuth's JSON. */
+export interface Registration extends JsonObject {
+  id: string
+  applicationId: string
+  roles: string[]
+  verified: boolean
+  username?: string
+  usernameStatus?: string
+  insertInstant: number
+  lastUpdateInstant: number
+  lastLoginInstant?: number
+  verifiedInstant?: number
+  data?: JsonObject
+}
+
+/**
+ * A FusionAuth User as the API shows it. Password material never appears here: it lives in
+ * `StoredPassword` beside the user in the store and is never serialized into a response.
+ */
+export interface User extends JsonObject {
+  id: string
+  tenantId: string
+  email?: string
+  username?: string
+  active: boolean
+  verified: boolean
+  expiry?: number
+  passwordChangeRequired: boolean
+  passwordChangeReason?: string
+  passwordLastUpdateInstant?: number
+  insertInstant: number
+  lastUpdateInstant: number
+  lastLoginInstant?: number
+  data?: JsonObject
+  registrations?: Registration[]
+  twoFactor?: { methods: JsonObject[] }
+}
+
+/** Lower-cased lookup key: emails and usernames match case-insensitively, otherwise exactly as given. */
+export const loginKey = (value: string): string => value.toLowerCase()
+
+/** Whether a login id names this user's email or username (case-insensitive, no trimming). */
+export const loginIdMatches = (user: User, loginId: string): boolean =>
+  (user.email !== undefined && loginKey(user.email) === loginKey(loginId)) ||
+  (user.username !== undefined && loginKey(user.username) === loginKey(loginId))
+
+/** Fields that are never accepted from a client's user object: the server owns them. */
+export const SERVER_OWNED_USER_FIELDS = [
+  'id',
+  'tenantId',
+  'insertInstant',
+  'lastUpdateInstant',
+  'lastLoginInstant',
+  'registrations',
+  'password',
+  'salt',
+  'encryptionScheme',
+  'factor',
+  'twoFactor',
+] as const

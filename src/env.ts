@@ -1,0 +1,38 @@
+/** Bindings declared in wrangler.toml plus the Worker's secrets. */
+export interface Bindings {
+  DB: D1Database
+  KV: KVNamespace
+  /** Superuser API key (a Worker secret; locally from .dev.vars or `wrangler dev --var`). */
+  BOOTSTRAP_API_KEY?: string
+  /** Base64 of 32 random bytes: encrypts signing secrets and TOTP secrets at rest. */
+  ENCRYPTION_KEY?: string
+  /** `production` (default), `development` (wrangler dev) or `test` (vitest). */
+  ENVIRONMENT?: string
+  /** Cloudflare Email Routing `send_email` binding, when configured. */
+  EMAIL?: SendEmail
+  /** Sender address for two-factor codes sent through EMAIL. */
+  EMAIL_FROM?: string
+}
+
+/** What one authenticated API key may do, as the auth middleware resolved it. */
+export interface ApiKeyPrincipal {
+  id: string
+  /** The tenant the key is locked to, or null for a global key. */
+  tenantId: string | null
+  /** True for the bootstrap superuser key. */
+  superuser: boolean
+}
+
+export interface Variables {
+  requestId: string
+  /** Milliseconds since the epoch for this request; tests may pin it (see http/clock.ts). */
+  nowMillis: number
+  apiKey: ApiKeyPrincipal | null
+  /** X-FusionAuth-TenantId when it parses as a UUID, else null. */
+  tenantHeader: string | null
+}
+
+export interface AppEnv {
+  Bindings: Bindings
+  Variables: Variables
+}

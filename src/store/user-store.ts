@@ -1,0 +1,247 @@
+import type { StoredPassword } from '../domain/password'
+import { type Registration, type User, loginKey } from '../domain/user'
+import { parseDataColumn } from './json-column'
+
+interface UserRow {
+  data: string
+  password_hash: string | null
+  password_salt: string | null
+  encryption_scheme: string | null
+  factor: number | null
+  last_login_instant: number | null
+}
+
+/** A user as stored: the API view plus the password material that never leaves the server. */
+export interface UserRecord {
+  user: User
+  password: StoredPassword | null
+}
+
+const USER_COLUMNS = 'u.data, u.password_hash, u.password_salt, u.encryption_scheme, u.factor, u.last_login_instant'
+
+/** Users and their registrations. A user's `registrations` array is assembled from the registrations table. */
+export class UserStore {
+  constructor(private readonly db: D1Database) {}
+
+  /** One round trip: the user and all its registrations. */
+  async get(id: string): Promise<UserRecord | null> {
+    const [users, registrations] = await this.db.batch([
+      this.db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?`).bind(id),
+      this.db.prepare('SELECT data, last_login_instant FROM registrations WHERE user_id = ? ORDER BY insert_instant').bind(id),
+    ])
+    return assemble(users?.results[0], registrations?.results ?? [])
+  }
+
+  /**
+   * Finds a user by email or username within a tenant, with registrations, in one round trip.
+   * An email match wins over a username match (FusionAuth's default loginIdTypes order).
+   */
+  async findByLoginId(tenantId: string, loginId: string): Promise<UserRecord | null> {
+    const key = loginKey(loginId)
+    const match = 'u.tenant_id = ?1 AND (u.email_key = ?2 OR u.username_key = ?2)'
+    const [users, registrations] = await this.db.batch([
+      this.db
+        .prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE ${match} ORDER BY (u.email_key = ?2) DESC LIMIT 1`)
+        .bind(tenantId, key),
+      this.db
+        .prepare(
+          `SELECT r.data, r.last_login_instant, r.user_id FROM registrations r JOIN users u ON u.id = r.user_id WHERE ${match} ORDER BY r.insert_instant`,
+        )
+        .bind(tenantId, key),
+    ])
+    const row = users?.results[0]
+    if (row === undefined) return null
+    const user = parseDataColumn<User>((row as UserRow).data)
+    const own = (registrations?.results ?? []).filter((r) => (r as { user_id: string }).user_id === user.id)
+    return assemble(row, own)
+  }
+
+  /**
+   * Finds a user in a tenant by email only, username only, or either (email wins), like findByLoginId but
+   * honouring FusionAuth's `loginIdTypes`.
+   */
+  async findByIdentity(tenantId: string, value: string, types: readonly LoginIdType[]): Promise<UserRecord | null> {
+    const wantsEmail = types.includes('email')
+    const wantsUsername = types.includes('username')
+    if (wantsEmail && wantsUsername) return this.findByLoginId(tenantId, value)
+    if (!wantsEmail && !wantsUsername) return null
+    const column = wantsEmail ? 'email_key' : 'username_key'
+    const [users, registrations] = await this.db.batch([
+      this.db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.tenant_id = ? AND u.${column} = ?`).bind(tenantId, loginKey(value)),
+      this.db
+        .prepare(
+          `SELECT r.data, r.last_login_instant FROM registrations r JOIN users u ON u.id = r.user_id WHERE u.tenant_id = ? AND u.${column} = ? ORDER BY r.insert_instant`,
+        )
+        .bind(tenantId, loginKey(value)),
+    ])
+    return assemble(users?.results[0], registrations?.results ?? [])
+  }
+
+  /** Which of these ids already exist (any tenant: user ids are global). Chunked under D1's 100-parameter cap. */
+  async existingIds(ids: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>()
+    for (const chunk of chunks(ids, 99)) {
+      const { results } = await this.db
+        .prepare(`SELECT id AS value FROM users WHERE id IN (${chunk.map(() => '?').join(',')})`)
+        .bind(...chunk)
+        .all<{ value: string }>()
+      for (const row of results) found.add(row.value)
+    }
+    return found
+  }
+
+  /** Which of these lower-cased emails or usernames are taken in the tenant. */
+  async takenLoginKeys(tenantId: string, kind: LoginIdType, keys: readonly string[]): Promise<Set<string>> {
+    const column = kind === 'email' ? 'email_key' : 'username_key'
+    const found = new Set<string>()
+    for (const chunk of chunks(keys, 98)) {
+      const { results } = await this.db
+        .prepare(`SELECT ${column} AS value FROM users WHERE tenant_id = ? AND ${column} IN (${chunk.map(() => '?').join(',')})`)
+        .bind(tenantId, ...chunk)
+        .all<{ value: string }>()
+      for (const row of results) found.add(row.value)
+    }
+    return found
+  }
+
+  async emailTaken(tenantId: string, email: string, exceptUserId = ''): Promise<boolean> {
+    const row = await this.db
+      .prepare('SELECT 1 FROM users WHERE tenant_id = ? AND email_key = ? AND id != ?')
+      .bind(tenantId, loginKey(email), exceptUserId)
+      .first()
+    return row !== null
+  }
+
+  async usernameTaken(tenantId: string, username: string, exceptUserId = ''): Promise<boolean> {
+    const row = await this.db
+      .prepare('SELECT 1 FROM users WHERE tenant_id = ? AND username_key = ? AND id != ?')
+      .bind(tenantId, loginKey(username), exceptUserId)
+      .first()
+    return row !== null
+  }
+
+  async idTaken(id: string): Promise<boolean> {
+    return (await this.db.prepare('SELECT 1 FROM users WHERE id = ?').bind(id).first()) !== null
+  }
+
+  insertStatement(user: User, password: StoredPassword | null): D1PreparedStatement {
+    return this.db
+      .prepare(
+        `INSERT INTO users (id, tenant_id, email_key, username_key, active, password_hash, password_salt, encryption_scheme, factor, data, insert_instant, last_update_instant)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .bind(
+        user.id,
+        user.tenantId,
+        user.email === undefined ? null : loginKey(user.email),
+        user.username === undefined ? null : loginKey(user.username),
+        user.active ? 1 : 0,
+        password?.hash ?? null,
+        password?.salt ?? null,
+        password?.scheme ?? null,
+        password?.factor ?? null,
+        JSON.stringify(withoutRegistrations(user)),
+        user.insertInstant,
+        user.lastUpdateInstant,
+      )
+  }
+
+  /** Replaces the user's profile (not its password or registrations). */
+  updateStatement(user: User): D1PreparedStatement {
+    return this.db
+      .prepare('UPDATE users SET email_key = ?, username_key = ?, active = ?, data = ?, last_update_instant = ? WHERE id = ?')
+      .bind(
+        user.email === undefined ? null : loginKey(user.email),
+        user.username === undefined ? null : loginKey(user.username),
+        user.active ? 1 : 0,
+        JSON.stringify(withoutRegistrations(user)),
+        user.lastUpdateInstant,
+        user.id,
+      )
+  }
+
+  async update(user: User): Promise<void> {
+    await this.updateStatement(user).run()
+  }
+
+  passwordStatement(userId: string, password: StoredPassword): D1PreparedStatement {
+    return this.db
+      .prepare('UPDATE users SET password_hash = ?, password_salt = ?, encryption_scheme = ?, factor = ? WHERE id = ?')
+      .bind(password.hash, password.salt, password.scheme, password.factor, userId)
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return (await this.db.prepare('DELETE FROM users WHERE id = ?').bind(id).run()).meta.changes > 0
+  }
+
+  async getRegistration(userId: string, applicationId: string): Promise<Registration | null> {
+    const row = await this.db
+      .prepare('SELECT data, last_login_instant FROM registrations WHERE user_id = ? AND application_id = ?')
+      .bind(userId, applicationId)
+      .first<{ data: string; last_login_instant: number | null }>()
+    return row ? registrationFromRow(row) : null
+  }
+
+  registrationInsertStatement(userId: string, registration: Registration): D1PreparedStatement {
+    return this.db
+      .prepare('INSERT INTO registrations (id, user_id, application_id, data, insert_instant, last_update_instant) VALUES (?, ?, ?, ?, ?, ?)')
+      .bind(registration.id, userId, registration.applicationId, JSON.stringify(registration), registration.insertInstant, registration.lastUpdateInstant)
+  }
+
+  registrationUpdateStatement(userId: string, registration: Registration): D1PreparedStatement {
+    return this.db
+      .prepare('UPDATE registrations SET data = ?, last_update_instant = ? WHERE user_id = ? AND application_id = ?')
+      .bind(JSON.stringify(registration), registration.lastUpdateInstant, userId, registration.applicationId)
+  }
+
+  async deleteRegistration(userId: string, applicationId: string): Promise<boolean> {
+    const result = await this.db.prepare('DELETE FROM registrations WHERE user_id = ? AND application_id = ?').bind(userId, applicationId).run()
+    return result.meta.changes > 0
+  }
+
+  /** Statements that set lastLoginInstant on the user and, when given, its registration for the application. */
+  lastLoginStatements(userId: string, applicationId: string | null, instantMillis: number): D1PreparedStatement[] {
+    const statements = [this.db.prepare('UPDATE users SET last_login_instant = ? WHERE id = ?').bind(instantMillis, userId)]
+    if (applicationId !== null) {
+      statements.push(
+        this.db
+          .prepare('UPDATE registrations SET last_login_instant = ? WHERE user_id = ? AND application_id = ?')
+          .bind(instantMillis, userId, applicationId),
+      )
+    }
+    return statements
+  }
+}
+
+/** The identities a user can be found by (FusionAuth's `loginIdTypes`). */
+export type LoginIdType = 'email' | 'username'
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = []
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  return out
+}
+
+function withoutRegistrations(user: User): Omit<User, 'registrations' | 'lastLoginInstant'> {
+  const { registrations: _registrations, lastLoginInstant: _lastLogin, ...rest } = user
+  return rest
+}
+
+function registrationFromRow(row: { data: string; last_login_instant: number | null }): Registration {
+  const registration = parseDataColumn<Registration>(row.data)
+  if (row.last_login_instant !== null) registration.lastLoginInstant = row.last_login_instant
+  return registration
+}
+
+function assemble(row: unknown, registrationRows: unknown[]): UserRecord | null {
+  if (row === undefined || row === null) return null
+  const stored = row as UserRow
+  const user = parseDataColumn<User>(stored.data)
+  if (stored.last_login_instant !== null) user.lastLoginInstant = stored.last_login_instant
+  user.registrations = registrationRows.map((r) => registrationFromRow(r as { data: string; last_login_instant: number | null }))
+  const password =
+    stored.password_hash !== null && stored.password_salt !== null && stored.encryption_scheme !== null && stored.factor !== null
+      ? { hash: stored.password_hash, salt: stored.password_salt, scheme: stored.encryption_scheme, factor: stored.factor }
+      : null
+  return { user, password: password as StoredPassword | null }
+}
