@@ -4,7 +4,10 @@ import { clock } from './http/clock'
 import { ApiError, Errors } from './http/errors'
 import { loginRoutes } from './routes/login'
 import { adminRoutes } from './routes/admin'
+import { logoutRoutes } from './routes/logout'
+import { pingRoutes } from './routes/ping'
 import { ensureBootstrapped } from './store/bootstrap'
+import { twoFactorRoutes } from './routes/two-factor'
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
@@ -22,7 +25,10 @@ export function createApp(): Hono<AppEnv> {
 
   // Route families are mounted here, one module each.
   app.route('/', loginRoutes)
+  app.route('/', twoFactorRoutes)
   app.route('/', adminRoutes)
+  app.route('/', pingRoutes)
+  app.route('/', logoutRoutes)
 
   app.notFound(() => new Response(null, { status: 404 }))
   app.onError((error, c) => {

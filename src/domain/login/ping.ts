@@ -1,0 +1,48 @@
+import type { Application } from '../application'
+import type { Tenant } from '../tenant'
+import { LoginStore } from '../../store/login-store'
+import { type LoginEnvironment, recordLoginStatements } from './complete-login'
+
+/** What a ping came to: FusionAuth answers each with an empty body. */
+export type PingOutcome = { kind: 'notFound' } | { kind: 'recorded'; status: 200 | 202 | 212 | 213 }
+
+export interface PingInput {
+  userId: string
+  /** The tenant the request is scoped to (header, key lock or JWT), or null for a global key. */
+  scopedTenantId: string | null
+  application: Application | null
+  tenantOf: (tenantId: string) => Promise<Tenant | null>
+  ipAddress: string | null
+}
+
+/**
+ * PUT /api/login: records a login that happened elsewhere (authenticationType PING) and updates
+ * lastLoginInstant. The ping's precedence differs from POST /api/login: 202 > 212 > 213 > 200.
+ */
+export async function pingLogin(env: LoginEnvironment, input: PingInput): Promise<PingOutcome> {
+  const subject = await new LoginStore(env.db).findById(input.userId, env.nowMillis)
+  if (subject === null) return { kind: 'notFound' }
+  const user = subject.user
+  if (input.scopedTenantId !== null && input.scopedTenantId !== user.tenantId) return { kind: 'notFound' }
+  const tenant = await input.tenantOf(user.tenantId)
+  if (tenant === null) return { kind: 'notFound' }
+
+  const application = input.application
+  await env.db.batch(
+    recordLoginStatements(env.db, {
+      tenantId: tenant.id,
+      userId: user.id,
+      applicationId: application?.id ?? null,
+      loginId: user.email ?? user.username ?? user.id,
+      ipAddress: input.ipAddress,
+      authenticationType: 'PING',
+      instant: env.nowMillis,
+    }),
+  )
+
+  const registration = application === null ? null : (user.registrations ?? []).find((r) => r.applicationId === application.id)
+  if (application !== null && registration === undefined) return { kind: 'recorded', status: 202 }
+  if (tenant.emailConfiguration.verifyEmail && !user.verified) return { kind: 'recorded', status: 212 }
+  if (registration !== null && registration !== undefined && !registration.verified) return { kind: 'recorded', status: 213 }
+  return { kind: 'recorded', status: 200 }
+}

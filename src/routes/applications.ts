@@ -1,0 +1,136 @@
+/**
+ * `/api/application`: create (optionally copying `sourceApplicationId`), retrieve, list (active, or
+ * `?inactive=true`), update (PUT replaces over defaults, PATCH merges, `PUT ?reactivate=true`),
+ * delete (soft without `hardDelete=true`, as FusionAuth does). Roles: see application-roles.ts.
+ */
+import { Hono, type Context } from 'hono'
+import { type Application, applicationDefaults } from '../domain/application'
+import { readRoles, validateApplication } from '../domain/application-validation'
+import { deepMerge } from '../domain/tenant'
+import type { AppEnv } from '../env'
+import { requestTenantId, requireApiKey } from '../http/auth'
+import { readJson } from '../http/body'
+import { type Errors, notFound } from '../http/errors'
+import { FieldReader, type JsonObject } from '../http/fields'
+import { resolveTenantId } from '../http/tenant'
+import { ApplicationStore } from '../store/application-store'
+import { TenantStore } from '../store/tenant-store'
+import { checkKeyReferences, emptyOk, isUniqueViolation, pathUuid, withoutServerFields } from './admin-common'
+import { applicationRoleRoutes, findApplication } from './application-roles'
+
+export const applicationRoutes = new Hono<AppEnv>()
+
+applicationRoutes.use('/api/application/*', requireApiKey())
+applicationRoutes.route('/', applicationRoleRoutes)
+
+applicationRoutes.get('/api/application', async (c) => {
+  const inactive = c.req.query('inactive') === 'true'
+  const all = await new ApplicationStore(c.env.DB).list(requestTenantId(c))
+  return c.json({ applications: all.filter((application) => application.active !== inactive) })
+})
+
+applicationRoutes.get('/api/application/:id', async (c) => c.json({ application: await findApplication(c, pathUuid(c)) }))
+
+applicationRoutes.post('/api/application', (c) => createApplication(c, crypto.randomUUID()))
+applicationRoutes.post('/api/application/:id', (c) => createApplication(c, pathUuid(c)))
+
+applicationRoutes.put('/api/application/:id', async (c) => {
+  const existing = await findApplication(c, pathUuid(c))
+  if (c.req.query('reactivate') === 'true') {
+    const application = { ...existing, active: true, lastUpdateInstant: c.get('nowMillis') }
+    await new ApplicationStore(c.env.DB).update(application)
+    return c.json({ application })
+  }
+  const { input, errors } = await readApplicationBody(c)
+  // Full replace over the defaults; identity, tenant and roles (managed by the role API) are kept.
+  const base: Application = { ...applicationDefaults(), id: existing.id, tenantId: existing.tenantId, name: '', insertInstant: existing.insertInstant, lastUpdateInstant: 0 }
+  return c.json({ application: await saveApplication(c, finish(c, base, input, existing), errors, 'update') })
+})
+
+applicationRoutes.patch('/api/application/:id', async (c) => {
+  const existing = await findApplication(c, pathUuid(c))
+  const { input, errors } = await readApplicationBody(c)
+  return c.json({ application: await saveApplication(c, finish(c, existing, input, existing), errors, 'update') })
+})
+
+applicationRoutes.delete('/api/application/:id', async (c) => {
+  const application = await findApplication(c, pathUuid(c))
+  const store = new ApplicationStore(c.env.DB)
+  if (c.req.query('hardDelete') === 'true') {
+    // Registrations go with it (ON DELETE CASCADE); login records stay, as in FusionAuth.
+    if (!(await store.delete(application.id))) throw notFound()
+  } else {
+    await store.update({ ...application, active: false, lastUpdateInstant: c.get('nowMillis') })
+  }
+  return emptyOk(c)
+})
+
+async function createApplication(c: Context<AppEnv>, id: string): Promise<Response> {
+  const store = new ApplicationStore(c.env.DB)
+  const body = FieldReader.body(await readJson(c))
+  const errors = body.errors
+  const raw = body.rawObject('application') ?? {}
+  const input = withoutServerFields(raw)
+  const sourceId = body.uuid('sourceApplicationId')
+  const tenantId = await applicationTenantId(c, new FieldReader(raw, errors, 'application').uuid('tenantId'), errors)
+  if ((await store.get(id)) !== null) errors.field('application.id', '[duplicate]application.id', `An Application with Id [${id}] already exists.`)
+
+  let base: Application = { ...applicationDefaults(), id, tenantId, name: '', insertInstant: 0, lastUpdateInstant: 0 }
+  if (sourceId !== undefined) {
+    const source = await store.get(sourceId)
+    if (source === null || (requestTenantId(c) !== null && source.tenantId !== requestTenantId(c))) {
+      errors.field('sourceApplicationId', '[invalid]sourceApplicationId', `No Application exists with Id [${sourceId}].`)
+    } else {
+      base = { ...source, id, tenantId, name: '', insertInstant: 0, lastUpdateInstant: 0 }
+    }
+  }
+  const roles = input.roles === undefined ? base.roles : readRoles(input.roles, errors, c.get('nowMillis'), () => crypto.randomUUID())
+  const application = finish(c, base, input, { roles })
+  application.insertInstant = application.lastUpdateInstant
+  return c.json({ application: await saveApplication(c, application, errors, 'create') })
+}
+
+/**
+ * The tenant a new application belongs to: `application.tenantId`, else the request's tenant.
+ * A tenant-scoped request may only name its own tenant; an unknown tenant is `[invalid]application.tenantId`.
+ */
+async function applicationTenantId(c: Context<AppEnv>, named: string | undefined, errors: Errors): Promise<string> {
+  const scoped = requestTenantId(c)
+  const tenantId = named ?? (await resolveTenantId(c))
+  const invalid = (scoped !== null && scoped !== tenantId) || (await new TenantStore(c.env.DB).get(tenantId)) === null
+  if (invalid && !errors.has('application.tenantId')) {
+    errors.field('application.tenantId', '[invalid]application.tenantId', `The [application.tenantId] property is not valid. No Tenant exists with Id [${tenantId}].`)
+  }
+  return tenantId
+}
+
+async function readApplicationBody(c: Context<AppEnv>): Promise<{ input: JsonObject; errors: Errors }> {
+  const body = FieldReader.body(await readJson(c))
+  return { input: withoutServerFields(body.rawObject('application') ?? {}), errors: body.errors }
+}
+
+/** Merges the client's fields over `base`; the tenant never changes and roles come from `keep`. */
+function finish(c: Context<AppEnv>, base: Application, input: JsonObject, keep: Pick<Application, 'roles'>): Application {
+  const { tenantId: _tenant, roles: _roles, ...rest } = input
+  const application = deepMerge(base, rest)
+  application.tenantId = base.tenantId
+  application.roles = keep.roles
+  application.lastUpdateInstant = c.get('nowMillis')
+  return application
+}
+
+async function saveApplication(c: Context<AppEnv>, application: Application, errors: Errors, mode: 'create' | 'update'): Promise<Application> {
+  const references = validateApplication(application, errors)
+  await checkKeyReferences(c, references, errors)
+  errors.throwIfAny()
+  const store = new ApplicationStore(c.env.DB)
+  try {
+    if (mode === 'create') await store.create(application)
+    else await store.update(application)
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error
+    errors.field('application.id', '[duplicate]application.id', `An Application with Id [${application.id}] already exists.`)
+    errors.throwIfAny()
+  }
+  return application
+}

@@ -1,0 +1,133 @@
+/**
+ * Signing keys: `/api/key` (list, retrieve, generate, rename, delete; API key) and the public, anonymous
+ * `/api/jwt/public-key` and `/.well-known/jwks.json`. Responses carry public halves only: an HMAC secret
+ * or a private key never leaves the store. Keys serve every tenant, so changing them needs a key that is
+ * not tenant-locked (401 otherwise); reading them does not.
+ */
+import { Hono, type Context } from 'hono'
+import { effectiveJwtConfiguration } from '../domain/application'
+import { generateSigningKey, isSigningAlgorithm, jsonWebKeySet, type KeyView, keyTypeOf, publicKeysByKid, SIGNING_ALGORITHMS, toKeyResponse } from '../domain/tokens'
+import type { AppEnv } from '../env'
+import { requireApiKey } from '../http/auth'
+import { readJson } from '../http/body'
+import { fieldError, codes, generalError, notFound, unauthorized } from '../http/errors'
+import { FieldReader, isUuid } from '../http/fields'
+import { ApplicationStore } from '../store/application-store'
+import { forgetSigningKey } from '../store/signing-key-cache'
+import { SigningKeyStore } from '../store/signing-key-store'
+import { TenantStore } from '../store/tenant-store'
+import { emptyOk, isUniqueViolation, pathUuid } from './admin-common'
+
+const RSA_LENGTHS = [2048, 3072, 4096]
+
+export const keyRoutes = new Hono<AppEnv>()
+
+const keys = (c: Context<AppEnv>) => new SigningKeyStore(c.env.DB, c.env.ENCRYPTION_KEY)
+
+keyRoutes.use('/api/key/*', requireApiKey())
+
+keyRoutes.get('/api/key', async (c) => c.json({ keys: await Promise.all((await keys(c).listPublic()).map(toKeyResponse)) }))
+
+keyRoutes.get('/api/key/:id', async (c) => {
+  const key = await keys(c).getPublic(pathUuid(c))
+  if (key === null) throw notFound()
+  return c.json({ key: await toKeyResponse(key) })
+})
+
+keyRoutes.post('/api/key/generate', (c) => generate(c, crypto.randomUUID()))
+keyRoutes.post('/api/key/generate/:id', (c) => generate(c, pathUuid(c)))
+
+keyRoutes.put('/api/key/:id', async (c) => {
+  requireGlobalKey(c)
+  const id = pathUuid(c)
+  const store = keys(c)
+  if ((await store.getPublic(id)) === null) throw notFound()
+  const reader = FieldReader.body(await readJson(c)).object('key')
+  const name = reader.requiredString('name')
+  reader.errors.throwIfAny()
+  if (name === undefined || !(await store.rename(id, name.trim()))) throw notFound()
+  const key = await store.getPublic(id)
+  if (key === null) throw notFound()
+  return c.json({ key: await toKeyResponse(key) })
+})
+
+keyRoutes.delete('/api/key/:id', async (c) => {
+  requireGlobalKey(c)
+  const id = pathUuid(c)
+  if ((await keys(c).getPublic(id)) === null) throw notFound()
+  // A key still named by a tenant or application would leave it unable to sign.
+  if ((await new TenantStore(c.env.DB).usesSigningKey(id)) || (await new ApplicationStore(c.env.DB).usesSigningKey(id))) {
+    throw generalError('[KeyInUse]', 'The key is used by a tenant or an application. Point their jwtConfiguration at another key first.')
+  }
+  if (!(await keys(c).delete(id))) throw notFound()
+  forgetSigningKey(id)
+  return emptyOk(c)
+})
+
+async function generate(c: Context<AppEnv>, id: string): Promise<Response> {
+  requireGlobalKey(c)
+  const reader = FieldReader.body(await readJson(c)).object('key')
+  const errors = reader.errors
+  const algorithm = reader.requiredString('algorithm')
+  if (algorithm !== undefined && !isSigningAlgorithm(algorithm)) {
+    errors.field('key.algorithm', '[invalid]key.algorithm', `The [key.algorithm] property must be one of ${SIGNING_ALGORITHMS.join(', ')}.`)
+  }
+  const name = reader.requiredString('name')?.trim()
+  const length = reader.integer('length')
+  const isRsa = isSigningAlgorithm(algorithm) && keyTypeOf(algorithm) === 'RSA'
+  // Only RSA sizes are a choice; HMAC and EC sizes follow the algorithm, so a length there is ignored.
+  if (isRsa && length !== undefined && !RSA_LENGTHS.includes(length)) {
+    errors.field('key.length', '[invalid]key.length', `The [key.length] property must be one of ${RSA_LENGTHS.join(', ')} for RSA keys.`)
+  }
+  const store = keys(c)
+  const existing = await store.listPublic()
+  if (existing.some((key) => key.id === id)) errors.field('key.id', '[duplicate]key.id', `A Key with Id [${id}] already exists.`)
+  if (name !== undefined && existing.some((key) => key.name.toLowerCase() === name.toLowerCase())) {
+    errors.field('key.name', '[duplicate]key.name', `A Key with name [${name}] already exists.`)
+  }
+  errors.throwIfAny()
+  if (!isSigningAlgorithm(algorithm) || name === undefined) throw new Error('unreachable: algorithm and name were validated')
+  const material = await generateSigningKey({ algorithm, name, id, length: isRsa ? length : undefined })
+  try {
+    await store.create(material, c.get('nowMillis'))
+  } catch (error) {
+    if (isUniqueViolation(error)) throw fieldError('key.id', codes.duplicate('key.id', `A Key with Id [${id}] already exists.`))
+    throw error
+  }
+  // Built field by field so the secret and private halves cannot slip into the response.
+  const view: KeyView = { id: material.id, kid: material.kid, algorithm, name, insertInstant: c.get('nowMillis') }
+  if (material.publicKeyPem !== undefined) view.publicKeyPem = material.publicKeyPem
+  return c.json({ key: await toKeyResponse(view) })
+}
+
+function requireGlobalKey(c: Context<AppEnv>): void {
+  if (c.get('apiKey')?.tenantId !== null) throw unauthorized()
+}
+
+// Public endpoints: no API key (the official client calls them anonymously).
+
+keyRoutes.get('/api/jwt/public-key', async (c) => {
+  const kid = c.req.query('kid')
+  const applicationId = c.req.query('applicationId')
+  const all = (await keys(c).listPublic()).filter((key) => key.publicKeyPem !== undefined)
+  if (kid !== undefined) {
+    const key = all.find((k) => k.kid === kid)
+    if (key?.publicKeyPem === undefined) throw notFound()
+    return c.json({ publicKey: key.publicKeyPem })
+  }
+  if (applicationId !== undefined) {
+    if (!isUuid(applicationId)) throw notFound()
+    const found = await new ApplicationStore(c.env.DB).getWithTenant(applicationId.toLowerCase())
+    if (found === null) throw notFound()
+    const keyId = effectiveJwtConfiguration(found.tenant, found.application).accessTokenKeyId
+    // An HMAC-signed application has no public key to give out.
+    const key = all.find((k) => k.id === keyId)
+    if (key?.publicKeyPem === undefined) throw notFound()
+    return c.json({ publicKey: key.publicKeyPem })
+  }
+  return c.json(publicKeysByKid(all))
+})
+
+keyRoutes.get('/.well-known/jwks.json', async (c) => {
+  return c.json(await jsonWebKeySet(await keys(c).listPublic()))
+})

@@ -1,0 +1,48 @@
+/**
+ * `/api/system-configuration`: retrieve, replace (PUT, over the defaults) and merge (PATCH) the one
+ * system configuration. A global concern: a tenant-locked API key gets 401. A global key that also sends
+ * X-FusionAuth-TenantId is still served (the official client sends the header on every call once set).
+ */
+import { Hono, type Context } from 'hono'
+import { type SystemConfiguration, systemConfigurationDefaults } from '../domain/system-configuration'
+import { validateSystemConfiguration } from '../domain/system-configuration-validation'
+import { deepMerge } from '../domain/tenant'
+import type { AppEnv } from '../env'
+import { requireApiKey } from '../http/auth'
+import { readJson } from '../http/body'
+import { ApiError, unauthorized } from '../http/errors'
+import { FieldReader } from '../http/fields'
+import { SystemConfigurationStore } from '../store/system-configuration-store'
+import { withoutServerFields } from './admin-common'
+
+export const systemConfigurationRoutes = new Hono<AppEnv>()
+
+systemConfigurationRoutes.use('/api/system-configuration', requireApiKey(), async (c, next) => {
+  if (c.get('apiKey')?.tenantId !== null) throw unauthorized()
+  await next()
+})
+
+systemConfigurationRoutes.get('/api/system-configuration', async (c) => c.json({ systemConfiguration: await current(c) }))
+
+systemConfigurationRoutes.put('/api/system-configuration', (c) => save(c, 'replace'))
+systemConfigurationRoutes.patch('/api/system-configuration', (c) => save(c, 'merge'))
+
+async function save(c: Context<AppEnv>, mode: 'replace' | 'merge'): Promise<Response> {
+  const existing = await current(c)
+  const body = FieldReader.body(await readJson(c))
+  const input = withoutServerFields(body.rawObject('systemConfiguration') ?? {})
+  const base: SystemConfiguration = mode === 'merge' ? existing : { ...systemConfigurationDefaults(), insertInstant: existing.insertInstant }
+  const configuration = deepMerge(base, input)
+  configuration.lastUpdateInstant = c.get('nowMillis')
+  validateSystemConfiguration(configuration, body.errors)
+  body.errors.throwIfAny()
+  await new SystemConfigurationStore(c.env.DB).update(configuration, c.get('nowMillis'))
+  return c.json({ systemConfiguration: configuration })
+}
+
+async function current(c: Context<AppEnv>): Promise<SystemConfiguration> {
+  const row = await new SystemConfigurationStore(c.env.DB).get()
+  // The bootstrap middleware creates the row before any route runs; its absence is a server fault.
+  if (row === null) throw new ApiError(500)
+  return row.configuration
+}

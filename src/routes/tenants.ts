@@ -1,0 +1,131 @@
+/**
+ * `/api/tenant`: create (optionally copying `sourceTenantId`), retrieve, list, update (PUT replaces over
+ * FusionAuth's defaults, PATCH merges) and delete, in FusionAuth's wire format.
+ * Tenant-scoped requests (locked key or tenant header) see only their own tenant and may not create or list.
+ */
+import { Hono, type Context } from 'hono'
+import { type Tenant, deepMerge, tenantDefaults } from '../domain/tenant'
+import { validateTenant } from '../domain/tenant-validation'
+import type { AppEnv } from '../env'
+import { requireApiKey } from '../http/auth'
+import { readJson } from '../http/body'
+import { type Errors, codes, fieldError, generalError, notFound } from '../http/errors'
+import { FieldReader, type JsonObject } from '../http/fields'
+import { assertSameTenant } from '../http/tenant'
+import { SystemConfigurationStore } from '../store/system-configuration-store'
+import { TenantStore } from '../store/tenant-store'
+import { checkKeyReferences, emptyOk, isUniqueViolation, pathUuid, refuseTenantScope, withoutServerFields } from './admin-common'
+
+export const tenantRoutes = new Hono<AppEnv>()
+
+tenantRoutes.use('/api/tenant/*', requireApiKey())
+
+tenantRoutes.get('/api/tenant', async (c) => {
+  refuseTenantScope(c)
+  return c.json({ tenants: await new TenantStore(c.env.DB).list() })
+})
+
+tenantRoutes.get('/api/tenant/:id', async (c) => c.json({ tenant: await findTenant(c, pathUuid(c)) }))
+
+tenantRoutes.post('/api/tenant', (c) => createTenant(c, crypto.randomUUID()))
+tenantRoutes.post('/api/tenant/:id', (c) => createTenant(c, pathUuid(c)))
+
+tenantRoutes.put('/api/tenant/:id', async (c) => {
+  const existing = await findTenant(c, pathUuid(c))
+  const { input, errors } = await readTenantBody(c)
+  // Full replace: what the client left out goes back to FusionAuth's defaults, keys to the default keys.
+  const base = await withDefaultKeys(c, { ...tenantDefaults(), id: existing.id, name: '', insertInstant: existing.insertInstant, lastUpdateInstant: 0 })
+  return c.json({ tenant: await saveTenant(c, finish(c, base, input), errors, 'update') })
+})
+
+tenantRoutes.patch('/api/tenant/:id', async (c) => {
+  const existing = await findTenant(c, pathUuid(c))
+  const { input, errors } = await readTenantBody(c)
+  return c.json({ tenant: await saveTenant(c, finish(c, existing, input), errors, 'update') })
+})
+
+tenantRoutes.delete('/api/tenant/:id', async (c) => {
+  const tenant = await findTenant(c, pathUuid(c))
+  const system = await new SystemConfigurationStore(c.env.DB).get()
+  if (system?.defaultTenantId === tenant.id) {
+    throw generalError('[cannotDelete]', 'The default tenant cannot be deleted.')
+  }
+  // Applications, users and tenant-locked API keys of the tenant go with it (ON DELETE CASCADE).
+  if (!(await new TenantStore(c.env.DB).delete(tenant.id))) throw notFound()
+  return emptyOk(c)
+})
+
+async function createTenant(c: Context<AppEnv>, id: string): Promise<Response> {
+  refuseTenantScope(c)
+  const store = new TenantStore(c.env.DB)
+  const body = FieldReader.body(await readJson(c))
+  const sourceTenantId = body.uuid('sourceTenantId')
+  const input = withoutServerFields(body.rawObject('tenant') ?? {})
+  const errors = body.errors
+  if ((await store.get(id)) !== null) errors.field('tenant.id', '[duplicate]tenant.id', `A Tenant with Id [${id}] already exists.`)
+
+  let base: Tenant = { ...tenantDefaults(), id, name: '', insertInstant: 0, lastUpdateInstant: 0 }
+  if (sourceTenantId !== undefined) {
+    const source = await store.get(sourceTenantId)
+    if (source === null) errors.field('sourceTenantId', codes.invalid('sourceTenantId').code, `No Tenant exists with Id [${sourceTenantId}].`)
+    // A copy keeps everything but identity; the client's tenant object (at least a new name) goes over it.
+    else base = { ...source, id, name: '', insertInstant: 0, lastUpdateInstant: 0 }
+  }
+  base = await withDefaultKeys(c, base)
+  const tenant = finish(c, base, input)
+  tenant.insertInstant = tenant.lastUpdateInstant
+  return c.json({ tenant: await saveTenant(c, tenant, errors, 'create') })
+}
+
+/** Reads `{tenant: {...}}`; type errors go into the returned Errors, reported with the rest. */
+async function readTenantBody(c: Context<AppEnv>): Promise<{ input: JsonObject; errors: Errors }> {
+  const body = FieldReader.body(await readJson(c))
+  return { input: withoutServerFields(body.rawObject('tenant') ?? {}), errors: body.errors }
+}
+
+/** The client's fields merged over `base`, stamped with this request's instant. */
+function finish(c: Context<AppEnv>, base: Tenant, input: JsonObject): Tenant {
+  const tenant = deepMerge(base, input)
+  tenant.lastUpdateInstant = c.get('nowMillis')
+  return tenant
+}
+
+/**
+ * When neither the base nor the client names signing keys, the new tenant signs with the default
+ * tenant's keys, so a tenant created with only a name can issue tokens at once.
+ */
+async function withDefaultKeys(c: Context<AppEnv>, base: Tenant): Promise<Tenant> {
+  if (base.jwtConfiguration.accessTokenKeyId !== undefined) return base
+  const system = await new SystemConfigurationStore(c.env.DB).get()
+  const fallback = system === null ? null : await new TenantStore(c.env.DB).get(system.defaultTenantId)
+  if (fallback === null) return base
+  const { accessTokenKeyId, idTokenKeyId } = fallback.jwtConfiguration
+  return { ...base, jwtConfiguration: { ...base.jwtConfiguration, accessTokenKeyId, idTokenKeyId } }
+}
+
+async function saveTenant(c: Context<AppEnv>, tenant: Tenant, errors: Errors, mode: 'create' | 'update'): Promise<Tenant> {
+  const store = new TenantStore(c.env.DB)
+  const references = validateTenant(tenant, errors)
+  await checkKeyReferences(c, references, errors)
+  if (!errors.has('tenant.name') && (await store.nameTaken(tenant.name, tenant.id))) {
+    errors.field('tenant.name', '[duplicate]tenant.name', `A Tenant with name [${tenant.name}] already exists.`)
+  }
+  errors.throwIfAny()
+  try {
+    if (mode === 'create') await store.create(tenant)
+    else await store.update(tenant)
+  } catch (error) {
+    // Another request took the name (or id) between the check and the write.
+    if (isUniqueViolation(error)) throw fieldError('tenant.name', codes.duplicate('tenant.name', `A Tenant with name [${tenant.name}] already exists.`))
+    throw error
+  }
+  return tenant
+}
+
+/** The tenant, or 404 when it does not exist or the request is scoped to another tenant. */
+async function findTenant(c: Context<AppEnv>, id: string): Promise<Tenant> {
+  const tenant = await new TenantStore(c.env.DB).get(id)
+  if (tenant === null) throw notFound()
+  assertSameTenant(c, tenant.id)
+  return tenant
+}
