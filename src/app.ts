@@ -3,9 +3,13 @@ import type { AppEnv } from './env'
 import { clock } from './http/clock'
 import { ApiError, Errors } from './http/errors'
 import { loginRoutes } from './routes/login'
+import { loginRecordRoutes } from './routes/login-records'
 import { adminRoutes } from './routes/admin'
 import { logoutRoutes } from './routes/logout'
 import { pingRoutes } from './routes/ping'
+import { changePasswordRoutes } from './routes/change-password'
+import { jwtRoutes } from './routes/jwt'
+import { userActionRoutes } from './routes/user-actions'
 import { ensureBootstrapped } from './store/bootstrap'
 import { twoFactorRoutes } from './routes/two-factor'
 
@@ -25,6 +29,10 @@ export function createApp(): Hono<AppEnv> {
 
   // Route families are mounted here, one module each.
   app.route('/', loginRoutes)
+  app.route('/', changePasswordRoutes)
+  app.route('/', jwtRoutes)
+  app.route('/', userActionRoutes)
+  app.route('/', loginRecordRoutes)
   app.route('/', twoFactorRoutes)
   app.route('/', adminRoutes)
   app.route('/', pingRoutes)

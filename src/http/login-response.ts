@@ -26,7 +26,11 @@ export function renderLoginOutcome(c: Context, outcome: LoginOutcome): Response 
     case 'twoFactorRequired':
       // A challenge clears any trust cookie the browser held: it did not satisfy this login.
       clearCookie(c, TRUST_COOKIE)
-      return json(c, 242, { methods: outcome.methods, twoFactorId: outcome.twoFactorId })
+      return json(c, 242, {
+        ...(outcome.configurableMethods === undefined ? {} : { configurableMethods: outcome.configurableMethods }),
+        methods: outcome.methods,
+        twoFactorId: outcome.twoFactorId,
+      })
     case 'changePasswordRequired':
       return json(c, 203, { changePasswordId: outcome.changePasswordId, changePasswordReason: outcome.changePasswordReason })
     case 'completed': {

@@ -27,7 +27,7 @@ interface UserRow {
 }
 
 /**
- * The login path's reads, batched: the user, its registrations and its prevent-login actions in force
+ * The login path's reads, batched: the user, its registrations, its two-factor methods and its prevent-login actions in force
  * arrive together, so a login spends one round trip here whatever the user has.
  */
 export class LoginStore {
@@ -45,7 +45,7 @@ export class LoginStore {
 
   private async load(match: string, order: string, binds: unknown[], nowMillis: number): Promise<LoginSubject | null> {
     const nowParameter = `?${binds.length + 1}`
-    const [users, registrations, actions] = await this.db.batch([
+    const [users, registrations, actions, methods] = await this.db.batch([
       this.db
         .prepare(
           `SELECT u.id, u.data, u.password_hash, u.password_salt, u.encryption_scheme, u.factor, u.last_login_instant
@@ -61,6 +61,10 @@ export class LoginStore {
            WHERE ${match} AND a.prevent_login = 1 AND a.canceled = 0 AND (a.expiry IS NULL OR a.expiry > ${nowParameter})`,
         )
         .bind(...binds, nowMillis),
+      // Two-factor methods (public view only; secrets stay in two_factor_methods, see two-factor-store.ts).
+      this.db
+        .prepare(`SELECT m.user_id, m.data FROM two_factor_methods m JOIN users u ON u.id = m.user_id WHERE ${match} ORDER BY m.insert_instant, m.id`)
+        .bind(...binds),
     ])
     // Rows of the three SELECTs above; column names are this file's own.
     const row = users?.results[0] as UserRow | undefined
@@ -77,6 +81,12 @@ export class LoginStore {
     const preventingActions = ((actions?.results ?? []) as { user_id: string; data: string }[])
       .filter((a) => a.user_id === row.id)
       .map((a) => parseDataColumn<PreventingAction>(a.data))
+    // The methods table is the truth for the two-factor gate; the copy in the user JSON is for display.
+    const methodViews = ((methods?.results ?? []) as { user_id: string; data: string }[])
+      .filter((m) => m.user_id === row.id)
+      .map((m) => parseDataColumn<JsonObject>(m.data))
+    if (methodViews.length > 0) user.twoFactor = { methods: methodViews }
+    else delete user.twoFactor
     return { user, password: storedPassword(row), preventingActions }
   }
 }

@@ -23,7 +23,7 @@ export type LoginOutcome =
   | { kind: 'locked' } // 423: active=false
   | { kind: 'prevented'; actions: JsonObject[] } // 409: a prevent-login action in force
   | { kind: 'expired' } // 410: user.expiry passed
-  | { kind: 'twoFactorRequired'; twoFactorId: string; methods: JsonObject[] } // 242
+  | { kind: 'twoFactorRequired'; twoFactorId: string; methods: JsonObject[]; configurableMethods?: string[] } // 242 (configurableMethods: policy Required, no method yet)
   | { kind: 'changePasswordRequired'; changePasswordId: string; changePasswordReason: string } // 203
   | {
       kind: 'completed'

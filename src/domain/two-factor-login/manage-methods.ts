@@ -1,0 +1,104 @@
+import type { User } from '../user'
+import { secretBox } from '../crypto/encryption'
+import { newMethodId, toPublicMethod } from '../two-factor/methods'
+import { RECOVERY_CODE_COUNT, generateRecoveryCodes, hashRecoveryCode, recoveryCodeKey } from '../two-factor/recovery-codes'
+import { verifyTotp } from '../two-factor/totp'
+import { type PendingTwoFactorLogin } from '../login/two-factor-gate'
+import { type NewTwoFactorMethod, TwoFactorStore } from '../../store/two-factor-store'
+import { ENABLE_TARGET, type CodeEnvironment, emailTarget, issueOneTimeCode, loginCodeScope, methodTarget, userCodeScope } from './one-time-codes'
+import { consumeCode, matchCode } from './verify-code'
+
+export type EnableRequest =
+  | { method: 'authenticator'; keyBytes: Uint8Array; code: string; name?: string }
+  | { method: 'email'; email: string; code: string; name?: string }
+
+export type EnableOutcome =
+  | { kind: 'invalidCode' }
+  | { kind: 'duplicateEmail' }
+  | { kind: 'enabled'; methodId: string; recoveryCodes?: string[]; code?: string }
+
+/**
+ * POST /api/user/two-factor/{userId}. An authenticator is enabled with a valid TOTP code for its new
+ * secret (that step is recorded, so the same code cannot then log in); an email method with the newest
+ * code sent to that address by POST /api/two-factor/send. The first method also creates ten recovery codes,
+ * returned once and stored hashed. With a pending `Required` login (twoFactorId), a code to finish it is returned.
+ */
+export async function enableTwoFactor(
+  env: CodeEnvironment,
+  user: User,
+  request: EnableRequest,
+  required?: { twoFactorId: string; pending: PendingTwoFactorLogin },
+): Promise<EnableOutcome> {
+  const store = new TwoFactorStore(env.db)
+  const existing = await store.listMethods(user.id)
+  const methodId = newMethodId(existing.map((m) => m.id))
+  let method: NewTwoFactorMethod
+  if (request.method === 'authenticator') {
+    const verified = await verifyTotp(request.keyBytes, request.code.trim(), env.nowMillis)
+    if (!verified.ok) return { kind: 'invalidCode' }
+    const secretEncrypted = await (await secretBox(env.encryptionKey)).encrypt(request.keyBytes)
+    method = { view: toPublicMethod({ id: methodId, method: 'authenticator', name: request.name }), secretEncrypted, lastStep: verified.step }
+  } else {
+    const target = emailTarget(request.email)
+    if (existing.some((m) => m.method === 'email' && m.view.method === 'email' && emailTarget(m.view.email) === target)) return { kind: 'duplicateEmail' }
+    const rules = { userId: user.id, methods: [], oneTimeScope: userCodeScope(user.id), oneTimeTarget: target, allowRecoveryCode: false }
+    const match = await matchCode(env, rules, request.code.trim())
+    if (match === null || !(await consumeCode(env, user.id, match))) return { kind: 'invalidCode' }
+    method = { view: toPublicMethod({ id: methodId, method: 'email', email: request.email.trim(), name: request.name }), secretEncrypted: null, lastStep: null }
+  }
+
+  const first = existing.length === 0
+  const recoveryCodes = first ? generateRecoveryCodes(RECOVERY_CODE_COUNT) : undefined
+  const hashes = recoveryCodes === undefined ? [] : await hashAll(env, recoveryCodes)
+  await env.db.batch([
+    store.insertMethodStatement(user.id, method, env.nowMillis),
+    ...(first ? store.replaceRecoveryCodesStatements(user.id, hashes, env.nowMillis) : []),
+    store.userViewStatement(user.id),
+  ])
+
+  const code =
+    required === undefined ? undefined : await issueOneTimeCode(env, await loginCodeScope(required.twoFactorId), ENABLE_TARGET, required.pending.expiresInstant)
+  return { kind: 'enabled', methodId, ...(recoveryCodes === undefined ? {} : { recoveryCodes }), ...(code === undefined ? {} : { code }) }
+}
+
+export type DisableOutcome = { kind: 'invalidCode' } | { kind: 'unknownMethod' } | { kind: 'disabled'; all: boolean }
+
+/**
+ * DELETE /api/user/two-factor/{userId}?methodId=&code=. The code is a TOTP code of that method, the newest
+ * code mailed for it, or a recovery code; a recovery code removes every method (and the remaining codes).
+ * Removing the last method also removes the recovery codes.
+ */
+export async function disableTwoFactor(env: CodeEnvironment, userId: string, methodId: string | null, code: string): Promise<DisableOutcome> {
+  const store = new TwoFactorStore(env.db)
+  const methods = await store.listMethods(userId)
+  const method = methodId === null ? undefined : methods.find((m) => m.id === methodId)
+  if (methodId !== null && method === undefined) return { kind: 'unknownMethod' }
+  const rules = {
+    userId,
+    methods: method === undefined ? [] : [method],
+    oneTimeScope: method === undefined ? null : userCodeScope(userId),
+    ...(method === undefined ? {} : { oneTimeTarget: methodTarget(method.id) }),
+    allowRecoveryCode: true,
+  }
+  const match = await matchCode(env, rules, code.trim())
+  if (match === null || !(await consumeCode(env, userId, match))) return { kind: 'invalidCode' }
+
+  if (match.kind === 'recovery' || method === undefined) {
+    await env.db.batch([store.deleteAllMethodsStatement(userId), store.deleteRecoveryCodesStatement(userId), store.userViewStatement(userId)])
+    return { kind: 'disabled', all: true }
+  }
+  await env.db.batch([store.deleteMethodStatement(userId, method.id), store.deleteRecoveryCodesIfNoMethodsStatement(userId), store.userViewStatement(userId)])
+  return { kind: 'disabled', all: false }
+}
+
+/** POST /api/user/two-factor/recovery-code/{userId}: a new set of ten codes replaces the old set. */
+export async function regenerateRecoveryCodes(env: CodeEnvironment, userId: string): Promise<string[]> {
+  const codes = generateRecoveryCodes(RECOVERY_CODE_COUNT)
+  await env.db.batch(new TwoFactorStore(env.db).replaceRecoveryCodesStatements(userId, await hashAll(env, codes), env.nowMillis))
+  return codes
+}
+
+async function hashAll(env: CodeEnvironment, codes: readonly string[]): Promise<string[]> {
+  const key = await recoveryCodeKey(env.encryptionKey)
+  return Promise.all(codes.map((code) => hashRecoveryCode(code, key)))
+}

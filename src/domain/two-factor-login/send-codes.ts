@@ -1,0 +1,50 @@
+import type { Tenant } from '../tenant'
+import type { PendingTwoFactorLogin } from '../login/two-factor-gate'
+import type { Mailer } from '../../mail/mailer'
+import { TwoFactorStore } from '../../store/two-factor-store'
+import { type CodeEnvironment, emailTarget, loginCodeScope, mailOneTimeCode, methodTarget, userCodeScope } from './one-time-codes'
+
+export type SendOutcome = { kind: 'sent' } | { kind: 'invalidMethod' }
+
+/**
+ * POST /api/two-factor/send/{twoFactorId}: mails a fresh code for a pending login to one of the user's
+ * email methods (the first one when the deprecated body-less call names none). The code lives as long as
+ * the twoFactorId and replaces any code sent for it before.
+ */
+export async function sendLoginCode(
+  env: CodeEnvironment,
+  mailer: Mailer,
+  login: { twoFactorId: string; pending: PendingTwoFactorLogin; methodId: string | null },
+): Promise<SendOutcome> {
+  const methods = await new TwoFactorStore(env.db).listMethods(login.pending.userId)
+  const method = methods.find((m) => m.view.method === 'email' && (login.methodId === null || m.id === login.methodId))
+  if (method === undefined || method.view.method !== 'email' || method.view.email === '') return { kind: 'invalidMethod' }
+  await mailOneTimeCode(env, mailer, {
+    scope: await loginCodeScope(login.twoFactorId),
+    target: methodTarget(method.id),
+    to: method.view.email,
+    expiresInstant: login.pending.expiresInstant,
+  })
+  return { kind: 'sent' }
+}
+
+/** What POST /api/two-factor/send (API key) asks for: a code to enable an email method, or to disable a method. */
+export type UserCodeRequest = { kind: 'enable'; email: string } | { kind: 'disable'; methodId: string }
+
+/**
+ * POST /api/two-factor/send with an API key: mails a code for enabling `email` as a method, or for
+ * disabling an email method. One outstanding code per user; it lives the tenant's
+ * twoFactorOneTimeCodeIdTimeToLiveInSeconds (60 s by default).
+ */
+export async function sendUserCode(env: CodeEnvironment, mailer: Mailer, user: { id: string }, tenant: Tenant, request: UserCodeRequest): Promise<SendOutcome> {
+  const expiresInstant = env.nowMillis + tenant.externalIdentifierConfiguration.twoFactorOneTimeCodeIdTimeToLiveInSeconds * 1000
+  if (request.kind === 'enable') {
+    await mailOneTimeCode(env, mailer, { scope: userCodeScope(user.id), target: emailTarget(request.email), to: request.email.trim(), expiresInstant })
+    return { kind: 'sent' }
+  }
+  const methods = await new TwoFactorStore(env.db).listMethods(user.id)
+  const method = methods.find((m) => m.id === request.methodId)
+  if (method === undefined || method.view.method !== 'email') return { kind: 'invalidMethod' }
+  await mailOneTimeCode(env, mailer, { scope: userCodeScope(user.id), target: methodTarget(method.id), to: method.view.email, expiresInstant })
+  return { kind: 'sent' }
+}

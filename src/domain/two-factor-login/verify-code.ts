@@ -1,0 +1,70 @@
+import { secretBox } from '../crypto/encryption'
+import { hashRecoveryCode, looksLikeRecoveryCode, recoveryCodeKey } from '../two-factor/recovery-codes'
+import { verifyTotp } from '../two-factor/totp'
+import { type StoredTwoFactorMethod, TwoFactorStore } from '../../store/two-factor-store'
+import { type CodeEnvironment, hashOneTimeCode } from './one-time-codes'
+
+/** Which factor a submitted code matched; consumeCode spends exactly that. */
+export type CodeMatch =
+  | { kind: 'totp'; methodId: string; step: number }
+  | { kind: 'oneTime'; scope: string; codeHash: string; target: string }
+  | { kind: 'recovery'; codeHash: string }
+
+export interface CodeRules {
+  userId: string
+  /** Authenticator methods whose TOTP codes count (others in the list are ignored). */
+  methods: readonly StoredTwoFactorMethod[]
+  /** Where an emailed code for this request lives, or null when none can apply. */
+  oneTimeScope: string | null
+  /** When set, an emailed code counts only if it was sent for this target. */
+  oneTimeTarget?: string
+  allowRecoveryCode: boolean
+}
+
+/**
+ * Finds what a code matches without spending it: a TOTP code of one of the methods (fresher than the
+ * method's last accepted step), the scope's newest emailed code, or one of the user's recovery codes.
+ * Spending is a separate, conditional write (consumeCode), so a wrong code never burns anything and
+ * two requests racing with one right code cannot both spend it.
+ */
+export async function matchCode(env: CodeEnvironment, rules: CodeRules, code: string): Promise<CodeMatch | null> {
+  const store = new TwoFactorStore(env.db)
+  const authenticators = rules.methods.filter((m) => m.method === 'authenticator' && m.secretEncrypted !== null)
+  if (authenticators.length > 0 && /^[0-9]{6}$/.test(code)) {
+    const box = await secretBox(env.encryptionKey)
+    for (const method of authenticators) {
+      const key = await box.decrypt(method.secretEncrypted ?? '')
+      const verified = await verifyTotp(key, code, env.nowMillis, { lastAcceptedStep: method.lastStep })
+      if (verified.ok) return { kind: 'totp', methodId: method.id, step: verified.step }
+    }
+  }
+  if (rules.oneTimeScope !== null && /^[0-9]{6}$/.test(code)) {
+    const codeHash = await hashOneTimeCode(env.encryptionKey, rules.oneTimeScope, code)
+    const target = await store.findCode(rules.oneTimeScope, codeHash, env.nowMillis)
+    if (target !== null && (rules.oneTimeTarget === undefined || rules.oneTimeTarget === target)) {
+      return { kind: 'oneTime', scope: rules.oneTimeScope, codeHash, target }
+    }
+  }
+  if (rules.allowRecoveryCode && looksLikeRecoveryCode(code)) {
+    const codeHash = await hashRecoveryCode(code, await recoveryCodeKey(env.encryptionKey))
+    if (await store.hasRecoveryCode(rules.userId, codeHash)) return { kind: 'recovery', codeHash }
+  }
+  return null
+}
+
+/**
+ * Spends a matched code with a write only one request can win: the TOTP step moves forward only past
+ * the stored one (`UPDATE ... WHERE last_step < ?`), emailed and recovery codes are deleted with RETURNING.
+ * False when another request spent it first.
+ */
+export async function consumeCode(env: CodeEnvironment, userId: string, match: CodeMatch): Promise<boolean> {
+  const store = new TwoFactorStore(env.db)
+  switch (match.kind) {
+    case 'totp':
+      return store.advanceStep(userId, match.methodId, match.step)
+    case 'oneTime':
+      return store.redeemCode(match.scope, match.codeHash, match.target, env.nowMillis)
+    case 'recovery':
+      return store.redeemRecoveryCode(userId, match.codeHash)
+  }
+}

@@ -1,0 +1,222 @@
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import type { Application } from '../domain/application'
+import type { LoginEnvironment } from '../domain/login/complete-login'
+import { type PendingTwoFactorLogin, findPendingLogin } from '../domain/login/two-factor-gate'
+import { completeTwoFactorLogin } from '../domain/two-factor-login/complete-two-factor-login'
+import { disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes } from '../domain/two-factor-login/manage-methods'
+import { sendLoginCode, sendUserCode } from '../domain/two-factor-login/send-codes'
+import { isMethodId } from '../domain/two-factor/methods'
+import { generateTwoFactorSecret, secretFromRequest } from '../domain/two-factor/secret'
+import type { User } from '../domain/user'
+import type { AppEnv } from '../env'
+import { requireApiKey, tenantHeader } from '../http/auth'
+import { readJson, readOptionalJson } from '../http/body'
+import { clientIp } from '../http/client-ip'
+import { ApiError, Errors, codes, fieldError, notFound } from '../http/errors'
+import { FieldReader, isObject, isUuid } from '../http/fields'
+import { renderLoginOutcome } from '../http/login-response'
+import { assertSameTenant } from '../http/tenant'
+import { readOutbox } from '../mail/dev-outbox'
+import { mailerFor, usesDevOutbox } from '../mail/mailer'
+import { ApplicationStore } from '../store/application-store'
+import { TenantStore } from '../store/tenant-store'
+import { UserStore } from '../store/user-store'
+
+/** Two-factor login, code delivery and method management (FusionAuth's wire format). */
+export const twoFactorRoutes = new Hono<AppEnv>()
+
+const environment = (c: Context<AppEnv>): LoginEnvironment => ({ db: c.env.DB, kv: c.env.KV, encryptionKey: c.env.ENCRYPTION_KEY, nowMillis: c.get('nowMillis') })
+const jsonBody = (c: Context<AppEnv>, body: object): Response => {
+  c.header('Content-Type', 'application/json;charset=UTF-8')
+  return c.body(JSON.stringify(body), 200)
+}
+const emptyOk = (c: Context<AppEnv>): Response => c.body(null, 200)
+
+/** Device metadata for the refresh token: string values only. */
+function readDevice(body: FieldReader): Record<string, string> | undefined {
+  const device = body.object('metaData').object('device')
+  const entries = ['description', 'lastAccessedAddress', 'name', 'type'].flatMap((name) => {
+    const value = device.string(name)
+    return value === undefined ? [] : [[name, value] as const]
+  })
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined
+}
+
+/** The user a management call names, hidden (404) when unknown or in another tenant than the request's. */
+async function pathUser(c: Context<AppEnv>): Promise<User> {
+  const userId = c.req.param('userId') ?? ''
+  if (!isUuid(userId)) throw notFound()
+  const record = await new UserStore(c.env.DB).get(userId.toLowerCase())
+  if (record === null) throw notFound()
+  assertSameTenant(c, record.user.tenantId)
+  return record.user
+}
+
+twoFactorRoutes.post('/api/two-factor/login', async (c) => {
+  const body = FieldReader.body(await readJson(c))
+  const twoFactorId = body.requiredString('twoFactorId')
+  const code = body.requiredString('code')
+  const trustComputer = body.boolean('trustComputer') ?? false
+  const noJWT = body.boolean('noJWT')
+  const ipAddress = clientIp(c, body.string('ipAddress'))
+  const device = readDevice(body)
+  const env = environment(c)
+
+  // An unknown or expired twoFactorId is 404 before any validation error counts, as in FusionAuth.
+  const pending = twoFactorId === undefined ? null : await findPendingLogin(env, twoFactorId)
+  if (twoFactorId !== undefined && pending === null) throw notFound()
+  const scoped = tenantHeader(c)
+  if (pending !== null && scoped !== null && scoped !== pending.tenantId) throw notFound()
+
+  let application: Application | null | undefined
+  const requested = body.source.applicationId
+  if (requested !== undefined && requested !== null) {
+    const found = isUuid(requested) ? await new ApplicationStore(c.env.DB).get(requested.toLowerCase()) : null
+    if (found === null || (pending !== null && found.tenantId !== pending.tenantId)) {
+      body.errors.field('applicationId', '[invalid]applicationId', `The [applicationId] property is not valid. No application exists with Id [${String(requested)}].`)
+    }
+    application = found
+  }
+  body.errors.throwIfAny()
+  if (pending === null || twoFactorId === undefined || code === undefined) throw notFound()
+
+  const outcome = await completeTwoFactorLogin(env, {
+    twoFactorId,
+    pending,
+    code,
+    trustComputer,
+    ...(application === undefined ? {} : { application }),
+    ipAddress,
+    device,
+    noJWT,
+    loadTenant: (id) => new TenantStore(c.env.DB).get(id),
+    loadApplication: (id) => new ApplicationStore(c.env.DB).get(id),
+  })
+  if (outcome.kind === 'invalidCode') throw new ApiError(421)
+  return renderLoginOutcome(c, outcome)
+})
+
+twoFactorRoutes.post('/api/two-factor/send/:twoFactorId', async (c) => {
+  // The deprecated client call sends an empty text/plain body; the current one sends JSON {methodId}.
+  const body = FieldReader.body(await readOptionalJson(c))
+  const methodId = body.string('methodId')
+  body.errors.throwIfAny()
+  const env = environment(c)
+  const twoFactorId = c.req.param('twoFactorId')
+  const pending = await findPendingLogin(env, twoFactorId)
+  if (pending === null) throw notFound()
+  const sent = await sendLoginCode(env, mailerFor(c.env), { twoFactorId, pending, methodId: methodId ?? null })
+  if (sent.kind === 'invalidMethod') throw fieldError('methodId', codes.invalid('methodId'))
+  return emptyOk(c)
+})
+
+twoFactorRoutes.post('/api/two-factor/send', requireApiKey('tenant'), async (c) => {
+  const body = FieldReader.body(await readJson(c))
+  const userId = body.uuid('userId')
+  const methodId = body.string('methodId')
+  if (userId === undefined && !body.errors.has('userId')) body.errors.field('userId', codes.blank('userId').code, codes.blank('userId').message)
+  let email: string | undefined
+  if (methodId === undefined) {
+    const method = body.requiredString('method')
+    // SMS and voice need a provider this service does not have; only email codes can be sent.
+    if (method !== undefined && method !== 'email') body.errors.field('method', codes.invalid('method').code, codes.invalid('method').message)
+    email = body.requiredString('email')
+  }
+  body.errors.throwIfAny()
+
+  const record = await new UserStore(c.env.DB).get(userId ?? '')
+  if (record === null) throw notFound()
+  assertSameTenant(c, record.user.tenantId)
+  const tenant = await new TenantStore(c.env.DB).get(record.user.tenantId)
+  if (tenant === null) throw notFound()
+  const request = methodId !== undefined ? { kind: 'disable' as const, methodId } : { kind: 'enable' as const, email: email ?? '' }
+  const sent = await sendUserCode(environment(c), mailerFor(c.env), record.user, tenant, request)
+  if (sent.kind === 'invalidMethod') throw fieldError('methodId', codes.invalid('methodId'))
+  return emptyOk(c)
+})
+
+twoFactorRoutes.get('/api/two-factor/secret', requireApiKey('tenant'), (c) => jsonBody(c, generateTwoFactorSecret()))
+
+twoFactorRoutes.post('/api/user/two-factor/:userId', requireApiKey('tenant'), async (c) => {
+  const user = await pathUser(c)
+  const body = FieldReader.body(await readJson(c))
+  const method = body.requiredString('method')
+  const code = body.requiredString('code')
+  const name = body.string('name')
+  const twoFactorIdField = body.string('twoFactorId')
+  const tenant = await new TenantStore(c.env.DB).get(user.tenantId)
+  if (tenant === null) throw notFound()
+  const enabledOnTenant = (kind: string): boolean => {
+    const entry = tenant.multiFactorConfiguration[kind]
+    return isObject(entry) && entry.enabled === true
+  }
+  if (method !== undefined && !((method === 'authenticator' || method === 'email') && enabledOnTenant(method))) {
+    body.errors.field('method', codes.invalid('method').code, codes.invalid('method').message)
+  }
+  let keyBytes: Uint8Array | undefined
+  if (method === 'authenticator') {
+    const secret = secretFromRequest({ secret: body.string('secret'), secretBase32Encoded: body.string('secretBase32Encoded') })
+    if (secret.ok) keyBytes = secret.keyBytes
+    else body.errors.field(secret.field, `[${secret.reason}]${secret.field}`, secret.reason === 'blank' ? codes.blank(secret.field).message : codes.invalid(secret.field).message)
+  }
+  const email = method === 'email' ? body.requiredString('email') : undefined
+  const env = environment(c)
+  let required: { twoFactorId: string; pending: PendingTwoFactorLogin } | undefined
+  if (twoFactorIdField !== undefined && twoFactorIdField !== '') {
+    const pending = await findPendingLogin(env, twoFactorIdField)
+    if (pending === null || pending.userId !== user.id) body.errors.field('twoFactorId', codes.invalid('twoFactorId').code, codes.invalid('twoFactorId').message)
+    else required = { twoFactorId: twoFactorIdField, pending }
+  }
+  body.errors.throwIfAny()
+
+  const request =
+    method === 'authenticator'
+      ? { method: 'authenticator' as const, keyBytes: keyBytes ?? new Uint8Array(), code: code ?? '', name }
+      : { method: 'email' as const, email: email ?? '', code: code ?? '', name }
+  const outcome = await enableTwoFactor(env, user, request, required)
+  if (outcome.kind === 'invalidCode') throw new ApiError(421)
+  if (outcome.kind === 'duplicateEmail') {
+    throw fieldError('email', codes.duplicate('email', `The [email] two-factor method is already enabled for [${email ?? ''}].`))
+  }
+  const response = { ...(outcome.code === undefined ? {} : { code: outcome.code }), ...(outcome.recoveryCodes === undefined ? {} : { recoveryCodes: outcome.recoveryCodes }) }
+  return Object.keys(response).length > 0 ? jsonBody(c, response) : emptyOk(c)
+})
+
+/** A query value, with the official client's literal `undefined`/`null` for omitted arguments treated as absent. */
+const queryValue = (value: string | undefined): string | undefined => (value === undefined || value === '' || value === 'undefined' || value === 'null' ? undefined : value)
+
+twoFactorRoutes.delete('/api/user/two-factor/:userId', requireApiKey('tenant'), async (c) => {
+  const user = await pathUser(c)
+  // disableTwoFactor sends ?methodId=&code=; disableTwoFactorWithRequest sends them as JSON on the DELETE.
+  const body = FieldReader.body(await readOptionalJson(c))
+  const methodId = queryValue(c.req.query('methodId')) ?? body.string('methodId')
+  const code = queryValue(c.req.query('code')) ?? body.string('code')
+  const errors = body.errors
+  if (code === undefined || code.trim() === '') errors.field('code', codes.blank('code').code, codes.blank('code').message)
+  if (methodId !== undefined && !isMethodId(methodId)) errors.field('methodId', codes.invalid('methodId').code, codes.invalid('methodId').message)
+  errors.throwIfAny()
+
+  const outcome = await disableTwoFactor(environment(c), user.id, methodId ?? null, code ?? '')
+  if (outcome.kind === 'unknownMethod') throw fieldError('methodId', codes.invalid('methodId'))
+  if (outcome.kind === 'invalidCode') throw new ApiError(421)
+  return emptyOk(c)
+})
+
+twoFactorRoutes.post('/api/user/two-factor/recovery-code/:userId', requireApiKey('tenant'), async (c) => {
+  const user = await pathUser(c)
+  if ((user.twoFactor?.methods ?? []).length === 0) {
+    throw new ApiError(400, new Errors().general('[TwoFactorNotEnabled]', 'Two-factor authentication is not enabled for this user.'))
+  }
+  return jsonBody(c, { recoveryCodes: await regenerateRecoveryCodes(environment(c), user.id) })
+})
+
+/**
+ * The development outbox, for local tools and the end-to-end suite: messages "sent" to an address.
+ * Exists only when ENVIRONMENT is `test` or `development` (404 otherwise, like any unknown path) and needs an API key.
+ */
+twoFactorRoutes.get('/api/dev/outbox', async (c, next) => (usesDevOutbox(c.env.ENVIRONMENT) ? next() : c.body(null, 404)), requireApiKey('tenant'), async (c) => {
+  const email = c.req.query('email')
+  if (email === undefined || email === '') throw fieldError('email', codes.blank('email'))
+  return jsonBody(c, { messages: await readOutbox(c.env.KV, email) })
+})
