@@ -174,4 +174,24 @@ export class TwoFactorStore {
       .run()
     return result.meta.changes
   }
+
+  /** Counts one wrong code for a pending login and returns how many there have been (atomic under races). */
+  async countWrongCode(scope: string, expiresInstant: number): Promise<number> {
+    const row = await this.db
+      .prepare(
+        `INSERT INTO two_factor_attempts (scope, count, expires_instant) VALUES (?1, 1, ?2)
+         ON CONFLICT (scope) DO UPDATE SET count = two_factor_attempts.count + 1 RETURNING count`,
+      )
+      .bind(scope, expiresInstant)
+      .first<{ count: number }>()
+    return row?.count ?? 1
+  }
+
+  async purgeExpiredAttempts(nowMillis: number, limit = 5000): Promise<number> {
+    const result = await this.db
+      .prepare('DELETE FROM two_factor_attempts WHERE rowid IN (SELECT rowid FROM two_factor_attempts WHERE expires_instant < ? LIMIT ?)')
+      .bind(nowMillis, limit)
+      .run()
+    return result.meta.changes
+  }
 }

@@ -94,6 +94,16 @@ describe('POST /api/two-factor/login', () => {
     expect((await twoFactorLogin({ twoFactorId, code: w.code }, { nowMillis: w.now })).status).toBe(200)
   })
 
+  it('spends the twoFactorId after five wrong codes, even without a tenant lockout action', async () => {
+    const w = await authenticatorWorld()
+    const twoFactorId = await challenge(w.application.id, w.email, { nowMillis: w.now })
+    const wrong = w.code === '000000' ? '111111' : '000000'
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await expectEmpty(await twoFactorLogin({ twoFactorId, code: wrong }, { nowMillis: w.now }), 421)
+    }
+    await expectEmpty(await twoFactorLogin({ twoFactorId, code: w.code }, { nowMillis: w.now }), 404)
+  })
+
   it('completes a twoFactorId once: a second use is 404', async () => {
     const w = await authenticatorWorld()
     const twoFactorId = await challenge(w.application.id, w.email, { nowMillis: w.now })

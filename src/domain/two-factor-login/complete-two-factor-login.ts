@@ -27,6 +27,12 @@ export interface TwoFactorLoginInput {
   loadApplication: (applicationId: string) => Promise<Application | null>
 }
 
+/**
+ * Wrong codes one twoFactorId survives. With 10^6 six-digit codes, five guesses per challenge keep the odds of a
+ * guessed login negligible even when the tenant configures no lockout action (better-auth caps attempts likewise).
+ */
+export const MAX_CODE_ATTEMPTS = 5
+
 /** 421: the code matched nothing (or lost a race for the factor it matched). */
 export type TwoFactorLoginOutcome = LoginOutcome | { kind: 'invalidCode' }
 
@@ -59,7 +65,12 @@ export async function completeTwoFactorLogin(env: LoginEnvironment, input: TwoFa
   const match = await matchCode(env, rules, input.code.trim())
   if (match === null) {
     const locked = await recordFailedAuthentication(env, tenant, subject.user, application?.id ?? null)
-    if (locked === null) return { kind: 'invalidCode' }
+    if (locked === null) {
+      const attempts = await new TwoFactorStore(env.db).countWrongCode(rules.oneTimeScope, pending.expiresInstant)
+      // Out of attempts: spend the id, so further guesses get 404 and the user must log in again.
+      if (attempts >= MAX_CODE_ATTEMPTS) await redeemPendingLogin(env, input.twoFactorId, pending)
+      return { kind: 'invalidCode' }
+    }
     // Locked by this failure: the challenge is over, as in FusionAuth.
     await redeemPendingLogin(env, input.twoFactorId, pending)
     return locked
