@@ -72,6 +72,25 @@ export class RefreshTokenStore {
     return (await this.revokeAllForUserStatement(userId, applicationId).run()).meta.changes
   }
 
+  /**
+   * Swaps the stored token for a new value (OneTimeUse) and saves the record, only while the old value is
+   * still stored: of two racing exchanges of one token exactly one swaps. False when the old value is gone.
+   */
+  async replaceToken(oldToken: string, newToken: string, record: RefreshTokenRecord): Promise<boolean> {
+    const result = await this.db
+      .prepare('UPDATE refresh_tokens SET token_hash = ?, expiration_instant = ?, data = ? WHERE token_hash = ?')
+      .bind(await sha256Base64Url(newToken), record.expirationInstant, JSON.stringify(record), await sha256Base64Url(oldToken))
+      .run()
+    return result.meta.changes === 1
+  }
+
+  /** Saves a record whose expiry moved (sliding-window refresh tokens). */
+  updateStatement(record: RefreshTokenRecord): D1PreparedStatement {
+    return this.db
+      .prepare('UPDATE refresh_tokens SET expiration_instant = ?, data = ? WHERE id = ?')
+      .bind(record.expirationInstant, JSON.stringify(record), record.id)
+  }
+
   async revokeAllForApplication(applicationId: string): Promise<number> {
     return (await this.db.prepare('DELETE FROM refresh_tokens WHERE application_id = ?').bind(applicationId).run()).meta.changes
   }

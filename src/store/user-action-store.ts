@@ -97,6 +97,27 @@ export class UserActionStore {
     return results.map((row) => ({ action: parseDataColumn<TakenAction>(row.data), canceled: row.canceled === 1 }))
   }
 
+  /**
+   * Rewrites a taken action (modify or cancel). With `canceled`, only an action not already canceled is
+   * touched, so of two racing cancels one wins; returns whether a row changed.
+   */
+  async saveAction(action: TakenAction, canceled: boolean): Promise<boolean> {
+    const result = await this.db
+      .prepare(
+        `UPDATE user_actions SET actioner_user_id = ?, application_ids = ?, expiry = ?, canceled = ?, data = ? WHERE id = ? AND canceled = 0`,
+      )
+      .bind(
+        action.actionerUserId ?? null,
+        action.applicationIds === undefined ? null : JSON.stringify(action.applicationIds),
+        action.expiry ?? null,
+        canceled ? 1 : 0,
+        JSON.stringify(action),
+        action.id,
+      )
+      .run()
+    return result.meta.changes > 0
+  }
+
   async cancel(id: string): Promise<boolean> {
     return (await this.db.prepare('UPDATE user_actions SET canceled = 1 WHERE id = ? AND canceled = 0').bind(id).run()).meta.changes > 0
   }

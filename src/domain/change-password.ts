@@ -1,0 +1,108 @@
+/**
+ * Changing a password (FusionAuth's Change Password API) and the change-password ids that authorize it
+ * (issued by a 203 login or by forgot password). The id is single use, redeemed in D1; a successful change
+ * revokes the user's refresh tokens (tenant policy) and may issue a one-time password for a silent re-login.
+ */
+import type { Errors } from '../http/errors'
+import type { JsonObject } from '../http/fields'
+import { randomToken } from './crypto/secrets'
+import { CHANGE_PASSWORD_PREFIX, type ChangePasswordGrant, type LoginEnvironment } from './login/complete-login'
+import { type OneTimePasswordGrant, issueOneTimePassword } from './login/one-time-password-login'
+import { hashPassword } from './password'
+import type { Tenant } from './tenant'
+import type { User } from './user'
+import { checkPasswordRules, tenantHashSettings } from './user-password'
+import { ExpiringValueStore } from '../store/expiring-value-store'
+import { FailedLoginStore } from '../store/failed-login-store'
+import { RedemptionStore } from '../store/redemption-store'
+import { RefreshTokenStore } from '../store/refresh-token-store'
+import { UserStore } from '../store/user-store'
+
+/** A change-password grant as this module writes it: forgot-password ids also carry when they were issued and the caller's state. */
+export interface ChangePasswordGrantRecord extends ChangePasswordGrant {
+  /** Epoch ms; an id issued before the password last changed is spent (FusionAuth revokes them on change). */
+  issuedInstant?: number
+  state?: JsonObject
+}
+
+/** Redemption kind of change-password ids in the redemptions table. */
+const REDEMPTION_KIND = 'cpw'
+
+const grants = (kv: KVNamespace) => new ExpiringValueStore<ChangePasswordGrantRecord>(kv, CHANGE_PASSWORD_PREFIX)
+
+/** Stores a change-password id for the tenant's changePasswordIdTimeToLiveInSeconds; returns the id. */
+export async function issueChangePasswordId(
+  kv: KVNamespace,
+  tenant: Tenant,
+  grant: ChangePasswordGrantRecord,
+  nowMillis: number,
+  chosenId?: string,
+): Promise<string> {
+  const id = chosenId ?? randomToken(32)
+  await grants(kv).put(id, grant, tenant.externalIdentifierConfiguration.changePasswordIdTimeToLiveInSeconds, nowMillis)
+  return id
+}
+
+/** The grant behind a change-password id, or null when unknown or expired (redemption is separate: see redeemChangePasswordId). */
+export async function readChangePasswordGrant(kv: KVNamespace, id: string, nowMillis: number): Promise<ChangePasswordGrantRecord | null> {
+  return grants(kv).get(id, nowMillis)
+}
+
+/** Whether a grant predates the user's last password change (and so was revoked by it). */
+export const grantIsStale = (grant: ChangePasswordGrantRecord, user: User): boolean =>
+  grant.issuedInstant !== undefined && user.passwordLastUpdateInstant !== undefined && grant.issuedInstant < user.passwordLastUpdateInstant
+
+/** Spends the id in D1: true for exactly one of any number of racing requests. */
+export async function redeemChangePasswordId(env: LoginEnvironment, tenant: Tenant, id: string): Promise<boolean> {
+  const ttlSeconds = tenant.externalIdentifierConfiguration.changePasswordIdTimeToLiveInSeconds
+  const won = await new RedemptionStore(env.db).redeem(REDEMPTION_KIND, id, env.nowMillis, ttlSeconds)
+  if (won) await grants(env.kv).delete(id)
+  return won
+}
+
+/**
+ * Records the tenant's rules for a new password under `password`: `[blank]`, `[tooShort]`, `[tooLong]`, ...,
+ * and `[tooYoung]` when the tenant's minimumPasswordAge applies and the current password is younger.
+ */
+export function checkNewPassword(tenant: Tenant, user: User | null, password: string | undefined, errors: Errors, options: { nowMillis: number; enforceMinimumAge: boolean }): void {
+  if (password === undefined) return // the reader recorded [blank]password
+  checkPasswordRules(password, tenant.passwordValidationRules, 'password', errors)
+  const minimum = tenant.minimumPasswordAge
+  if (options.enforceMinimumAge && minimum.enabled && user?.passwordLastUpdateInstant !== undefined && user.passwordLastUpdateInstant + minimum.seconds * 1000 > options.nowMillis) {
+    errors.field('password', '[tooYoung]password', `The [password] property was changed too recently. It may be changed after [${minimum.seconds}] seconds.`)
+  }
+}
+
+export interface PasswordChange {
+  tenant: Tenant
+  user: User
+  password: string
+  /** What a one-time password for the follow-up login may do; null issues none (the API-key flow). */
+  oneTimePassword: Pick<OneTimePasswordGrant, 'issueJWT' | 'jwtExpirationInstant' | 'issueRefreshToken' | 'state'> | null
+}
+
+/**
+ * Hashes the new password with the tenant's scheme and factor, clears passwordChangeRequired, stamps
+ * passwordLastUpdateInstant, resets the failed-login counter and (tenant policy onPasswordChanged) revokes the
+ * user's refresh tokens, in one D1 batch. Returns the one-time password when one was asked for.
+ */
+export async function applyPasswordChange(env: LoginEnvironment, change: PasswordChange): Promise<{ oneTimePassword: string | null }> {
+  const { tenant, user, nowMillis } = { ...change, nowMillis: env.nowMillis }
+  const { scheme, factor } = tenantHashSettings(tenant)
+  const hashed = await hashPassword(change.password, scheme, factor)
+  const { passwordChangeReason: _reason, ...rest } = user
+  const updated: User = { ...rest, passwordChangeRequired: false, passwordLastUpdateInstant: nowMillis, lastUpdateInstant: nowMillis }
+
+  const users = new UserStore(env.db)
+  const statements = [users.updateStatement(updated), users.passwordStatement(user.id, hashed), new FailedLoginStore(env.db).resetStatement(user.id)]
+  if (tenant.jwtConfiguration.refreshTokenRevocationPolicy.onPasswordChanged) {
+    statements.push(new RefreshTokenStore(env.db).revokeAllForUserStatement(user.id))
+  }
+  await env.db.batch(statements)
+
+  if (change.oneTimePassword === null) return { oneTimePassword: null }
+  const oneTimePassword = randomToken(32)
+  const grant: OneTimePasswordGrant = { userId: user.id, tenantId: tenant.id, ...change.oneTimePassword }
+  await issueOneTimePassword(env.kv, oneTimePassword, grant, tenant.externalIdentifierConfiguration.oneTimePasswordTimeToLiveInSeconds, nowMillis)
+  return { oneTimePassword }
+}

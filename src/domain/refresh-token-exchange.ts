@@ -1,0 +1,142 @@
+/**
+ * POST /api/jwt/refresh: a refresh token buys a new access token (authenticationType REFRESH_TOKEN,
+ * same `sid`), and the exchange is recorded as a login.
+ */
+import { type Application, effectiveJwtConfiguration } from './application'
+import type { Tenant } from './tenant'
+import { buildAccessTokenClaims } from './tokens/access-token'
+import { signJwt } from './tokens/jwt'
+import { newRefreshToken } from './tokens/refresh-token'
+import { type LoginEnvironment, recordLoginStatements } from './login/complete-login'
+import { refuseBeforePassword } from './login/login-checks'
+import { isObject } from '../http/fields'
+import { ApplicationStore } from '../store/application-store'
+import { LoginStore } from '../store/login-store'
+import { RefreshTokenStore, type RefreshTokenRecord } from '../store/refresh-token-store'
+import { loadSigningKey } from '../store/signing-key-cache'
+import { TenantStore } from '../store/tenant-store'
+
+export interface RefreshExchangeInput {
+  refreshToken: string
+  /** The tenant the request is scoped to (header or locked key), if any: another tenant's token is invalid. */
+  scopedTenantId: string | null
+  /** A shorter access-token lifetime the caller asked for (FusionAuth's timeToLiveInSeconds). */
+  timeToLiveInSeconds?: number
+  ipAddress: string | null
+}
+
+export type RefreshExchangeOutcome =
+  /** 400 [invalid]refreshToken: unknown, expired, revoked, refresh not allowed, or the user may not log in. */
+  | { kind: 'invalid' }
+  /** 400 [invalid]timeToLiveInSeconds: longer than the configured lifetime. */
+  | { kind: 'ttlTooLong' }
+  /** 404: the token's user no longer exists. */
+  | { kind: 'userMissing' }
+  | {
+      kind: 'exchanged'
+      token: string
+      tokenExpirationInstant: number
+      refreshToken: string
+      refreshTokenId: string
+      /** refresh_token cookie Max-Age. */
+      refreshTokenTtlSeconds: number
+    }
+
+interface RefreshPolicies {
+  usage: string
+  expiration: string
+}
+
+/** Usage and expiration policies: the application's when it enables its own JWT settings, else the tenant's. */
+function policies(tenant: Tenant, application: Application | null): RefreshPolicies {
+  const own = application?.jwtConfiguration
+  const usage = own?.enabled === true && typeof own.refreshTokenUsagePolicy === 'string' ? own.refreshTokenUsagePolicy : tenant.jwtConfiguration.refreshTokenUsagePolicy
+  const expiration =
+    own?.enabled === true && typeof own.refreshTokenExpirationPolicy === 'string' ? own.refreshTokenExpirationPolicy : tenant.jwtConfiguration.refreshTokenExpirationPolicy
+  return { usage, expiration }
+}
+
+/** auth_time of the login that minted the token, kept in its metaData; the start instant otherwise. */
+function authTimeSeconds(record: RefreshTokenRecord): number {
+  const data = record.metaData.data
+  const value = isObject(data) ? data.auth_time : undefined
+  return typeof value === 'number' ? value : Math.floor(record.startInstant / 1000)
+}
+
+export async function exchangeRefreshToken(env: LoginEnvironment, input: RefreshExchangeInput): Promise<RefreshExchangeOutcome> {
+  const { nowMillis } = env
+  const tokens = new RefreshTokenStore(env.db)
+  const record = await tokens.findByToken(input.refreshToken)
+  if (record === null || record.expirationInstant <= nowMillis) return { kind: 'invalid' }
+  if (input.scopedTenantId !== null && record.tenantId !== input.scopedTenantId) return { kind: 'invalid' }
+
+  const [tenant, application] = await Promise.all([
+    new TenantStore(env.db).get(record.tenantId),
+    record.applicationId === undefined ? Promise.resolve(null) : new ApplicationStore(env.db).get(record.applicationId),
+  ])
+  if (tenant === null || (record.applicationId !== undefined && application === null)) return { kind: 'invalid' }
+  if (application !== null && !application.loginConfiguration.allowTokenRefresh) return { kind: 'invalid' }
+
+  const subject = await new LoginStore(env.db).findById(record.userId, nowMillis)
+  if (subject === null) return { kind: 'userMissing' }
+  // A deactivated, locked or expired user keeps no session.
+  if (refuseBeforePassword(subject, application?.id ?? null, nowMillis) !== null) return { kind: 'invalid' }
+
+  const jwt = effectiveJwtConfiguration(tenant, application)
+  if (input.timeToLiveInSeconds !== undefined && input.timeToLiveInSeconds > jwt.timeToLiveInSeconds) return { kind: 'ttlTooLong' }
+  const key = jwt.accessTokenKeyId === undefined ? null : await loadSigningKey(env.db, env.encryptionKey, jwt.accessTokenKeyId, nowMillis)
+  if (key === null) throw new Error(`signing key [${jwt.accessTokenKeyId ?? 'none'}] of tenant [${tenant.id}] is missing`)
+
+  const user = subject.user
+  const registration = application === null ? undefined : (user.registrations ?? []).find((r) => r.applicationId === application.id)
+  const nowSeconds = Math.floor(nowMillis / 1000)
+  const { claims, tokenExpirationInstant } = buildAccessTokenClaims({
+    user: { id: user.id, email: user.email, verified: user.verified, username: user.username },
+    tenantId: tenant.id,
+    issuer: tenant.issuer,
+    applicationId: application?.id,
+    registered: registration !== undefined,
+    roles: registration?.roles,
+    authenticationType: 'REFRESH_TOKEN',
+    nowSeconds,
+    ttlSeconds: input.timeToLiveInSeconds ?? jwt.timeToLiveInSeconds,
+    authTimeSeconds: authTimeSeconds(record),
+    sessionId: record.id,
+  })
+  const token = await signJwt(claims, key, { nowSeconds })
+
+  const { usage, expiration } = policies(tenant, application)
+  const updated: RefreshTokenRecord = { ...record }
+  if (expiration === 'SlidingWindow') updated.expirationInstant = nowMillis + jwt.refreshTokenTimeToLiveInMinutes * 60_000
+  let refreshToken = input.refreshToken
+  const writes: D1PreparedStatement[] = []
+  if (usage === 'OneTimeUse') {
+    // The swap is conditional on the old value, so a token exchanged twice concurrently yields one new token.
+    refreshToken = newRefreshToken()
+    if (!(await tokens.replaceToken(input.refreshToken, refreshToken, updated))) return { kind: 'invalid' }
+  } else if (updated.expirationInstant !== record.expirationInstant) {
+    writes.push(tokens.updateStatement(updated))
+  }
+
+  await env.db.batch([
+    ...writes,
+    ...recordLoginStatements(env.db, {
+      tenantId: tenant.id,
+      userId: user.id,
+      applicationId: application?.id ?? null,
+      loginId: user.email ?? user.username ?? user.id,
+      ipAddress: input.ipAddress,
+      authenticationType: 'REFRESH_TOKEN',
+      instant: nowMillis,
+    }),
+  ])
+  return {
+    kind: 'exchanged',
+    token,
+    tokenExpirationInstant,
+    refreshToken,
+    refreshTokenId: record.id,
+    // FusionAuth gives the cookie the configured lifetime, not what remains of a Fixed token's.
+    refreshTokenTtlSeconds: jwt.refreshTokenTimeToLiveInMinutes * 60,
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * `POST /api/user/change-password[/{changePasswordId}]` in its three forms (change-password id, no auth;
+ * API key + loginId; JWT) and `POST /api/user/forgot-password`, in FusionAuth's wire format.
+ */
+import { Hono, type Context } from 'hono'
+import {
+  applyPasswordChange,
+  checkNewPassword,
+  grantIsStale,
+  issueChangePasswordId,
+  readChangePasswordGrant,
+  redeemChangePasswordId,
+} from '../domain/change-password'
+import type { LoginEnvironment } from '../domain/login/complete-login'
+import { verifyPassword } from '../domain/password'
+import type { Tenant } from '../domain/tenant'
+import type { AppEnv } from '../env'
+import { authenticateApiKey, requestTenantId } from '../http/auth'
+import { readJson } from '../http/body'
+import { REFRESH_TOKEN_COOKIE, readCookie } from '../http/cookies'
+import { ApiError, codes, notFound, unauthorized } from '../http/errors'
+import { FieldReader, type JsonObject } from '../http/fields'
+import { authenticateJwt, presentedJwt } from '../http/jwt-auth'
+import { resolveTenantId } from '../http/tenant'
+import { ApplicationStore } from '../store/application-store'
+import { RefreshTokenStore } from '../store/refresh-token-store'
+import { TenantStore } from '../store/tenant-store'
+import { type LoginIdType, type UserRecord, UserStore } from '../store/user-store'
+import { emptyOk } from './admin-common'
+
+export const changePasswordRoutes = new Hono<AppEnv>()
+
+const loginEnv = (c: Context<AppEnv>): LoginEnvironment => ({ db: c.env.DB, kv: c.env.KV, encryptionKey: c.env.ENCRYPTION_KEY, nowMillis: c.get('nowMillis') })
+
+const jsonOk = (c: Context<AppEnv>, body: JsonObject): Response => c.json(body)
+
+changePasswordRoutes.post('/api/user/change-password/:changePasswordId', (c) => changePassword(c, c.req.param('changePasswordId')))
+changePasswordRoutes.post('/api/user/change-password', (c) => changePassword(c, undefined))
+
+/** Which form a request takes: an id (body over path) needs no auth; else an API key wins over a JWT. */
+async function changePassword(c: Context<AppEnv>, pathId: string | undefined): Promise<Response> {
+  const body = FieldReader.body(await readJson(c))
+  const bodyId = body.string('changePasswordId')
+  const changePasswordId = bodyId !== undefined && bodyId !== '' ? bodyId : pathId
+  if (changePasswordId !== undefined) return byChangePasswordId(c, body, changePasswordId)
+
+  const principal = await authenticateApiKey(c)
+  if (principal !== null) {
+    c.set('apiKey', principal)
+    return byLoginId(c, body)
+  }
+  if (presentedJwt(c) !== null) return byJwt(c, body)
+  throw unauthorized()
+}
+
+async function loadTenant(c: Context<AppEnv>, tenantId: string): Promise<Tenant> {
+  const tenant = await new TenantStore(c.env.DB).get(tenantId)
+  if (tenant === null) throw notFound()
+  return tenant
+}
+
+/** The tenant a loginId names a user in: the application's when one is given (400 when unknown), else the request's. */
+async function tenantOf(c: Context<AppEnv>, body: FieldReader, applicationId: string | undefined): Promise<Tenant> {
+  if (applicationId === undefined) return loadTenant(c, await resolveTenantId(c))
+  const application = await new ApplicationStore(c.env.DB).get(applicationId)
+  const scoped = requestTenantId(c)
+  if (application === null || (scoped !== null && scoped !== application.tenantId)) {
+    throw new ApiError(400, body.errors.field('applicationId', codes.invalid('applicationId').code, `The [applicationId] property is not valid. No application exists with Id [${applicationId}].`))
+  }
+  return loadTenant(c, application.tenantId)
+}
+
+/** The anonymous form: the id is redeemed (once, in D1) only after the request has validated. */
+async function byChangePasswordId(c: Context<AppEnv>, body: FieldReader, id: string): Promise<Response> {
+  const env = loginEnv(c)
+  const grant = await readChangePasswordGrant(c.env.KV, id, env.nowMillis)
+  const scoped = requestTenantId(c)
+  if (grant === null || (scoped !== null && scoped !== grant.tenantId)) throw notFound()
+  const record = await new UserStore(c.env.DB).get(grant.userId)
+  if (record === null || record.user.tenantId !== grant.tenantId || grantIsStale(grant, record.user)) throw notFound()
+  const tenant = await loadTenant(c, grant.tenantId)
+
+  const password = body.requiredString('password')
+  const currentPassword = body.string('currentPassword')
+  body.uuid('applicationId')
+  checkNewPassword(tenant, record.user, password, body.errors, { nowMillis: env.nowMillis, enforceMinimumAge: false })
+  body.errors.throwIfAny()
+  // FusionAuth answers a wrong currentPassword without an API key with 404, so it reveals nothing.
+  if (currentPassword !== undefined && !(await matches(record, currentPassword))) throw notFound()
+  if (!(await redeemChangePasswordId(env, tenant, id))) throw notFound()
+
+  const { oneTimePassword } = await applyPasswordChange(env, {
+    tenant,
+    user: record.user,
+    password: password ?? '',
+    oneTimePassword: { issueJWT: true, issueRefreshToken: true, state: grant.state },
+  })
+  return jsonOk(c, { oneTimePassword, ...(grant.state === undefined ? {} : { state: grant.state }) })
+}
+
+async function matches(record: UserRecord, password: string): Promise<boolean> {
+  return record.password !== null && (await verifyPassword(password, record.password))
+}
+
+const LOGIN_ID_TYPES: readonly LoginIdType[] = ['email', 'username']
+
+/** The body's loginIdTypes (unknown types dropped), defaulting to email then username as FusionAuth does. */
+function readLoginIdTypes(body: FieldReader): readonly LoginIdType[] {
+  const named = body.stringArray('loginIdTypes')?.filter((t): t is LoginIdType => (LOGIN_ID_TYPES as readonly string[]).includes(t))
+  return named === undefined || named.length === 0 ? LOGIN_ID_TYPES : named
+}
+
+/** The API-key form: loginId + currentPassword (optional) + password; 200 with no body. */
+async function byLoginId(c: Context<AppEnv>, body: FieldReader): Promise<Response> {
+  if (!body.has('loginId')) throw new ApiError(400, body.errors.general('[invalid]', 'You must specify a changePasswordId, a loginId, or a JWT.'))
+  const loginId = body.requiredString('loginId')
+  const types = readLoginIdTypes(body)
+  const applicationId = body.uuid('applicationId')
+  const password = body.requiredString('password')
+  const currentPassword = body.string('currentPassword')
+  body.errors.throwIfAny()
+
+  const tenant = await tenantOf(c, body, applicationId)
+  const record = await new UserStore(c.env.DB).findByIdentity(tenant.id, loginId ?? '', types)
+  if (record === null) throw new ApiError(400, body.errors.field('loginId', codes.invalid('loginId').code, 'Invalid [loginId] property. No user exists with that login Id.'))
+
+  checkNewPassword(tenant, record.user, password, body.errors, { nowMillis: c.get('nowMillis'), enforceMinimumAge: true })
+  body.errors.throwIfAny()
+  // With an API key FusionAuth says which part was wrong (since 1.43.0).
+  if (currentPassword !== undefined && !(await matches(record, currentPassword))) {
+    throw new ApiError(400, body.errors.field('currentPassword', codes.invalid('currentPassword').code, 'The [currentPassword] property does not match the current password.'))
+  }
+  await applyPasswordChange(loginEnv(c), { tenant, user: record.user, password: password ?? '', oneTimePassword: null })
+  return emptyOk(c)
+}
+
+/**
+ * The JWT form: the user changes their own password. The one-time password keeps the JWT's expiry and may
+ * issue a refresh token only when the caller showed one of the user's live refresh tokens (cookie over body).
+ */
+async function byJwt(c: Context<AppEnv>, body: FieldReader): Promise<Response> {
+  const claims = await authenticateJwt(c)
+  if (claims === null || typeof claims.sub !== 'string') throw unauthorized()
+  const env = loginEnv(c)
+  const record = await new UserStore(c.env.DB).get(claims.sub)
+  const scoped = requestTenantId(c)
+  if (record === null || (scoped !== null && scoped !== record.user.tenantId)) throw notFound()
+  const tenant = await loadTenant(c, record.user.tenantId)
+
+  const password = body.requiredString('password')
+  const currentPassword = body.requiredString('currentPassword')
+  const bodyRefreshToken = body.string('refreshToken')
+  checkNewPassword(tenant, record.user, password, body.errors, { nowMillis: env.nowMillis, enforceMinimumAge: true })
+  body.errors.throwIfAny()
+  if (!(await matches(record, currentPassword ?? ''))) throw notFound()
+
+  const refreshToken = readCookie(c, REFRESH_TOKEN_COOKIE) ?? bodyRefreshToken
+  const presented = refreshToken === undefined ? null : await new RefreshTokenStore(c.env.DB).findByToken(refreshToken)
+  const issueRefreshToken = presented !== null && presented.userId === record.user.id && presented.expirationInstant > env.nowMillis
+
+  const { oneTimePassword } = await applyPasswordChange(env, {
+    tenant,
+    user: record.user,
+    password: password ?? '',
+    oneTimePassword: { issueJWT: true, jwtExpirationInstant: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined, issueRefreshToken },
+  })
+  return jsonOk(c, { oneTimePassword })
+}
+
+/**
+ * `POST /api/user/forgot-password`: with an API key, issues a changePasswordId and returns it. Without one
+ * FusionAuth would email the user; this service sends no forgot-password email, so the feature answers as
+ * FusionAuth does when its forgot-password template is disabled: 403.
+ */
+changePasswordRoutes.post('/api/user/forgot-password', async (c) => {
+  const principal = await authenticateApiKey(c)
+  if (principal === null) throw new ApiError(403)
+  c.set('apiKey', principal)
+  const body = FieldReader.body(await readJson(c))
+  const loginId = body.requiredString('loginId')
+  const types = readLoginIdTypes(body)
+  const applicationId = body.uuid('applicationId')
+  const chosenId = body.string('changePasswordId')
+  const state = body.rawObject('state')
+  body.boolean('sendForgotPasswordEmail')
+  body.boolean('sendForgotPasswordMessage')
+  body.errors.throwIfAny()
+
+  const tenant = await tenantOf(c, body, applicationId)
+  const record = await new UserStore(c.env.DB).findByIdentity(tenant.id, loginId ?? '', types)
+  if (record === null) throw notFound()
+
+  const now = c.get('nowMillis')
+  const changePasswordId = await issueChangePasswordId(
+    c.env.KV,
+    tenant,
+    { userId: record.user.id, tenantId: tenant.id, applicationId: applicationId ?? null, reason: 'Administrative', issuedInstant: now, ...(state === undefined ? {} : { state }) },
+    now,
+    chosenId === undefined || chosenId.trim() === '' ? undefined : chosenId,
+  )
+  return jsonOk(c, { changePasswordId })
+})

@@ -1,0 +1,131 @@
+/**
+ * `/api/jwt/refresh` (exchange, retrieve, revoke) and `/api/jwt/validate`, in FusionAuth's wire format.
+ * The public-key and JWKS endpoints live in keys.ts.
+ */
+import { queryParam } from '../http/query'
+import { Hono, type Context } from 'hono'
+import { exchangeRefreshToken } from '../domain/refresh-token-exchange'
+import type { LoginEnvironment } from '../domain/login/complete-login'
+import type { AppEnv } from '../env'
+import { authenticateApiKey, requestTenantId, requireApiKey } from '../http/auth'
+import { readOptionalJson } from '../http/body'
+import { clientIp } from '../http/client-ip'
+import { REFRESH_TOKEN_COOKIE, readCookie, setAccessTokenCookie, setRefreshTokenCookie } from '../http/cookies'
+import { ApiError, codes, fieldError, generalError, notFound, unauthorized } from '../http/errors'
+import { FieldReader, isUuid } from '../http/fields'
+import { authenticateJwt } from '../http/jwt-auth'
+import { ApplicationStore } from '../store/application-store'
+import { RefreshTokenStore, type RefreshTokenRecord } from '../store/refresh-token-store'
+import { UserStore } from '../store/user-store'
+import { emptyOk } from './admin-common'
+
+export const jwtRoutes = new Hono<AppEnv>()
+
+/** A UUID query parameter or body field; anything else present is FusionAuth's [couldNotConvert]. */
+function uuidParam(name: string, value: unknown): string | undefined {
+  if (value === undefined || value === null) return undefined
+  if (!isUuid(value)) throw fieldError(name, codes.couldNotConvert(name, String(value)))
+  return value.toLowerCase()
+}
+
+const visibleTo = (c: Context<AppEnv>, record: RefreshTokenRecord): boolean => {
+  const scoped = requestTenantId(c)
+  return scoped === null || scoped === record.tenantId
+}
+
+jwtRoutes.post('/api/jwt/refresh', async (c) => {
+  const body = FieldReader.body(await readOptionalJson(c))
+  const fromBody = body.string('refreshToken')
+  body.string('token')
+  const ttl = body.integer('timeToLiveInSeconds')
+  if (ttl !== undefined && ttl <= 0) body.errors.field('timeToLiveInSeconds', '[invalid]timeToLiveInSeconds', 'The [timeToLiveInSeconds] property must be greater than 0.')
+  // The cookie wins over the body, as FusionAuth reads them.
+  const refreshToken = readCookie(c, REFRESH_TOKEN_COOKIE) ?? fromBody
+  if (refreshToken === undefined || refreshToken.trim() === '') body.errors.field('refreshToken', codes.blank('refreshToken').code, codes.blank('refreshToken').message)
+  body.errors.throwIfAny()
+
+  const env: LoginEnvironment = { db: c.env.DB, kv: c.env.KV, encryptionKey: c.env.ENCRYPTION_KEY, nowMillis: c.get('nowMillis') }
+  const outcome = await exchangeRefreshToken(env, {
+    refreshToken: refreshToken ?? '',
+    scopedTenantId: requestTenantId(c),
+    timeToLiveInSeconds: ttl,
+    ipAddress: clientIp(c, null),
+  })
+  switch (outcome.kind) {
+    case 'invalid':
+      throw fieldError('refreshToken', codes.invalid('refreshToken', 'The [refreshToken] is expired, was not found, or has been revoked.'))
+    case 'ttlTooLong':
+      throw fieldError('timeToLiveInSeconds', codes.invalid('timeToLiveInSeconds', 'The [timeToLiveInSeconds] property is greater than the allowed time to live.'))
+    case 'userMissing':
+      throw notFound()
+    case 'exchanged':
+      setAccessTokenCookie(c, outcome.token)
+      setRefreshTokenCookie(c, outcome.refreshToken, outcome.refreshTokenTtlSeconds)
+      return c.json({ refreshToken: outcome.refreshToken, refreshTokenId: outcome.refreshTokenId, token: outcome.token })
+  }
+})
+
+jwtRoutes.get('/api/jwt/refresh', requireApiKey(), async (c) => {
+  const userId = uuidParam('userId', queryParam(c, 'userId'))
+  if (userId === undefined) throw fieldError('userId', codes.missing('userId'))
+  const now = c.get('nowMillis')
+  const records = await new RefreshTokenStore(c.env.DB).listForUser(userId)
+  return c.json({ refreshTokens: records.filter((r) => r.expirationInstant > now && visibleTo(c, r)) })
+})
+
+jwtRoutes.get('/api/jwt/refresh/:tokenId', requireApiKey(), async (c) => {
+  const tokenId = c.req.param('tokenId')
+  const record = isUuid(tokenId) ? await new RefreshTokenStore(c.env.DB).get(tokenId.toLowerCase()) : null
+  if (record === null || record.expirationInstant <= c.get('nowMillis') || !visibleTo(c, record)) throw notFound()
+  return c.json({ refreshToken: record })
+})
+
+jwtRoutes.delete('/api/jwt/refresh', (c) => revoke(c, undefined))
+jwtRoutes.delete('/api/jwt/refresh/:tokenId', (c) => revoke(c, c.req.param('tokenId')))
+
+/**
+ * Revocation by token id, token value, user, application, or user and application. An API key may do all;
+ * a JWT may revoke only one of its owner's own tokens (by id or value), as FusionAuth allows.
+ */
+async function revoke(c: Context<AppEnv>, tokenId: string | undefined): Promise<Response> {
+  const principal = await authenticateApiKey(c)
+  const claims = principal === null ? await authenticateJwt(c) : null
+  if (principal === null && claims === null) throw unauthorized()
+  c.set('apiKey', principal)
+
+  const body = FieldReader.body(await readOptionalJson(c))
+  const token = queryParam(c, 'token') ?? body.string('token')
+  const userId = uuidParam('userId', queryParam(c, 'userId') ?? body.source.userId)
+  const applicationId = uuidParam('applicationId', queryParam(c, 'applicationId') ?? body.source.applicationId)
+  body.errors.throwIfAny()
+  const store = new RefreshTokenStore(c.env.DB)
+
+  if (tokenId !== undefined || token !== undefined) {
+    const record = tokenId !== undefined ? (isUuid(tokenId) ? await store.get(tokenId.toLowerCase()) : null) : await store.findByToken(token ?? '')
+    if (record === null || !visibleTo(c, record)) throw notFound()
+    if (claims !== null && claims.sub !== record.userId) throw notFound()
+    await store.revoke(record.id)
+    return emptyOk(c)
+  }
+  if (claims !== null) throw unauthorized()
+  if (userId === undefined && applicationId === undefined) throw generalError('[invalid]', 'You must specify a token, tokenId, userId or applicationId.')
+
+  const scoped = requestTenantId(c)
+  if (userId !== undefined) {
+    const user = await new UserStore(c.env.DB).get(userId)
+    if (user === null || (scoped !== null && user.user.tenantId !== scoped)) throw notFound()
+  }
+  if (applicationId !== undefined) {
+    const application = await new ApplicationStore(c.env.DB).get(applicationId)
+    if (application === null || (scoped !== null && application.tenantId !== scoped)) throw notFound()
+  }
+  if (userId !== undefined) await store.revokeAllForUser(userId, applicationId)
+  else if (applicationId !== undefined) await store.revokeAllForApplication(applicationId)
+  return emptyOk(c)
+}
+
+jwtRoutes.get('/api/jwt/validate', async (c) => {
+  const claims = await authenticateJwt(c)
+  if (claims === null) throw new ApiError(401)
+  return c.json({ jwt: claims })
+})

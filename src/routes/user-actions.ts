@@ -1,0 +1,228 @@
+/**
+ * `/api/user-action` (definitions: create, retrieve, update, reactivate, soft/hard delete) and
+ * `/api/user/action` (take, retrieve, modify, cancel an action on a user), in FusionAuth's wire format.
+ * Definitions are global, as in FusionAuth; taken actions belong to their user's tenant.
+ */
+import { Hono, type Context } from 'hono'
+import { readDefinition, checkUniqueName, readExpiry, isActive, actionView, withHistory } from '../domain/user-actions'
+import type { AppEnv } from '../env'
+import { requireApiKey } from '../http/auth'
+import { readJson, readOptionalJson } from '../http/body'
+import { ApiError, codes, fieldError, notFound } from '../http/errors'
+import { FieldReader, isObject, isUuid } from '../http/fields'
+import { assertSameTenant } from '../http/tenant'
+import { ApplicationStore } from '../store/application-store'
+import { RefreshTokenStore } from '../store/refresh-token-store'
+import { TenantStore } from '../store/tenant-store'
+import { type TakenAction, type UserActionDefinition, UserActionStore } from '../store/user-action-store'
+import { type UserRecord, UserStore } from '../store/user-store'
+import { emptyOk, pathUuid } from './admin-common'
+import { queryParam } from '../http/query'
+
+export const userActionRoutes = new Hono<AppEnv>()
+userActionRoutes.use('/api/user-action', requireApiKey())
+userActionRoutes.use('/api/user-action/*', requireApiKey())
+userActionRoutes.use('/api/user/action', requireApiKey())
+userActionRoutes.use('/api/user/action/*', requireApiKey())
+
+const definitions = (c: Context<AppEnv>) => new UserActionStore(c.env.DB)
+
+// ---- Definitions -------------------------------------------------------------------------------------------
+
+userActionRoutes.post('/api/user-action', (c) => saveDefinition(c, crypto.randomUUID(), null))
+userActionRoutes.post('/api/user-action/:id', async (c) => {
+  const id = pathUuid(c)
+  if ((await definitions(c).getDefinition(id)) !== null) {
+    throw fieldError('userActionId', codes.duplicate('userActionId', `A User Action with Id [${id}] already exists.`))
+  }
+  return saveDefinition(c, id, null)
+})
+
+userActionRoutes.get('/api/user-action', async (c) => {
+  const inactive = c.req.query('inactive') === 'true'
+  const all = await definitions(c).listDefinitions(null)
+  return c.json({ userActions: all.filter((d) => d.active !== inactive) })
+})
+
+userActionRoutes.get('/api/user-action/:id', async (c) => c.json({ userAction: await existingDefinition(c) }))
+
+userActionRoutes.put('/api/user-action/:id', async (c) => {
+  const existing = await existingDefinition(c)
+  if (c.req.query('reactivate') === 'true') {
+    const reactivated = { ...existing, active: true, lastUpdateInstant: c.get('nowMillis') }
+    await definitions(c).updateDefinition(reactivated)
+    return c.json({ userAction: reactivated })
+  }
+  return saveDefinition(c, existing.id, existing)
+})
+
+userActionRoutes.delete('/api/user-action/:id', async (c) => {
+  const existing = await existingDefinition(c)
+  // Hard delete takes the actions taken with it (ON DELETE CASCADE), as FusionAuth deletes their logs.
+  if (c.req.query('hardDelete') === 'true') await definitions(c).deleteDefinition(existing.id)
+  else await definitions(c).updateDefinition({ ...existing, active: false, lastUpdateInstant: c.get('nowMillis') })
+  return emptyOk(c)
+})
+
+async function existingDefinition(c: Context<AppEnv>): Promise<UserActionDefinition> {
+  const found = await definitions(c).getDefinition(pathUuid(c))
+  if (found === null) throw notFound()
+  return found
+}
+
+async function saveDefinition(c: Context<AppEnv>, id: string, existing: UserActionDefinition | null): Promise<Response> {
+  const body = FieldReader.body(await readJson(c))
+  const definition = readDefinition(body.object('userAction'), id, c.get('nowMillis'), existing)
+  checkUniqueName(definition, await definitions(c).listDefinitions(null), body.errors)
+  body.errors.throwIfAny()
+  if (existing === null) await definitions(c).createDefinition(definition)
+  else await definitions(c).updateDefinition(definition)
+  return c.json({ userAction: definition })
+}
+
+// ---- Actions taken on users --------------------------------------------------------------------------------
+
+/** The user with this id when the request may see it (another tenant's user is absent). */
+async function visibleUser(c: Context<AppEnv>, userId: string): Promise<UserRecord | null> {
+  const record = await new UserStore(c.env.DB).get(userId)
+  if (record === null) return null
+  assertSameTenant(c, record.user.tenantId)
+  return record
+}
+
+userActionRoutes.post('/api/user/action', async (c) => {
+  const now = c.get('nowMillis')
+  const body = FieldReader.body(await readJson(c))
+  const input = body.object('action')
+  const actioneeUserId = input.uuid('actioneeUserId')
+  const actionerUserId = input.uuid('actionerUserId')
+  const userActionId = input.uuid('userActionId')
+  let expiry = readExpiry(input)
+  const applicationIds = input.stringArray('applicationIds')
+  const comment = input.string('comment')
+  const option = input.string('option')
+  const reasonId = input.uuid('reasonId')
+  const notifyUser = input.boolean('notifyUser') ?? false
+  const emailUser = input.boolean('emailUser') ?? false
+  body.boolean('broadcast')
+  for (const name of ['actioneeUserId', 'userActionId'] as const) {
+    if (!input.has(name)) body.errors.field(`action.${name}`, codes.missing(`action.${name}`).code, codes.missing(`action.${name}`).message)
+  }
+  body.errors.throwIfAny()
+
+  const errors = body.errors
+  const definition = userActionId === undefined ? null : await definitions(c).getDefinition(userActionId)
+  if (definition === null || !definition.active) errors.field('action.userActionId', '[invalid]action.userActionId', `No active User Action exists with Id [${userActionId ?? ''}].`)
+  const actionee = actioneeUserId === undefined ? null : await visibleUser(c, actioneeUserId).catch(() => null)
+  if (actionee === null) errors.field('action.actioneeUserId', '[invalid]action.actioneeUserId', `No User exists with Id [${actioneeUserId ?? ''}].`)
+  if (actionerUserId !== undefined && (await new UserStore(c.env.DB).get(actionerUserId)) === null) {
+    errors.field('action.actionerUserId', '[invalid]action.actionerUserId', `No User exists with Id [${actionerUserId}].`)
+  }
+  if (definition?.temporal === true) {
+    if (expiry === undefined) errors.field('action.expiry', codes.missing('action.expiry').code, 'A time based action requires an [action.expiry].')
+    else if (expiry <= now) errors.field('action.expiry', '[invalid]action.expiry', 'The [action.expiry] must be in the future.')
+  } else {
+    expiry = undefined // an instantaneous action has no duration
+  }
+  const options: unknown[] = Array.isArray(definition?.options) ? definition.options : []
+  if (option !== undefined && !options.some((o) => isObject(o) && o.name === option)) {
+    errors.field('action.option', '[invalid]action.option', `The User Action has no option [${option}].`)
+  }
+  if (reasonId !== undefined) errors.field('action.reasonId', '[invalid]action.reasonId', `No User Action Reason exists with Id [${reasonId}].`)
+  const applications = new ApplicationStore(c.env.DB)
+  for (const id of applicationIds ?? []) {
+    if (!isUuid(id) || (await applications.get(id.toLowerCase())) === null) {
+      errors.field('action.applicationIds', '[invalid]action.applicationIds', `No application exists with Id [${id}].`)
+      break
+    }
+  }
+  errors.throwIfAny()
+  if (definition === null || actionee === null) throw new ApiError(400, errors) // unreachable: recorded above
+
+  const action: TakenAction = {
+    id: crypto.randomUUID(),
+    actionId: definition.id,
+    userId: actionee.user.id,
+    name: definition.name,
+    localizedName: definition.name,
+    createInstant: now,
+    insertInstant: now,
+    notifyUserOnEnd: notifyUser,
+    emailUserOnEnd: emailUser,
+    ...(actionerUserId === undefined ? {} : { actionerUserId }),
+    ...(applicationIds === undefined ? {} : { applicationIds: applicationIds.map((id) => id.toLowerCase()) }),
+    ...(expiry === undefined ? {} : { expiry }),
+    ...(comment === undefined ? {} : { comment }),
+    ...(option === undefined ? {} : { option, localizedOption: option }),
+  }
+  const store = definitions(c)
+  const statements = [store.takeStatement(action, definition.preventLogin && definition.temporal)]
+  const tenant = await new TenantStore(c.env.DB).get(actionee.user.tenantId)
+  if (definition.preventLogin && tenant?.jwtConfiguration.refreshTokenRevocationPolicy.onLoginPrevented === true) {
+    statements.push(new RefreshTokenStore(c.env.DB).revokeAllForUserStatement(actionee.user.id))
+  }
+  await c.env.DB.batch(statements)
+  return c.json({ action: actionView(action) })
+})
+
+userActionRoutes.get('/api/user/action', async (c) => {
+  const userId = queryParam(c, 'userId')
+  if (userId === undefined) throw fieldError('userId', codes.missing('userId'))
+  if (!isUuid(userId)) throw fieldError('userId', codes.couldNotConvert('userId', userId))
+  if ((await visibleUser(c, userId.toLowerCase())) === null) throw notFound()
+  const now = c.get('nowMillis')
+  const active = queryParam(c, 'active')
+  const preventingLogin = queryParam(c, 'preventingLogin') === 'true'
+  const store = definitions(c)
+  const taken = await store.listForUser(userId.toLowerCase())
+  const preventing = new Map<string, boolean>()
+  for (const { action } of taken) {
+    if (preventingLogin && !preventing.has(action.actionId)) preventing.set(action.actionId, (await store.getDefinition(action.actionId))?.preventLogin === true)
+  }
+  const shown = taken.filter(({ action, canceled }) => {
+    const live = isActive(action, canceled, now)
+    if (preventingLogin) return live && preventing.get(action.actionId) === true
+    return active === undefined || live === (active === 'true')
+  })
+  return c.json({ actions: shown.map(({ action }) => actionView(action)) })
+})
+
+async function existingAction(c: Context<AppEnv>): Promise<{ action: TakenAction; canceled: boolean }> {
+  const found = await definitions(c).get(pathUuid(c))
+  if (found === null || (await visibleUser(c, found.action.userId)) === null) throw notFound()
+  return found
+}
+
+userActionRoutes.get('/api/user/action/:id', async (c) => c.json({ action: actionView((await existingAction(c)).action) }))
+
+userActionRoutes.put('/api/user/action/:id', (c) => modifyAction(c, false))
+userActionRoutes.delete('/api/user/action/:id', (c) => modifyAction(c, true))
+
+/** Modify (PUT) or cancel (DELETE, body optional) an action still in force; its prior state goes to history. */
+async function modifyAction(c: Context<AppEnv>, cancel: boolean): Promise<Response> {
+  const now = c.get('nowMillis')
+  const { action, canceled } = await existingAction(c)
+  const body = FieldReader.body(cancel ? await readOptionalJson(c) : await readJson(c))
+  const input = body.object('action')
+  const actionerUserId = input.uuid('actionerUserId')
+  const comment = input.string('comment')
+  const expiry = cancel ? now : (readExpiry(input) ?? action.expiry)
+  const notifyUser = input.boolean('notifyUser')
+  const emailUser = input.boolean('emailUser')
+  body.boolean('broadcast')
+  if (!cancel && expiry !== undefined && expiry <= now) body.errors.field('action.expiry', '[invalid]action.expiry', 'The [action.expiry] must be in the future.')
+  body.errors.throwIfAny()
+  const notInForce = () => fieldError('actionId', codes.invalid('actionId', 'The action is not in force, so it cannot be modified or canceled.'))
+  if (!isActive(action, canceled, now)) throw notInForce()
+
+  const updated: TakenAction = { ...withHistory(action), insertInstant: now, lastUpdateInstant: now }
+  delete updated.comment
+  delete updated.actionerUserId
+  if (comment !== undefined) updated.comment = comment
+  if (actionerUserId !== undefined) updated.actionerUserId = actionerUserId
+  if (expiry !== undefined) updated.expiry = expiry
+  if (notifyUser !== undefined) updated.notifyUserOnEnd = notifyUser
+  if (emailUser !== undefined) updated.emailUserOnEnd = emailUser
+  if (!(await definitions(c).saveAction(updated, cancel))) throw notInForce()
+  return c.json({ action: actionView(updated) })
+}
