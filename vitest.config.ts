@@ -10,6 +10,8 @@ export default defineConfig(async () => {
         main: './src/index.ts',
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
+          // A second, empty database for tests that need a fresh start (the bootstrap race).
+          d1Databases: { BOOTSTRAP_TEST_DB: 'bootstrap-test' },
           bindings: {
             TEST_MIGRATIONS: migrations,
             BOOTSTRAP_API_KEY: 'test-superuser-api-key-0123456789abcdef',

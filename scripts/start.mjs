@@ -57,12 +57,12 @@ args.forEach((arg, i) => {
 
 const wrangler = ['wrangler']
 const migrate = [...wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', ...(persistTo ? ['--persist-to', persistTo] : [])]
-const applied = spawnSync('npx', migrate, { cwd: root, stdio: 'inherit', env: { ...process.env, CI: 'true' } })
+const applied = spawnSync('npx', migrate, { cwd: root, stdio: 'inherit', env: { WRANGLER_SEND_METRICS: 'false', ...process.env, CI: 'true' } })
 if (applied.status !== 0) process.exit(applied.status ?? 1)
 
 const devArgs = [...wrangler, 'dev', ...(port ? [] : ['--port', '9011']), ...args]
 console.log(`\nSuperuser API key (send it as the raw Authorization header): ${apiKey}`)
 console.log(`Listening on http://localhost:${port ?? 9011}\n`)
-const dev = spawn('npx', devArgs, { cwd: root, stdio: 'inherit' })
+const dev = spawn('npx', devArgs, { cwd: root, stdio: 'inherit', env: { WRANGLER_SEND_METRICS: 'false', ...process.env } })
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal))
 dev.on('exit', (code) => process.exit(code ?? 0))

@@ -1,5 +1,6 @@
 import { createApp } from './app'
 import type { Bindings } from './env'
+import { purgeExpiredIds } from './jobs/purge-expired-ids'
 import { runScheduledPurge } from './jobs/purge-login-records'
 
 const app = createApp()
@@ -9,5 +10,10 @@ export default {
   async scheduled(controller, env, ctx) {
     // The cron's scheduled time is the purge's "now", so a run judges age the same way however late it starts.
     ctx.waitUntil(runScheduledPurge(env, controller.scheduledTime))
+    ctx.waitUntil(
+      purgeExpiredIds(env, controller.scheduledTime).then((deleted) => {
+        if (deleted.redemptions + deleted.codes + deleted.attempts > 0) console.log(JSON.stringify({ job: 'purge-expired-ids', ...deleted }))
+      }),
+    )
   },
 } satisfies ExportedHandler<Bindings>

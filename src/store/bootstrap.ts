@@ -13,14 +13,14 @@ let bootstrapped: Promise<void> | null = null
  * and the tenant and key inserts in the same batch only happen for the request whose id won.
  */
 export function ensureBootstrapped(db: D1Database, encryptionKey: string | undefined, nowMillis: number): Promise<void> {
-  bootstrapped ??= bootstrap(db, encryptionKey, nowMillis).catch((error: unknown) => {
+  bootstrapped ??= bootstrapDatabase(db, encryptionKey, nowMillis).catch((error: unknown) => {
     bootstrapped = null
     throw error
   })
   return bootstrapped
 }
 
-async function bootstrap(db: D1Database, encryptionKey: string | undefined, nowMillis: number): Promise<void> {
+export async function bootstrapDatabase(db: D1Database, encryptionKey: string | undefined, nowMillis: number): Promise<void> {
   const configurations = new SystemConfigurationStore(db)
   if ((await configurations.get()) !== null) return
 
@@ -46,9 +46,4 @@ async function bootstrap(db: D1Database, encryptionKey: string | undefined, nowM
     tenantInsert,
     await new SigningKeyStore(db, encryptionKey).insertStatement(key, nowMillis, won),
   ])
-}
-
-/** Test hook: forget that this isolate saw a bootstrapped database. */
-export function forgetBootstrap(): void {
-  bootstrapped = null
 }

@@ -1,0 +1,20 @@
+import type { Bindings } from '../env'
+import { RedemptionStore } from '../store/redemption-store'
+import { TwoFactorStore } from '../store/two-factor-store'
+
+/** Rows per statement: one bounded DELETE per table keeps each query far from D1's 30 s limit. */
+const BATCH = 5000
+
+/**
+ * Deletes bookkeeping that can no longer matter: redemptions of ids past their deadline (an expired id is
+ * refused anyway), emailed two-factor codes and attempt counters past theirs. Bounded per run; the next
+ * hourly run continues where this one stopped.
+ */
+export async function purgeExpiredIds(env: Pick<Bindings, 'DB'>, nowMillis: number): Promise<{ redemptions: number; codes: number; attempts: number }> {
+  const twoFactor = new TwoFactorStore(env.DB)
+  return {
+    redemptions: await new RedemptionStore(env.DB).purgeExpired(nowMillis, BATCH),
+    codes: await twoFactor.purgeExpiredCodes(nowMillis, BATCH),
+    attempts: await twoFactor.purgeExpiredAttempts(nowMillis, BATCH),
+  }
+}
