@@ -5,6 +5,9 @@ import { ApiError, Errors } from './http/errors'
 import { loginRoutes } from './routes/login'
 import { loginRecordRoutes } from './routes/login-records'
 import { adminRoutes } from './routes/admin'
+import { registrationRoutes } from './routes/registrations'
+import { userImportRoutes } from './routes/user-import'
+import { userRoutes } from './routes/users'
 import { logoutRoutes } from './routes/logout'
 import { pingRoutes } from './routes/ping'
 import { changePasswordRoutes } from './routes/change-password'
@@ -35,6 +38,7 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', loginRecordRoutes)
   app.route('/', twoFactorRoutes)
   app.route('/', adminRoutes)
+  app.route('/', new Hono<AppEnv>().route('/', userImportRoutes).route('/', registrationRoutes).route('/', userRoutes))
   app.route('/', pingRoutes)
   app.route('/', logoutRoutes)
 

@@ -1,0 +1,195 @@
+/**
+ * `POST /api/user/import`: bulk import with existing hashes (stored as given) or plaintext passwords (hashed),
+ * and registrations. Answers 200 with no body.
+ *
+ * Every row goes in ONE D1 batch, which is one transaction: a uniqueness failure (FusionAuth answers 500 there
+ * unless `validateDbConstraints`) rolls the whole import back and is answered 400, so a failed import never
+ * leaves half its users behind. Each statement binds one row (12 parameters), far under D1's 100; the batch size
+ * is bounded by MAX_IMPORT_USERS and the 1 MB body limit.
+ */
+import { Hono, type Context } from 'hono'
+import type { Application } from '../domain/application'
+import { hashPassword, type StoredPassword } from '../domain/password'
+import type { Tenant } from '../domain/tenant'
+import { loginKey } from '../domain/user'
+import { type ImportedUser, MAX_IMPORT_PLAINTEXT_PASSWORDS, MAX_IMPORT_USERS, readImportUser } from '../domain/user-import'
+import { readFactor, requestedHashSettings, tenantHashSettings } from '../domain/user-password'
+import type { AppEnv } from '../env'
+import { requestTenantId, requireApiKey } from '../http/auth'
+import { readJson } from '../http/body'
+import { Errors, tenantIdRequired } from '../http/errors'
+import { FieldReader, isObject, isUuid } from '../http/fields'
+import { ApplicationStore } from '../store/application-store'
+import { TenantStore } from '../store/tenant-store'
+import { UserStore } from '../store/user-store'
+import { emptyOk } from './admin-common'
+import { runWrites } from './users'
+
+/** Distinct applications one import may register users for (each is one lookup). */
+const MAX_IMPORT_APPLICATIONS = 100
+
+export const userImportRoutes = new Hono<AppEnv>()
+
+userImportRoutes.post('/api/user/import', requireApiKey(), async (c) => {
+  const body = FieldReader.body(await readJson(c))
+  const errors = body.errors
+  const rawUsers = readUserList(body)
+  const validateDbConstraints = body.boolean('validateDbConstraints') === true
+  const scheme = body.string('encryptionScheme')
+  const factor = readFactor(body.source, 'factor', 'factor', errors)
+  errors.throwIfAny()
+
+  const tenants = await loadTenants(c, rawUsers, errors)
+  const applications = await loadApplications(c, rawUsers, errors)
+  errors.throwIfAny()
+
+  const requested = { ...(scheme === undefined ? {} : { scheme }), ...(factor === undefined ? {} : { factor }) }
+  const imported: ImportedUser[] = []
+  rawUsers.forEach((raw, i) => {
+    const tenant = tenants[i]
+    if (tenant === undefined) return
+    if (!isObject(raw)) {
+      errors.field(`users[${i}]`, `[invalid]users[${i}]`, `Invalid [users[${i}]] property. Expected an object.`)
+      return
+    }
+    const plaintext = requestedHashSettings(tenant, requested, { scheme: 'encryptionScheme', factor: 'factor' }, new Errors()) ?? tenantHashSettings(tenant)
+    const lookups = { tenant, application: (id: string) => applications.get(id), plaintext, nowMillis: c.get('nowMillis') }
+    imported.push(readImportUser(new FieldReader(raw, errors, `users[${i}]`), lookups))
+  })
+  // Top-level scheme/factor errors are reported once, not per user.
+  if (Object.keys(requested).length > 0 && tenants[0] !== undefined) {
+    requestedHashSettings(tenants[0], requested, { scheme: 'encryptionScheme', factor: 'factor' }, errors)
+  }
+  checkBatchDuplicates(imported, errors)
+  const plaintextCount = imported.filter((entry) => entry.password?.kind === 'plaintext').length
+  if (plaintextCount > MAX_IMPORT_PLAINTEXT_PASSWORDS) {
+    errors.field('users', '[tooMany]users', `At most ${MAX_IMPORT_PLAINTEXT_PASSWORDS} users with plaintext passwords can be imported per request; import hashes or split the request.`)
+  }
+  if (validateDbConstraints && errors.empty) await checkDatabaseDuplicates(c, imported, errors)
+  errors.throwIfAny()
+
+  const store = new UserStore(c.env.DB)
+  const statements: D1PreparedStatement[] = []
+  for (const entry of imported) {
+    let stored: StoredPassword | null = null
+    if (entry.password?.kind === 'hashed') stored = entry.password.stored
+    if (entry.password?.kind === 'plaintext') stored = await hashPassword(entry.password.value, entry.password.settings.scheme, entry.password.settings.factor)
+    statements.push(store.insertStatement(entry.user, stored))
+    for (const registration of entry.registrations) statements.push(store.registrationInsertStatement(entry.user.id, registration))
+  }
+  await runWrites(c, statements, async () =>
+    new Errors().general(
+      '[duplicate]',
+      'A user in the request has the Id, email or username of an existing user, or a registration Id already in use. Nothing was imported. Repeat the request with validateDbConstraints=true to learn which.',
+    ),
+  )
+  return emptyOk(c)
+})
+
+function readUserList(body: FieldReader): unknown[] {
+  const raw = body.source.users
+  if (raw === undefined || raw === null) {
+    body.errors.field('users', '[missing]users', 'You must specify the [users] property.')
+    return []
+  }
+  if (!Array.isArray(raw)) {
+    body.errors.field('users', '[invalid]users', 'Invalid [users] property. Expected an array.')
+    return []
+  }
+  if (raw.length === 0) body.errors.field('users', '[blank]users', 'You must specify at least one user in the [users] property.')
+  if (raw.length > MAX_IMPORT_USERS) {
+    body.errors.field('users', '[tooMany]users', `At most ${MAX_IMPORT_USERS} users can be imported per request; split the import.`)
+  }
+  return raw
+}
+
+/**
+ * The tenant of each user, by index: the request's (header or locked key) for all, else each user's `tenantId`,
+ * else the only tenant; with several tenants and none named, FusionAuth's `[TenantIdRequired]`.
+ */
+async function loadTenants(c: Context<AppEnv>, users: unknown[], errors: Errors): Promise<(Tenant | undefined)[]> {
+  const store = new TenantStore(c.env.DB)
+  const scoped = requestTenantId(c)
+  const named = users.map((raw) => scoped ?? (isObject(raw) && isUuid(raw.tenantId) ? raw.tenantId.toLowerCase() : null))
+  let sole: string | null = null
+  if (named.some((id) => id === null)) {
+    sole = await store.soleTenantId()
+    if (sole === null) throw tenantIdRequired()
+  }
+  const cache = new Map<string, Tenant | null>()
+  const result: (Tenant | undefined)[] = []
+  for (const [i, id] of named.entries()) {
+    const tenantId = id ?? sole ?? ''
+    if (!cache.has(tenantId)) cache.set(tenantId, await store.get(tenantId))
+    const tenant = cache.get(tenantId) ?? null
+    if (tenant === null) {
+      const path = scoped === null ? `users[${i}].tenantId` : 'tenantId'
+      if (!errors.has(path)) errors.field(path, `[invalid]${path}`, `No Tenant exists with Id [${tenantId}].`)
+    }
+    result.push(tenant ?? undefined)
+  }
+  return result
+}
+
+/** Every application named by a registration in the request, by id (unknown ids are simply absent). */
+async function loadApplications(c: Context<AppEnv>, users: unknown[], errors: Errors): Promise<Map<string, Application>> {
+  const ids = new Set<string>()
+  for (const raw of users) {
+    if (!isObject(raw) || !Array.isArray(raw.registrations)) continue
+    for (const registration of raw.registrations) {
+      if (isObject(registration) && isUuid(registration.applicationId)) ids.add(registration.applicationId.toLowerCase())
+    }
+  }
+  const found = new Map<string, Application>()
+  if (ids.size > MAX_IMPORT_APPLICATIONS) {
+    errors.field('users', '[tooMany]users', `Registrations in one import may name at most ${MAX_IMPORT_APPLICATIONS} applications.`)
+    return found
+  }
+  const store = new ApplicationStore(c.env.DB)
+  for (const id of ids) {
+    const application = await store.get(id)
+    if (application !== null) found.set(id, application)
+  }
+  return found
+}
+
+/** Two users of one request with the same id, or the same email or username in one tenant. */
+function checkBatchDuplicates(imported: ImportedUser[], errors: Errors): void {
+  const seen = new Set<string>()
+  imported.forEach(({ user }, i) => {
+    const keys: [string, string, string | undefined][] = [
+      ['id', `id|${user.id}`, user.id],
+      ['email', `email|${user.tenantId}|${user.email === undefined ? '' : loginKey(user.email)}`, user.email],
+      ['username', `username|${user.tenantId}|${user.username === undefined ? '' : loginKey(user.username)}`, user.username],
+    ]
+    for (const [field, key, value] of keys) {
+      if (value === undefined) continue
+      if (seen.has(key)) errors.field(`users[${i}].${field}`, `[duplicate]users[${i}].${field}`, `The [users[${i}].${field}] value [${value}] appears more than once in the request.`)
+      seen.add(key)
+    }
+  })
+}
+
+/** validateDbConstraints: ids, emails and usernames that already exist in the database. */
+async function checkDatabaseDuplicates(c: Context<AppEnv>, imported: ImportedUser[], errors: Errors): Promise<void> {
+  const store = new UserStore(c.env.DB)
+  const takenIds = await store.existingIds(imported.map(({ user }) => user.id))
+  const byTenant = new Map<string, ImportedUser[]>()
+  for (const entry of imported) byTenant.set(entry.user.tenantId, [...(byTenant.get(entry.user.tenantId) ?? []), entry])
+  const taken = new Set<string>()
+  for (const [tenantId, entries] of byTenant) {
+    for (const kind of ['email', 'username'] as const) {
+      const keys = entries.flatMap(({ user }) => (user[kind] === undefined ? [] : [loginKey(user[kind])]))
+      for (const key of await store.takenLoginKeys(tenantId, kind, keys)) taken.add(`${kind}|${tenantId}|${key}`)
+    }
+  }
+  imported.forEach(({ user }, i) => {
+    if (takenIds.has(user.id)) errors.field(`users[${i}].id`, `[duplicate]users[${i}].id`, `A User with Id [${user.id}] already exists.`)
+    for (const kind of ['email', 'username'] as const) {
+      const value = user[kind]
+      if (value !== undefined && taken.has(`${kind}|${user.tenantId}|${loginKey(value)}`)) {
+        errors.field(`users[${i}].${kind}`, `[duplicate]users[${i}].${kind}`, `A User with ${kind} = [${value}] already exists.`)
+      }
+    }
+  })
+}

@@ -1,0 +1,247 @@
+/**
+ * `/api/user`: create, retrieve (by id, email, username or loginId), update (PUT replaces the profile, PATCH
+ * merges), deactivate / hard delete, reactivate, in FusionAuth's wire format. Password material never leaves:
+ * it lives beside the user in the store, never in the User JSON.
+ *
+ * Paths take the id through a UUID pattern so sibling families (`/api/user/import`, `/api/user/change-password`,
+ * `/api/user/two-factor/...`) never fall into these handlers, and the API-key middleware is attached per route,
+ * never to `/api/user/*`, because some siblings are anonymous.
+ */
+import { Hono, type Context } from 'hono'
+import type { StoredPassword } from '../domain/password'
+import { hashPassword } from '../domain/password'
+import type { Tenant } from '../domain/tenant'
+import type { User } from '../domain/user'
+import { mergePatch, profileOf, PROFILE_FIELDS, readUserFields, requireLoginIdentity, type UserFields, userReader } from '../domain/user-input'
+import { checkPasswordRules, type HashSettings, readFactor, requestedHashSettings } from '../domain/user-password'
+import type { AppEnv } from '../env'
+import { requireApiKey } from '../http/auth'
+import { readJson } from '../http/body'
+import { ApiError, Errors, fieldError, notFound } from '../http/errors'
+import { FieldReader } from '../http/fields'
+import { assertSameTenant, resolveTenantId } from '../http/tenant'
+import { TenantStore } from '../store/tenant-store'
+import { type LoginIdType, type UserRecord, UserStore } from '../store/user-store'
+import { emptyOk, isUniqueViolation } from './admin-common'
+
+/** A path segment that is a UUID (Hono `:name{pattern}`). */
+export const UUID_SEGMENT = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
+
+export const userRoutes = new Hono<AppEnv>()
+const byId = `/api/user/:id{${UUID_SEGMENT}}`
+
+userRoutes.post('/api/user', requireApiKey(), (c) => createUser(c, crypto.randomUUID()))
+userRoutes.post(byId, requireApiKey(), (c) => createUser(c, c.req.param('id').toLowerCase()))
+
+userRoutes.get('/api/user', requireApiKey(), async (c) => {
+  const tenantId = await resolveTenantId(c)
+  const store = new UserStore(c.env.DB)
+  const email = c.req.query('email')
+  const username = c.req.query('username')
+  const loginId = c.req.query('loginId')
+  let record: UserRecord | null = null
+  if (loginId !== undefined) record = await store.findByIdentity(tenantId, loginId, loginIdTypes(c))
+  else if (email !== undefined) record = await store.findByIdentity(tenantId, email, ['email'])
+  else if (username !== undefined) record = await store.findByIdentity(tenantId, username, ['username'])
+  if (record === null) throw notFound()
+  return c.json({ user: record.user })
+})
+
+userRoutes.get(byId, requireApiKey(), async (c) => c.json({ user: (await findScopedUser(c, c.req.param('id'))).user }))
+
+userRoutes.put(byId, requireApiKey(), async (c) => {
+  const existing = await findScopedUser(c, c.req.param('id'))
+  if (c.req.query('reactivate') === 'true') return c.json({ user: await setActive(c, existing.user, true) })
+  const body = FieldReader.body(await readJson(c))
+  const user = userReader(body)
+  return c.json({ user: await saveProfile(c, existing, body, user, user) })
+})
+
+userRoutes.patch(byId, requireApiKey(), async (c) => {
+  const existing = await findScopedUser(c, c.req.param('id'))
+  const body = FieldReader.body(await readJson(c))
+  const patch = userReader(body)
+  // The merged profile is validated as if it had been PUT; password fields come from the patch alone.
+  const merged = new FieldReader(mergePatch(profileOf(existing.user), profileOf(patch.source)), body.errors, 'user')
+  return c.json({ user: await saveProfile(c, existing, body, merged, patch) })
+})
+
+userRoutes.delete(byId, requireApiKey(), async (c) => {
+  const existing = await findScopedUser(c, c.req.param('id'))
+  if (c.req.query('hardDelete') === 'true') {
+    // Registrations and refresh tokens go with the row (ON DELETE CASCADE).
+    if (!(await new UserStore(c.env.DB).delete(existing.user.id))) throw notFound()
+  } else {
+    await setActive(c, existing.user, false)
+  }
+  return emptyOk(c)
+})
+
+/** The user with this id when the request may see it: 404 when absent or in another tenant than the request's. */
+export async function findScopedUser(c: Context<AppEnv>, id: string): Promise<UserRecord> {
+  const record = await new UserStore(c.env.DB).get(id.toLowerCase())
+  if (record === null) throw notFound()
+  assertSameTenant(c, record.user.tenantId)
+  return record
+}
+
+/** The tenant a request acts in; an id naming no tenant is `[invalid]tenantId`. */
+export async function loadTenant(c: Context<AppEnv>, tenantId: string): Promise<Tenant> {
+  const tenant = await new TenantStore(c.env.DB).get(tenantId)
+  if (tenant === null) throw fieldError('tenantId', { code: '[invalid]tenantId', message: `No Tenant exists with Id [${tenantId}].` })
+  return tenant
+}
+
+/** `loginIdTypes` (repeated or comma-separated); email and username when absent. */
+function loginIdTypes(c: Context<AppEnv>): LoginIdType[] {
+  const requested = (c.req.queries('loginIdTypes') ?? []).flatMap((value) => value.split(','))
+  if (requested.length === 0) return ['email', 'username']
+  return requested.filter((type): type is LoginIdType => type === 'email' || type === 'username')
+}
+
+export interface NewUser {
+  user: User
+  password: StoredPassword | null
+}
+
+/**
+ * Validates the `user` of a create request (user or combined registration) and builds the user to insert,
+ * hashing its password; throws a 400 with every problem found. Nothing is written.
+ */
+export async function prepareNewUser(c: Context<AppEnv>, tenant: Tenant, body: FieldReader, id: string): Promise<NewUser> {
+  const user = userReader(body)
+  const fields = readUserFields(user)
+  requireLoginIdentity(user, fields)
+  const verified = user.boolean('verified')
+  const skipVerification = body.boolean('skipVerification') === true
+  const sendSetPasswordEmail = body.boolean('sendSetPasswordEmail') === true
+  const password = readNewPassword(tenant, user, !sendSetPasswordEmail)
+  await checkUnique(c, tenant.id, fields, id, true, body.errors)
+  body.errors.throwIfAny()
+
+  const now = c.get('nowMillis')
+  const isVerified = skipVerification || (verified ?? !tenant.emailConfiguration.verifyEmail)
+  const stored = password === null ? null : await hashPassword(password.value, password.settings.scheme, password.settings.factor)
+  const created: User = {
+    ...fields.profile,
+    id,
+    tenantId: tenant.id,
+    active: true,
+    verified: isVerified,
+    passwordChangeRequired: fields.profile.passwordChangeRequired === true,
+    usernameStatus: typeof fields.profile.usernameStatus === 'string' ? fields.profile.usernameStatus : 'ACTIVE',
+    insertInstant: now,
+    lastUpdateInstant: now,
+  }
+  if (created.passwordChangeRequired) created.passwordChangeReason ??= 'Administrative'
+  if (isVerified) created.verifiedInstant = now
+  if (stored !== null) created.passwordLastUpdateInstant = now
+  return { user: created, password: stored }
+}
+
+async function createUser(c: Context<AppEnv>, id: string): Promise<Response> {
+  const body = FieldReader.body(await readJson(c))
+  body.uuid('applicationId')
+  const tenant = await loadTenant(c, await resolveTenantId(c))
+  const { user, password } = await prepareNewUser(c, tenant, body, id)
+  const store = new UserStore(c.env.DB)
+  await runWrites(c, [store.insertStatement(user, password)], () => checkUnique(c, tenant.id, fieldsOf(user), user.id, true, new Errors()))
+  return c.json({ user: { ...user, registrations: [] } })
+}
+
+/** PUT and PATCH: replace the profile fields, keep everything server-owned, re-hash when a password is given. */
+async function saveProfile(c: Context<AppEnv>, existing: UserRecord, body: FieldReader, profile: FieldReader, passwordSource: FieldReader): Promise<User> {
+  const tenant = await loadTenant(c, existing.user.tenantId)
+  const fields = readUserFields(profile)
+  requireLoginIdentity(profile, fields)
+  const password = readNewPassword(tenant, passwordSource, false)
+  await checkUnique(c, tenant.id, fields, existing.user.id, false, body.errors)
+  body.errors.throwIfAny()
+
+  const now = c.get('nowMillis')
+  const { registrations, lastLoginInstant, ...kept } = existing.user
+  for (const name of PROFILE_FIELDS) delete kept[name]
+  const updated: User = { ...kept, ...fields.profile, passwordChangeRequired: fields.profile.passwordChangeRequired === true, lastUpdateInstant: now }
+  if (!updated.passwordChangeRequired) delete updated.passwordChangeReason
+  else updated.passwordChangeReason ??= 'Administrative'
+  if (body.boolean('skipVerification') === true && !updated.verified) {
+    updated.verified = true
+    updated.verifiedInstant = now
+  }
+  const store = new UserStore(c.env.DB)
+  const statements: D1PreparedStatement[] = []
+  if (password !== null) {
+    updated.passwordLastUpdateInstant = now
+    statements.push(store.passwordStatement(updated.id, await hashPassword(password.value, password.settings.scheme, password.settings.factor)))
+  }
+  statements.unshift(store.updateStatement(updated))
+  await runWrites(c, statements, () => checkUnique(c, tenant.id, fieldsOf(updated), updated.id, false, new Errors()))
+  return { ...updated, registrations: registrations ?? [], ...(lastLoginInstant === undefined ? {} : { lastLoginInstant }) }
+}
+
+async function setActive(c: Context<AppEnv>, user: User, active: boolean): Promise<User> {
+  const { registrations, lastLoginInstant, ...rest } = user
+  const updated: User = { ...rest, active, lastUpdateInstant: c.get('nowMillis') }
+  await new UserStore(c.env.DB).update(updated)
+  return { ...updated, registrations: registrations ?? [], ...(lastLoginInstant === undefined ? {} : { lastLoginInstant }) }
+}
+
+interface NewPassword {
+  value: string
+  settings: HashSettings
+}
+
+/** `user.password` (with optional `encryptionScheme` / `factor`) checked against the tenant's rules. */
+function readNewPassword(tenant: Tenant, user: FieldReader, required: boolean): NewPassword | null {
+  const path = user.path('password')
+  const value = user.string('password')
+  if (value === undefined || value === '') {
+    if (required && !user.errors.has(path)) user.errors.field(path, `[blank]${path}`, `You must specify the [${path}] property.`)
+    return null
+  }
+  checkPasswordRules(value, tenant.passwordValidationRules, path, user.errors)
+  const scheme = user.string('encryptionScheme')
+  const factor = readFactor(user.source, 'factor', user.path('factor'), user.errors)
+  const settings = requestedHashSettings(
+    tenant,
+    { ...(scheme === undefined ? {} : { scheme }), ...(factor === undefined ? {} : { factor }) },
+    { scheme: user.path('encryptionScheme'), factor: user.path('factor') },
+    user.errors,
+  )
+  return settings === null ? null : { value, settings }
+}
+
+/** `[duplicate]userId`, `[duplicate]user.email`, `[duplicate]user.username` (emails and usernames per tenant, case-insensitively). */
+async function checkUnique(c: Context<AppEnv>, tenantId: string, fields: UserFields, id: string, isNew: boolean, errors: Errors): Promise<Errors> {
+  const store = new UserStore(c.env.DB)
+  const [idTaken, emailTaken, usernameTaken] = await Promise.all([
+    isNew ? store.idTaken(id) : Promise.resolve(false),
+    fields.email === undefined || errors.has('user.email') ? Promise.resolve(false) : store.emailTaken(tenantId, fields.email, id),
+    fields.username === undefined ? Promise.resolve(false) : store.usernameTaken(tenantId, fields.username, id),
+  ])
+  if (idTaken) errors.field('userId', '[duplicate]userId', `A User with Id [${id}] already exists.`)
+  if (emailTaken) errors.field('user.email', '[duplicate]user.email', `A User with email = [${fields.email}] already exists.`)
+  if (usernameTaken) errors.field('user.username', '[duplicate]user.username', `A User with username = [${fields.username}] already exists.`)
+  return errors
+}
+
+const fieldsOf = (user: User): UserFields => ({
+  profile: {},
+  ...(user.email === undefined ? {} : { email: user.email }),
+  ...(user.username === undefined ? {} : { username: user.username }),
+})
+
+/**
+ * Runs the writes in one batch (one transaction). A uniqueness violation means a concurrent request won the
+ * race after our checks: answer 400 with what the re-check finds, never 500.
+ */
+export async function runWrites(c: Context<AppEnv>, statements: D1PreparedStatement[], recheck: () => Promise<Errors>): Promise<void> {
+  try {
+    await c.env.DB.batch(statements)
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error
+    const errors = await recheck()
+    if (errors.empty) errors.general('[duplicate]', 'The request conflicts with an object that already exists.')
+    throw new ApiError(400, errors)
+  }
+}
