@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createApplication, createTenant, createUser, uniqueEmail } from '../fixtures'
+import { call, expectEmpty } from '../helpers'
+
+/**
+ * Unknown users and wrong passwords must cost the same, so a 404 says nothing about whether an account
+ * exists. Timing assertions do not belong in tests; the work does: each 404 derives exactly one PBKDF2 hash
+ * at the same iteration count.
+ */
+describe('POST /api/login: equal work for unknown user and wrong password', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  async function derivations(body: Record<string, unknown>): Promise<{ iterations: number; hash: string }[]> {
+    const spy = vi.spyOn(crypto.subtle, 'deriveBits')
+    await expectEmpty(await call('/api/login', { method: 'POST', body }), 404)
+    const calls = spy.mock.calls.map(([algorithm]) => algorithm as Pbkdf2Params)
+    spy.mockRestore()
+    return calls.map((a) => ({ iterations: a.iterations, hash: typeof a.hash === 'string' ? a.hash : a.hash.name }))
+  }
+
+  it('derives one hash of the same cost either way', async () => {
+    const tenant = await createTenant()
+    const application = await createApplication(tenant.id)
+    const email = uniqueEmail()
+    await createUser({ tenantId: tenant.id, email, password: 'the right one', registrations: [{ applicationId: application.id }] })
+
+    const unknown = await derivations({ applicationId: application.id, loginId: uniqueEmail('nobody'), password: 'anything' })
+    const wrong = await derivations({ applicationId: application.id, loginId: email, password: 'the wrong one' })
+    expect(unknown).toHaveLength(1)
+    expect(wrong).toEqual(unknown)
+    expect(unknown[0]?.iterations).toBe(tenant.passwordEncryptionConfiguration.encryptionSchemeFactor)
+  })
+
+  it('also burns a hash for a user who has no password', async () => {
+    const tenant = await createTenant()
+    const application = await createApplication(tenant.id)
+    const email = uniqueEmail()
+    await createUser({ tenantId: tenant.id, email, registrations: [{ applicationId: application.id }] })
+    expect(await derivations({ applicationId: application.id, loginId: email, password: 'anything' })).toHaveLength(1)
+  })
+})
