@@ -15,6 +15,7 @@ import { LoginStore } from '../store/login-store'
 import { RefreshTokenStore, type RefreshTokenRecord } from '../store/refresh-token-store'
 import { loadSigningKey } from '../store/signing-key-cache'
 import { TenantStore } from '../store/tenant-store'
+import { primaryLoginIdentity } from './user'
 
 export interface RefreshExchangeInput {
   refreshToken: string
@@ -124,7 +125,7 @@ export async function exchangeRefreshToken(env: LoginEnvironment, input: Refresh
       tenantId: tenant.id,
       userId: user.id,
       applicationId: application?.id ?? null,
-      loginId: user.email ?? user.username ?? user.id,
+      ...primaryLoginIdentity(user),
       ipAddress: input.ipAddress,
       authenticationType: 'REFRESH_TOKEN',
       instant: nowMillis,

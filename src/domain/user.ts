@@ -46,6 +46,20 @@ export const loginIdMatches = (user: User, loginId: string): boolean =>
   (user.email !== undefined && loginKey(user.email) === loginKey(loginId)) ||
   (user.username !== undefined && loginKey(user.username) === loginKey(loginId))
 
+/** Which identity a login id named, for the login record: the email wins, as in the lookup. */
+export function loginIdTypeOf(user: User, loginId: string): 'email' | 'username' | undefined {
+  if (user.email !== undefined && loginKey(user.email) === loginKey(loginId)) return 'email'
+  if (user.username !== undefined && loginKey(user.username) === loginKey(loginId)) return 'username'
+  return undefined
+}
+
+/** The identity a login without a typed login id (ping, refresh, one-time password) is recorded under. */
+export function primaryLoginIdentity(user: User): { loginId: string; loginIdType?: 'email' | 'username' } {
+  if (user.email !== undefined) return { loginId: user.email, loginIdType: 'email' }
+  if (user.username !== undefined) return { loginId: user.username, loginIdType: 'username' }
+  return { loginId: user.id }
+}
+
 /** Fields that are never accepted from a client's user object: the server owns them. */
 export const SERVER_OWNED_USER_FIELDS = [
   'id',

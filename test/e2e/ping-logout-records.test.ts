@@ -87,9 +87,8 @@ describe('login records: search, JWT ping and export', () => {
     expect(afterLogin.total).toBe((before.total ?? 0) + 1)
     const newest = afterLogin.logins?.[0]
     expect(newest).toMatchObject({ userId, applicationId, loginId: email, ipAddress: loginIp })
-    // On the wire loginIdType is a string, whatever the d.ts says (spec/typescript-client.md A.6). The server does
-    // not record it yet (see the todo below), so absent is accepted too; an object would fail.
-    expect(['email', undefined]).toContain(newest?.loginIdType)
+    // On the wire loginIdType is a string, whatever the d.ts says (spec/typescript-client.md A.6).
+    expect(newest?.loginIdType).toBe('email')
     expect(newest?.instant).toBeGreaterThanOrEqual(started - 5_000)
     expect(newest?.applicationName).toEqual(expect.any(String))
 
@@ -136,14 +135,10 @@ describe('login records: search, JWT ping and export', () => {
     const lines = strFromU8(files['login_records.csv'] ?? new Uint8Array()).split('\n').filter((line) => line !== '')
     expect(lines[0]).toBe('"User Id ","Identity value ","Identity type ","Time ","Application Id ","IP Address ","City ","Country ","Zipcode ","Region ","Latitude ","Longitude "')
     expect(lines.length - 1).toBe(afterPing.total)
-    expect(lines[1]).toMatch(new RegExp(`^${userId},[^,]*,[^,]*,[^,]+,${applicationId},${pingIp.replaceAll('.', '\\.')},,,,,,$`))
-    expect(lines[2]).toMatch(new RegExp(`^${userId},(${email},email|,),[^,]+,${applicationId},${loginIp.replaceAll('.', '\\.')},,,,,,$`))
+    // A ping has no typed login id: it is recorded under the user's email, as FusionAuth's primary identity.
+    expect(lines[1]).toMatch(new RegExp(`^${userId},${email},email,[^,]+,${applicationId},${pingIp.replaceAll('.', '\\.')},,,,,,$`))
+    expect(lines[2]).toMatch(new RegExp(`^${userId},${email},email,[^,]+,${applicationId},${loginIp.replaceAll('.', '\\.')},,,,,,$`))
   })
-
-  // Enable when login records carry the identity a password login used: FusionAuth 1.59+ shows
-  // "loginIdType": "email" (docs' login-records/search/response.json) and fills the export's Identity columns;
-  // src/domain/login/complete-login.ts recordLoginStatements never passes loginIdType, so it is always absent.
-  it.todo('records loginIdType "email" and the identity columns of the export for a password login by email')
 
   it('refuses search and export to a tenant-scoped caller (global endpoints) with 401', async () => {
     const { tenantId } = await createFixture()

@@ -310,3 +310,20 @@ describe('POST /api/login: 200, tokens and cookies', () => {
 function SELFlogin(origin: string, body: unknown): Promise<Response> {
   return SELF.fetch(`${origin}/api/login`, { method: 'POST', headers: { Authorization: SUPERUSER_KEY, 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
 }
+
+describe('POST /api/login: the login record names the identity used', () => {
+  it('records loginIdType email or username by what the login id matched', async () => {
+    const tenant = await createTenant()
+    const application = await createApplication(tenant.id)
+    const email = uniqueEmail()
+    const username = `name-${crypto.randomUUID()}`
+    const user = await createUser({ tenantId: tenant.id, email, username, password: 'pw-pw-pw-pw', registrations: [{ applicationId: application.id }] })
+    await login({ applicationId: application.id, loginId: email.toUpperCase(), password: 'pw-pw-pw-pw' }, { nowMillis: Date.now() + 1 })
+    await login({ applicationId: application.id, loginId: username, password: 'pw-pw-pw-pw' }, { nowMillis: Date.now() + 2 })
+    const { logins } = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 10, offset: 0, retrieveTotal: false })
+    expect(logins.map((l) => [l.loginId, l.loginIdType])).toEqual([
+      [username, 'username'],
+      [email.toUpperCase(), 'email'],
+    ])
+  })
+})

@@ -1,6 +1,6 @@
 import type { Application } from '../application'
 import type { Tenant } from '../tenant'
-import type { User } from '../user'
+import { type User, loginIdTypeOf } from '../user'
 import { randomToken } from '../crypto/secrets'
 import { LoginRecordStore } from '../../store/login-record-store'
 import { ExpiringValueStore } from '../../store/expiring-value-store'
@@ -85,6 +85,7 @@ export async function completeLogin(env: LoginEnvironment, input: CompletionInpu
       userId: user.id,
       applicationId: application?.id ?? null,
       loginId: input.loginId,
+      loginIdType: loginIdTypeOf(user, input.loginId),
       ipAddress: input.ipAddress,
       authenticationType: input.authenticationType,
       instant: nowMillis,
@@ -99,7 +100,16 @@ export async function completeLogin(env: LoginEnvironment, input: CompletionInpu
 /** A login record plus lastLoginInstant on the user and its registration: one batch, written together. */
 export function recordLoginStatements(
   db: D1Database,
-  login: { tenantId: string; userId: string; applicationId: string | null; loginId: string; ipAddress: string | null; authenticationType: AuthenticationType; instant: number },
+  login: {
+    tenantId: string
+    userId: string
+    applicationId: string | null
+    loginId: string
+    loginIdType?: 'email' | 'username'
+    ipAddress: string | null
+    authenticationType: AuthenticationType
+    instant: number
+  },
 ): D1PreparedStatement[] {
   return [
     new LoginRecordStore(db).insertStatement({
@@ -107,6 +117,7 @@ export function recordLoginStatements(
       userId: login.userId,
       applicationId: login.applicationId,
       loginId: login.loginId,
+      loginIdType: login.loginIdType,
       instant: login.instant,
       ipAddress: login.ipAddress,
       authenticationType: login.authenticationType,

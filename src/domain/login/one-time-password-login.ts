@@ -7,6 +7,7 @@ import { RedemptionStore } from '../../store/redemption-store'
 import { type LoginEnvironment, completeLogin } from './complete-login'
 import { refuseBeforePassword } from './login-checks'
 import type { LoginOutcome } from './outcome'
+import { primaryLoginIdentity } from '../user'
 
 /** KV prefix of one-time passwords issued by the change-password API (docs/storage.md). */
 export const ONE_TIME_PASSWORD_PREFIX = 'otp:'
@@ -69,7 +70,7 @@ export async function oneTimePasswordLogin(
     application: input.application,
     user: subject.user,
     authenticationType: 'ONE_TIME_PASSWORD',
-    loginId: subject.user.email ?? subject.user.username ?? subject.user.id,
+    loginId: primaryLoginIdentity(subject.user).loginId,
     ipAddress: input.ipAddress,
     device: input.device,
     noJWT: input.noJWT || !grant.issueJWT,

@@ -2,6 +2,7 @@ import type { Application } from '../application'
 import type { Tenant } from '../tenant'
 import { LoginStore } from '../../store/login-store'
 import { type LoginEnvironment, recordLoginStatements } from './complete-login'
+import { primaryLoginIdentity } from '../user'
 
 /** What a ping came to: FusionAuth answers each with an empty body. */
 export type PingOutcome = { kind: 'notFound' } | { kind: 'recorded'; status: 200 | 202 | 212 | 213 }
@@ -33,7 +34,7 @@ export async function pingLogin(env: LoginEnvironment, input: PingInput): Promis
       tenantId: tenant.id,
       userId: user.id,
       applicationId: application?.id ?? null,
-      loginId: user.email ?? user.username ?? user.id,
+      ...primaryLoginIdentity(user),
       ipAddress: input.ipAddress,
       authenticationType: 'PING',
       instant: env.nowMillis,
