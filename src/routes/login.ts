@@ -1,11 +1,10 @@
 import { Hono } from 'hono'
 import type { Context } from 'hono'
-import type { Application } from '../domain/application'
 import type { LoginEnvironment } from '../domain/login/complete-login'
 import { oneTimePasswordLogin } from '../domain/login/one-time-password-login'
 import { passwordLogin } from '../domain/login/password-login'
 import type { Tenant } from '../domain/tenant'
-import type { AppEnv } from '../env'
+import type { ApiKeyPrincipal, AppEnv } from '../env'
 import { authenticateApiKey, requestTenantId } from '../http/auth'
 import { readJson } from '../http/body'
 import { clientIp } from '../http/client-ip'
@@ -14,6 +13,7 @@ import { ApiError, codes, fieldError, tenantIdRequired } from '../http/errors'
 import { FieldReader, isUuid } from '../http/fields'
 import { renderLoginOutcome } from '../http/login-response'
 import { ApplicationStore } from '../store/application-store'
+import { type ApplicationContext, LoginStore, type LoginSubject } from '../store/login-store'
 import { TenantStore } from '../store/tenant-store'
 
 export const loginRoutes = new Hono<AppEnv>()
@@ -29,14 +29,32 @@ function readDevice(body: FieldReader): Record<string, string> | undefined {
   return Object.keys(fields).length > 0 ? fields : undefined
 }
 
+/** What POST /api/login reads before deciding: the named application, the API key and (prefetched) the user. */
+interface LoginReads {
+  /** The application with its tenant, null when none is named, `invalid` for an unknown or malformed id. */
+  found: ApplicationContext | null | 'invalid'
+  apiKey: ApiKeyPrincipal | null
+  /** The user the login id names in the application's tenant, when it could be read in the same round trip. */
+  subject?: LoginSubject | null
+}
+
 /**
- * The application (with its tenant) a login names, or null when none is named. An unknown or
- * malformed id is `invalid`: no API key is then required, and validation answers [invalid]applicationId.
+ * Reads the application (with its tenant and, for a password login, the user) in one D1 batch while the API key
+ * is looked up beside it: the common login reads D1 once, concurrently, before its one write.
+ * An unknown application needs no API key, and validation then answers [invalid]applicationId.
  */
-async function findApplication(c: Context<AppEnv>, applicationId: unknown): Promise<{ application: Application; tenant: Tenant } | null | 'invalid'> {
-  if (applicationId === undefined || applicationId === null) return null
-  if (!isUuid(applicationId)) return 'invalid'
-  return (await new ApplicationStore(c.env.DB).getWithTenant(applicationId.toLowerCase())) ?? 'invalid'
+async function readForLogin(c: Context<AppEnv>, body: FieldReader): Promise<LoginReads> {
+  const applicationId = body.source.applicationId
+  if (applicationId === undefined || applicationId === null) return { found: null, apiKey: await authenticateApiKey(c) }
+  if (!isUuid(applicationId)) return { found: 'invalid', apiKey: await authenticateApiKey(c) }
+  const loginId = body.source.loginId
+  const store = new LoginStore(c.env.DB)
+  if (typeof loginId === 'string' && !body.has('oneTimePassword')) {
+    const [read, apiKey] = await Promise.all([store.findForApplication(applicationId.toLowerCase(), loginId, c.get('nowMillis')), authenticateApiKey(c)])
+    return { found: read.context ?? 'invalid', apiKey, subject: read.subject }
+  }
+  const [context, apiKey] = await Promise.all([new ApplicationStore(c.env.DB).getWithTenant(applicationId.toLowerCase()), authenticateApiKey(c)])
+  return { found: context ?? 'invalid', apiKey }
 }
 
 /** The tenant of a login without an application: named by header or key, else the only one. */
@@ -51,8 +69,8 @@ async function findTenant(c: Context<AppEnv>): Promise<Tenant | null> {
 loginRoutes.post('/api/login', async (c) => {
   const raw = await readJson(c)
   const body = FieldReader.body(raw)
-  const found = await findApplication(c, body.source.applicationId)
-  c.set('apiKey', await authenticateApiKey(c))
+  const { found, apiKey, subject } = await readForLogin(c, body)
+  c.set('apiKey', apiKey)
 
   // Whether a key is required comes from the application, else the tenant; an unknown application needs none.
   const tenant = found === 'invalid' ? null : found === null ? await findTenant(c) : found.tenant
@@ -104,6 +122,8 @@ loginRoutes.post('/api/login', async (c) => {
     noJWT,
     // The cookie wins over the body, as FusionAuth reads them.
     twoFactorTrustId: readCookie(c, TRUST_COOKIE) ?? trustFromBody ?? null,
+    // Read with the application: valid for the application's tenant, which is the login's tenant.
+    subject,
   })
   return renderLoginOutcome(c, outcome)
 })

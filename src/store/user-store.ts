@@ -1,23 +1,12 @@
 import type { StoredPassword } from '../domain/password'
 import { type Registration, type User, loginKey } from '../domain/user'
-import { parseDataColumn } from './json-column'
-
-interface UserRow {
-  data: string
-  password_hash: string | null
-  password_salt: string | null
-  encryption_scheme: string | null
-  factor: number | null
-  last_login_instant: number | null
-}
+import { type RegistrationRow, USER_COLUMNS, type UserRow, registrationFromRow, storedPasswordFromRow, userFromRow } from './user-rows'
 
 /** A user as stored: the API view plus the password material that never leaves the server. */
 export interface UserRecord {
   user: User
   password: StoredPassword | null
 }
-
-const USER_COLUMNS = 'u.data, u.password_hash, u.password_salt, u.encryption_scheme, u.factor, u.last_login_instant'
 
 /** Users and their registrations. A user's `registrations` array is assembled from the registrations table. */
 export class UserStore {
@@ -51,8 +40,8 @@ export class UserStore {
     ])
     const row = users?.results[0]
     if (row === undefined) return null
-    const user = parseDataColumn<User>((row as UserRow).data)
-    const own = (registrations?.results ?? []).filter((r) => (r as { user_id: string }).user_id === user.id)
+    const userId = (row as UserRow).id
+    const own = (registrations?.results ?? []).filter((r) => (r as { user_id: string }).user_id === userId)
     return assemble(row, own)
   }
 
@@ -227,21 +216,11 @@ function withoutRegistrations(user: User): Omit<User, 'registrations' | 'lastLog
   return rest
 }
 
-function registrationFromRow(row: { data: string; last_login_instant: number | null }): Registration {
-  const registration = parseDataColumn<Registration>(row.data)
-  if (row.last_login_instant !== null) registration.lastLoginInstant = row.last_login_instant
-  return registration
-}
-
+// Rows of this file's own SELECTs (USER_COLUMNS and registrations' data, last_login_instant).
 function assemble(row: unknown, registrationRows: unknown[]): UserRecord | null {
   if (row === undefined || row === null) return null
   const stored = row as UserRow
-  const user = parseDataColumn<User>(stored.data)
-  if (stored.last_login_instant !== null) user.lastLoginInstant = stored.last_login_instant
-  user.registrations = registrationRows.map((r) => registrationFromRow(r as { data: string; last_login_instant: number | null }))
-  const password =
-    stored.password_hash !== null && stored.password_salt !== null && stored.encryption_scheme !== null && stored.factor !== null
-      ? { hash: stored.password_hash, salt: stored.password_salt, scheme: stored.encryption_scheme, factor: stored.factor }
-      : null
-  return { user, password: password as StoredPassword | null }
+  const user = userFromRow(stored)
+  user.registrations = registrationRows.map((r) => registrationFromRow(r as RegistrationRow))
+  return { user, password: storedPasswordFromRow(stored) }
 }

@@ -1,7 +1,7 @@
 import type { Application } from '../application'
 import type { Tenant } from '../tenant'
 import { burnEqualTime, isPasswordScheme, needsRehash, hashPassword, verifyPassword } from '../password'
-import { LoginStore } from '../../store/login-store'
+import { LoginStore, type LoginSubject } from '../../store/login-store'
 import { UserStore } from '../../store/user-store'
 import { type LoginEnvironment, completeLogin } from './complete-login'
 import { refuseBeforePassword } from './login-checks'
@@ -19,6 +19,8 @@ export interface PasswordLoginInput {
   noJWT: boolean
   /** The fusionauth.trust cookie, else the body's twoFactorTrustId. */
   twoFactorTrustId: string | null
+  /** The user, when the caller already read it in this tenant (undefined: read it here). */
+  subject?: LoginSubject | null
 }
 
 /**
@@ -28,7 +30,7 @@ export interface PasswordLoginInput {
  */
 export async function passwordLogin(env: LoginEnvironment, input: PasswordLoginInput): Promise<LoginOutcome> {
   const { tenant, application } = input
-  const subject = await new LoginStore(env.db).findByLoginId(tenant.id, input.loginId, env.nowMillis)
+  const subject = input.subject !== undefined ? input.subject : await new LoginStore(env.db).findByLoginId(tenant.id, input.loginId, env.nowMillis)
   const tenantScheme = tenant.passwordEncryptionConfiguration
   if (subject === null) {
     // Unknown users cost one hash like known ones, so the 404s cannot be told apart by time.
