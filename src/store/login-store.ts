@@ -25,34 +25,71 @@ export interface ApplicationContext {
   tenant: Tenant
 }
 
-/** A WHERE clause on users `u` with its bound values (numbered ?1, ?2, ...). */
+/** Which user: a FROM source that yields users as `u`, a WHERE clause, and its bound values (numbered ?1, ?2, ...). */
 interface UserMatch {
+  users: string
   where: string
   order: string
   binds: unknown[]
 }
 
+const LOGIN_ID = '(u.email_key = ?2 OR u.username_key = ?2)'
 // An email match wins over a username match (FusionAuth's default loginIdTypes order).
-const byLoginId = (tenantExpression: string, tenantBind: string, loginId: string): UserMatch => ({
-  where: `u.tenant_id = ${tenantExpression} AND (u.email_key = ?2 OR u.username_key = ?2)`,
-  order: 'ORDER BY (u.email_key = ?2) DESC',
-  binds: [tenantBind, loginKey(loginId)],
+const EMAIL_FIRST = 'ORDER BY (u.email_key = ?2) DESC'
+
+const byLoginId = (tenantId: string, loginId: string): UserMatch => ({
+  users: 'users u',
+  where: `u.tenant_id = ?1 AND ${LOGIN_ID}`,
+  order: EMAIL_FIRST,
+  binds: [tenantId, loginKey(loginId)],
 })
+
+// A join, not `u.tenant_id = (SELECT ...)`: with the OR, SQLite turns a scalar subquery into a scan of the
+// users indexes, while the join keeps both index searches (test/store/login-store.test.ts checks the plans).
+const byLoginIdInApplicationTenant = (applicationId: string, loginId: string): UserMatch => ({
+  users: 'applications ap JOIN users u ON u.tenant_id = ap.tenant_id',
+  where: `ap.id = ?1 AND ${LOGIN_ID}`,
+  order: EMAIL_FIRST,
+  binds: [applicationId, loginKey(loginId)],
+})
+
+const byId = (userId: string): UserMatch => ({ users: 'users u', where: 'u.id = ?1', order: '', binds: [userId] })
 
 /**
  * The login path's reads, batched: the user, its registrations, its two-factor methods and its prevent-login
  * actions in force arrive together, so a login spends one round trip here whatever the user has.
  */
+/**
+ * The user, its registrations, its prevent-login actions in force and its two-factor methods (public views):
+ * the SQL and bound values of the four SELECTs a login batches. Exported for the query-plan test.
+ */
+export function subjectQueries(match: UserMatch, nowMillis: number): { sql: string; binds: unknown[] }[] {
+  const { users, where, order, binds } = match
+  const now = `?${binds.length + 1}`
+  return [
+    { sql: `SELECT ${USER_COLUMNS} FROM ${users} WHERE ${where} ${order} LIMIT 1`, binds },
+    { sql: `SELECT r.user_id, r.data, r.last_login_instant FROM ${users} JOIN registrations r ON r.user_id = u.id WHERE ${where} ORDER BY r.insert_instant`, binds },
+    {
+      sql: `SELECT a.user_id, a.data FROM ${users} JOIN user_actions a ON a.user_id = u.id
+            WHERE ${where} AND a.prevent_login = 1 AND a.canceled = 0 AND (a.expiry IS NULL OR a.expiry > ${now})`,
+      binds: [...binds, nowMillis],
+    },
+    // Secrets stay in two_factor_methods.secret_encrypted; `data` is the public view (see two-factor-store.ts).
+    { sql: `SELECT m.user_id, m.data FROM ${users} JOIN two_factor_methods m ON m.user_id = u.id WHERE ${where} ORDER BY m.insert_instant, m.id`, binds },
+  ]
+}
+
+export const userMatches = { byId, byLoginId, byLoginIdInApplicationTenant }
+
 export class LoginStore {
   constructor(private readonly db: D1Database) {}
 
   async findByLoginId(tenantId: string, loginId: string, nowMillis: number): Promise<LoginSubject | null> {
-    const match = byLoginId('?1', tenantId, loginId)
-    return parseSubject(await this.db.batch(this.subjectStatements(match, nowMillis)))
+    return parseSubject(await this.db.batch(this.subjectStatements(byLoginId(tenantId, loginId), nowMillis)))
   }
 
   async findById(userId: string, nowMillis: number): Promise<LoginSubject | null> {
-    return parseSubject(await this.db.batch(this.subjectStatements({ where: 'u.id = ?1', order: '', binds: [userId] }, nowMillis)))
+    return parseSubject(await this.db.batch(this.subjectStatements(byId(userId), nowMillis)))
   }
 
   /**
@@ -61,7 +98,7 @@ export class LoginStore {
    * whether the request may use the application; an unknown application yields no user.
    */
   async findForApplication(applicationId: string, loginId: string, nowMillis: number): Promise<{ context: ApplicationContext | null; subject: LoginSubject | null }> {
-    const match = byLoginId('(SELECT tenant_id FROM applications WHERE id = ?1)', applicationId, loginId)
+    const match = byLoginIdInApplicationTenant(applicationId, loginId)
     const [context, ...subject] = await this.db.batch([
       this.db
         .prepare('SELECT a.data AS application, t.data AS tenant FROM applications a JOIN tenants t ON t.id = a.tenant_id WHERE a.id = ?')
@@ -77,25 +114,9 @@ export class LoginStore {
   }
 
   private subjectStatements(match: UserMatch, nowMillis: number): D1PreparedStatement[] {
-    const { where, order, binds } = match
-    const now = `?${binds.length + 1}`
-    return [
-      this.db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE ${where} ${order} LIMIT 1`).bind(...binds),
-      this.db
-        .prepare(`SELECT r.user_id, r.data, r.last_login_instant FROM registrations r JOIN users u ON u.id = r.user_id WHERE ${where} ORDER BY r.insert_instant`)
-        .bind(...binds),
-      this.db
-        .prepare(
-          `SELECT a.user_id, a.data FROM user_actions a JOIN users u ON u.id = a.user_id
-           WHERE ${where} AND a.prevent_login = 1 AND a.canceled = 0 AND (a.expiry IS NULL OR a.expiry > ${now})`,
-        )
-        .bind(...binds, nowMillis),
-      // Two-factor methods (public view only; secrets stay in two_factor_methods, see two-factor-store.ts).
-      this.db
-        .prepare(`SELECT m.user_id, m.data FROM two_factor_methods m JOIN users u ON u.id = m.user_id WHERE ${where} ORDER BY m.insert_instant, m.id`)
-        .bind(...binds),
-    ]
+    return subjectQueries(match, nowMillis).map(({ sql, binds }) => this.db.prepare(sql).bind(...binds))
   }
+
 }
 
 type OwnedRow = { user_id: string; data: string }
