@@ -11,7 +11,6 @@ import {
   readChangePasswordGrant,
   redeemChangePasswordId,
 } from '../domain/change-password'
-import type { LoginEnvironment } from '../domain/login/complete-login'
 import { verifyPassword } from '../domain/password'
 import type { Tenant } from '../domain/tenant'
 import type { AppEnv } from '../env'
@@ -27,10 +26,10 @@ import { RefreshTokenStore } from '../store/refresh-token-store'
 import { TenantStore } from '../store/tenant-store'
 import { type LoginIdType, type UserRecord, UserStore } from '../store/user-store'
 import { emptyOk } from './admin-common'
+import { loginEnvironment } from '../http/login-request'
 
 export const changePasswordRoutes = new Hono<AppEnv>()
 
-const loginEnv = (c: Context<AppEnv>): LoginEnvironment => ({ db: c.env.DB, kv: c.env.KV, encryptionKey: c.env.ENCRYPTION_KEY, nowMillis: c.get('nowMillis') })
 
 const jsonOk = (c: Context<AppEnv>, body: JsonObject): Response => c.json(body)
 
@@ -72,7 +71,7 @@ async function tenantOf(c: Context<AppEnv>, body: FieldReader, applicationId: st
 
 /** The anonymous form: the id is redeemed (once, in D1) only after the request has validated. */
 async function byChangePasswordId(c: Context<AppEnv>, body: FieldReader, id: string): Promise<Response> {
-  const env = loginEnv(c)
+  const env = loginEnvironment(c)
   const grant = await readChangePasswordGrant(c.env.KV, id, env.nowMillis)
   const scoped = requestTenantId(c)
   if (grant === null || (scoped !== null && scoped !== grant.tenantId)) throw notFound()
@@ -130,7 +129,7 @@ async function byLoginId(c: Context<AppEnv>, body: FieldReader): Promise<Respons
   if (currentPassword !== undefined && !(await matches(record, currentPassword))) {
     throw new ApiError(400, body.errors.field('currentPassword', codes.invalid('currentPassword').code, 'The [currentPassword] property does not match the current password.'))
   }
-  await applyPasswordChange(loginEnv(c), { tenant, user: record.user, password: password ?? '', oneTimePassword: null })
+  await applyPasswordChange(loginEnvironment(c), { tenant, user: record.user, password: password ?? '', oneTimePassword: null })
   return emptyOk(c)
 }
 
@@ -141,7 +140,7 @@ async function byLoginId(c: Context<AppEnv>, body: FieldReader): Promise<Respons
 async function byJwt(c: Context<AppEnv>, body: FieldReader): Promise<Response> {
   const claims = await authenticateJwt(c)
   if (claims === null || typeof claims.sub !== 'string') throw unauthorized()
-  const env = loginEnv(c)
+  const env = loginEnvironment(c)
   const record = await new UserStore(c.env.DB).get(claims.sub)
   const scoped = requestTenantId(c)
   if (record === null || (scoped !== null && scoped !== record.user.tenantId)) throw notFound()

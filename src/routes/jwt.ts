@@ -5,7 +5,6 @@
 import { queryParam } from '../http/query'
 import { Hono, type Context } from 'hono'
 import { exchangeRefreshToken } from '../domain/refresh-token-exchange'
-import type { LoginEnvironment } from '../domain/login/complete-login'
 import type { AppEnv } from '../env'
 import { authenticateApiKey, requestTenantId, requireApiKey } from '../http/auth'
 import { readOptionalJson } from '../http/body'
@@ -18,6 +17,7 @@ import { ApplicationStore } from '../store/application-store'
 import { RefreshTokenStore, type RefreshTokenRecord } from '../store/refresh-token-store'
 import { UserStore } from '../store/user-store'
 import { emptyOk } from './admin-common'
+import { loginEnvironment } from '../http/login-request'
 
 export const jwtRoutes = new Hono<AppEnv>()
 
@@ -44,7 +44,7 @@ jwtRoutes.post('/api/jwt/refresh', async (c) => {
   if (refreshToken === undefined || refreshToken.trim() === '') body.errors.field('refreshToken', codes.blank('refreshToken').code, codes.blank('refreshToken').message)
   body.errors.throwIfAny()
 
-  const env: LoginEnvironment = { db: c.env.DB, kv: c.env.KV, encryptionKey: c.env.ENCRYPTION_KEY, nowMillis: c.get('nowMillis') }
+  const env = loginEnvironment(c)
   const outcome = await exchangeRefreshToken(env, {
     refreshToken: refreshToken ?? '',
     scopedTenantId: requestTenantId(c),

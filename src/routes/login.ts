@@ -1,6 +1,5 @@
 import { Hono } from 'hono'
 import type { Context } from 'hono'
-import type { LoginEnvironment } from '../domain/login/complete-login'
 import { oneTimePasswordLogin } from '../domain/login/one-time-password-login'
 import { passwordLogin } from '../domain/login/password-login'
 import type { Tenant } from '../domain/tenant'
@@ -15,19 +14,9 @@ import { renderLoginOutcome } from '../http/login-response'
 import { ApplicationStore } from '../store/application-store'
 import { type ApplicationContext, LoginStore, type LoginSubject } from '../store/login-store'
 import { TenantStore } from '../store/tenant-store'
+import { loginEnvironment, readDevice } from '../http/login-request'
 
 export const loginRoutes = new Hono<AppEnv>()
-
-/** Device metadata FusionAuth stores on the refresh token: string values only. */
-function readDevice(body: FieldReader): Record<string, string> | undefined {
-  const device = body.object('metaData').object('device')
-  const fields: Record<string, string> = {}
-  for (const name of ['description', 'lastAccessedAddress', 'name', 'type']) {
-    const value = device.string(name)
-    if (value !== undefined) fields[name] = value
-  }
-  return Object.keys(fields).length > 0 ? fields : undefined
-}
 
 /** What POST /api/login reads before deciding: the named application, the API key and (prefetched) the user. */
 interface LoginReads {
@@ -85,7 +74,7 @@ loginRoutes.post('/api/login', async (c) => {
     body.errors.field('applicationId', codes.invalid('applicationId').code, `The [applicationId] property is not valid. No application exists with Id [${String(body.source.applicationId)}].`)
   }
 
-  const env: LoginEnvironment = { db: c.env.DB, kv: c.env.KV, encryptionKey: c.env.ENCRYPTION_KEY, nowMillis: c.get('nowMillis') }
+  const env = loginEnvironment(c)
   const ipAddress = clientIp(c, body.string('ipAddress'))
   const device = readDevice(body)
   const noJWT = body.boolean('noJWT') ?? false

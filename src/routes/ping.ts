@@ -10,6 +10,7 @@ import { isUuid } from '../http/fields'
 import { authenticateJwt } from '../http/jwt-auth'
 import { ApplicationStore } from '../store/application-store'
 import { TenantStore } from '../store/tenant-store'
+import { loginEnvironment } from '../http/login-request'
 
 export const pingRoutes = new Hono<AppEnv>()
 
@@ -29,7 +30,7 @@ async function ping(c: Context<AppEnv>, userId: string, applicationId: string | 
   // A malformed user id cannot name a user.
   if (!isUuid(userId)) throw notFound()
   const outcome = await pingLogin(
-    { db: c.env.DB, kv: c.env.KV, encryptionKey: c.env.ENCRYPTION_KEY, nowMillis: c.get('nowMillis') },
+    loginEnvironment(c),
     {
       userId: userId.toLowerCase(),
       scopedTenantId,

@@ -1,7 +1,6 @@
 import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { Application } from '../domain/application'
-import type { LoginEnvironment } from '../domain/login/complete-login'
 import { type PendingTwoFactorLogin, findPendingLogin } from '../domain/login/two-factor-gate'
 import { completeTwoFactorLogin } from '../domain/two-factor-login/complete-two-factor-login'
 import { disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes } from '../domain/two-factor-login/manage-methods'
@@ -22,26 +21,16 @@ import { mailerFor, usesDevOutbox } from '../mail/mailer'
 import { ApplicationStore } from '../store/application-store'
 import { TenantStore } from '../store/tenant-store'
 import { UserStore } from '../store/user-store'
+import { loginEnvironment, readDevice } from '../http/login-request'
 
 /** Two-factor login, code delivery and method management (FusionAuth's wire format). */
 export const twoFactorRoutes = new Hono<AppEnv>()
 
-const environment = (c: Context<AppEnv>): LoginEnvironment => ({ db: c.env.DB, kv: c.env.KV, encryptionKey: c.env.ENCRYPTION_KEY, nowMillis: c.get('nowMillis') })
 const jsonBody = (c: Context<AppEnv>, body: object): Response => {
   c.header('Content-Type', 'application/json;charset=UTF-8')
   return c.body(JSON.stringify(body), 200)
 }
 const emptyOk = (c: Context<AppEnv>): Response => c.body(null, 200)
-
-/** Device metadata for the refresh token: string values only. */
-function readDevice(body: FieldReader): Record<string, string> | undefined {
-  const device = body.object('metaData').object('device')
-  const entries = ['description', 'lastAccessedAddress', 'name', 'type'].flatMap((name) => {
-    const value = device.string(name)
-    return value === undefined ? [] : [[name, value] as const]
-  })
-  return entries.length > 0 ? Object.fromEntries(entries) : undefined
-}
 
 /** The user a management call names, hidden (404) when unknown or in another tenant than the request's. */
 async function pathUser(c: Context<AppEnv>): Promise<User> {
@@ -61,7 +50,7 @@ twoFactorRoutes.post('/api/two-factor/login', async (c) => {
   const noJWT = body.boolean('noJWT')
   const ipAddress = clientIp(c, body.string('ipAddress'))
   const device = readDevice(body)
-  const env = environment(c)
+  const env = loginEnvironment(c)
 
   // An unknown or expired twoFactorId is 404 before any validation error counts, as in FusionAuth.
   const pending = twoFactorId === undefined ? null : await findPendingLogin(env, twoFactorId)
@@ -102,7 +91,7 @@ twoFactorRoutes.post('/api/two-factor/send/:twoFactorId', async (c) => {
   const body = FieldReader.body(await readOptionalJson(c))
   const methodId = body.string('methodId')
   body.errors.throwIfAny()
-  const env = environment(c)
+  const env = loginEnvironment(c)
   const twoFactorId = c.req.param('twoFactorId')
   const pending = await findPendingLogin(env, twoFactorId)
   if (pending === null) throw notFound()
@@ -131,7 +120,7 @@ twoFactorRoutes.post('/api/two-factor/send', requireApiKey('tenant'), async (c) 
   const tenant = await new TenantStore(c.env.DB).get(record.user.tenantId)
   if (tenant === null) throw notFound()
   const request = methodId !== undefined ? { kind: 'disable' as const, methodId } : { kind: 'enable' as const, email: email ?? '' }
-  const sent = await sendUserCode(environment(c), mailerFor(c.env), record.user, tenant, request)
+  const sent = await sendUserCode(loginEnvironment(c), mailerFor(c.env), record.user, tenant, request)
   if (sent.kind === 'invalidMethod') throw fieldError('methodId', codes.invalid('methodId'))
   return emptyOk(c)
 })
@@ -161,7 +150,7 @@ twoFactorRoutes.post('/api/user/two-factor/:userId', requireApiKey('tenant'), as
     else body.errors.field(secret.field, `[${secret.reason}]${secret.field}`, secret.reason === 'blank' ? codes.blank(secret.field).message : codes.invalid(secret.field).message)
   }
   const email = method === 'email' ? body.requiredString('email') : undefined
-  const env = environment(c)
+  const env = loginEnvironment(c)
   let required: { twoFactorId: string; pending: PendingTwoFactorLogin } | undefined
   if (twoFactorIdField !== undefined && twoFactorIdField !== '') {
     const pending = await findPendingLogin(env, twoFactorIdField)
@@ -197,7 +186,7 @@ twoFactorRoutes.delete('/api/user/two-factor/:userId', requireApiKey('tenant'), 
   if (methodId !== undefined && !isMethodId(methodId)) errors.field('methodId', codes.invalid('methodId').code, codes.invalid('methodId').message)
   errors.throwIfAny()
 
-  const outcome = await disableTwoFactor(environment(c), user.id, methodId ?? null, code ?? '')
+  const outcome = await disableTwoFactor(loginEnvironment(c), user.id, methodId ?? null, code ?? '')
   if (outcome.kind === 'unknownMethod') throw fieldError('methodId', codes.invalid('methodId'))
   if (outcome.kind === 'invalidCode') throw new ApiError(421)
   return emptyOk(c)
@@ -208,7 +197,7 @@ twoFactorRoutes.post('/api/user/two-factor/recovery-code/:userId', requireApiKey
   if ((user.twoFactor?.methods ?? []).length === 0) {
     throw new ApiError(400, new Errors().general('[TwoFactorNotEnabled]', 'Two-factor authentication is not enabled for this user.'))
   }
-  return jsonBody(c, { recoveryCodes: await regenerateRecoveryCodes(environment(c), user.id) })
+  return jsonBody(c, { recoveryCodes: await regenerateRecoveryCodes(loginEnvironment(c), user.id) })
 })
 
 /**
