@@ -4,25 +4,15 @@
  */
 import type { Errors } from '../http/errors'
 import { FieldReader, type JsonObject } from '../http/fields'
+import { isValidZoneId } from './export/zone-clock'
 import { systemConfigurationDefaults } from './system-configuration'
 import { requireShapeOf } from './tenant-validation'
-
-/** True when the runtime's Intl knows the zone (IANA names such as `America/Denver`, or `UTC`). */
-export function isTimeZone(zone: string): boolean {
-  if (zone.trim() === '') return false
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone })
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** Records `systemConfiguration.*` errors in `errors`. */
 export function validateSystemConfiguration(configuration: JsonObject, errors: Errors): void {
   const reader = new FieldReader(configuration, errors, 'systemConfiguration')
   const zone = reader.requiredString('reportTimezone')
-  if (zone !== undefined && !isTimeZone(zone)) {
+  if (zone !== undefined && !isValidZoneId(zone)) {
     errors.field('systemConfiguration.reportTimezone', '[invalid]systemConfiguration.reportTimezone', `The [systemConfiguration.reportTimezone] property [${zone}] is not a valid time zone.`)
   }
   const retention = reader.object('loginRecordConfiguration').object('delete')
