@@ -92,31 +92,21 @@ function rejectOrderBy(errors: Errors, path: string): void {
   errors.field(path, `[invalid]${path}`, `The [${path}] property is not supported. Login records are always sorted newest first.`)
 }
 
-function criteriaFromBody(reader: FieldReader): LoginRecordCriteria {
+/** Keeps the criteria a reader found; absent filters stay absent rather than undefined-valued. */
+function criteriaOf(values: { applicationId?: string; userId?: string; start?: number; end?: number }): LoginRecordCriteria {
   const criteria: LoginRecordCriteria = {}
-  const applicationId = reader.uuid('applicationId')
-  const userId = reader.uuid('userId')
-  const start = reader.integer('start')
-  const end = reader.integer('end')
-  if (applicationId !== undefined) criteria.applicationId = applicationId
-  if (userId !== undefined) criteria.userId = userId
-  if (start !== undefined) criteria.start = start
-  if (end !== undefined) criteria.end = end
+  if (values.applicationId !== undefined) criteria.applicationId = values.applicationId
+  if (values.userId !== undefined) criteria.userId = values.userId
+  if (values.start !== undefined) criteria.start = values.start
+  if (values.end !== undefined) criteria.end = values.end
   return criteria
 }
 
-function criteriaFromQuery(reader: QueryReader): LoginRecordCriteria {
-  const criteria: LoginRecordCriteria = {}
-  const applicationId = reader.uuid('applicationId')
-  const userId = reader.uuid('userId')
-  const start = reader.long('start')
-  const end = reader.long('end')
-  if (applicationId !== undefined) criteria.applicationId = applicationId
-  if (userId !== undefined) criteria.userId = userId
-  if (start !== undefined) criteria.start = start
-  if (end !== undefined) criteria.end = end
-  return criteria
-}
+const criteriaFromBody = (reader: FieldReader): LoginRecordCriteria =>
+  criteriaOf({ applicationId: reader.uuid('applicationId'), userId: reader.uuid('userId'), start: reader.integer('start'), end: reader.integer('end') })
+
+const criteriaFromQuery = (reader: QueryReader): LoginRecordCriteria =>
+  criteriaOf({ applicationId: reader.uuid('applicationId'), userId: reader.uuid('userId'), start: reader.long('start'), end: reader.long('end') })
 
 /** `GET /api/system/login-record/search?applicationId&userId&start&end&numberOfResults&startRow&retrieveTotal`. */
 export function readSearchQuery(query: URLSearchParams, errors: Errors): LoginRecordSearch {

@@ -1,4 +1,5 @@
 import { sha256Base64Url } from '../domain/crypto/secrets'
+import { deleteExpiredRows } from './bounded-delete'
 
 /**
  * Single use, enforced in D1: redeeming inserts the token's hash under a primary key, so of two racing
@@ -26,10 +27,6 @@ export class RedemptionStore {
 
   /** Deletes rows whose tokens have expired anyway; bounded so it fits a cron run. */
   async purgeExpired(nowMillis: number, limit = 5000): Promise<number> {
-    const result = await this.db
-      .prepare('DELETE FROM redemptions WHERE rowid IN (SELECT rowid FROM redemptions WHERE expires_instant < ? LIMIT ?)')
-      .bind(nowMillis, limit)
-      .run()
-    return result.meta.changes
+    return deleteExpiredRows(this.db, 'redemptions', nowMillis, limit)
   }
 }

@@ -1,5 +1,6 @@
 import { type PublicTwoFactorMethod, type TwoFactorMethodKind, isTwoFactorMethodKind, toPublicMethod } from '../domain/two-factor/methods'
 import { parseDataColumn } from './json-column'
+import { deleteExpiredRows } from './bounded-delete'
 
 /** A method as stored: the public view plus what never leaves the server. */
 export interface StoredTwoFactorMethod {
@@ -11,6 +12,9 @@ export interface StoredTwoFactorMethod {
   /** Authenticator only: the last accepted TOTP time step. */
   lastStep: number | null
 }
+
+/** Two parameters (user id, instant) plus one per code: 98 codes fill the 100 D1 allows. */
+const RECOVERY_CODES_PER_INSERT = 98
 
 interface MethodRow {
   id: string
@@ -103,6 +107,20 @@ export class TwoFactorStore {
     ]
   }
 
+  /**
+   * Adds recovery code hashes without touching existing ones (user import). Multi-row INSERTs binding the
+   * user id and instant once, so each statement stays under D1's 100 bound parameters.
+   */
+  insertRecoveryCodesStatements(userId: string, codeHashes: readonly string[], nowMillis: number): D1PreparedStatement[] {
+    const statements: D1PreparedStatement[] = []
+    for (let start = 0; start < codeHashes.length; start += RECOVERY_CODES_PER_INSERT) {
+      const chunk = codeHashes.slice(start, start + RECOVERY_CODES_PER_INSERT)
+      const rows = chunk.map((_, i) => `(?1, ?${i + 3}, ?2)`).join(', ')
+      statements.push(this.db.prepare(`INSERT INTO two_factor_recovery_codes (user_id, code_hash, insert_instant) VALUES ${rows}`).bind(userId, nowMillis, ...chunk))
+    }
+    return statements
+  }
+
   deleteRecoveryCodesStatement(userId: string): D1PreparedStatement {
     return this.db.prepare('DELETE FROM two_factor_recovery_codes WHERE user_id = ?').bind(userId)
   }
@@ -168,11 +186,7 @@ export class TwoFactorStore {
 
   /** Deletes expired codes in bounded batches (for the scheduled purge). */
   async purgeExpiredCodes(nowMillis: number, limit = 5000): Promise<number> {
-    const result = await this.db
-      .prepare('DELETE FROM two_factor_codes WHERE rowid IN (SELECT rowid FROM two_factor_codes WHERE expires_instant < ? LIMIT ?)')
-      .bind(nowMillis, limit)
-      .run()
-    return result.meta.changes
+    return deleteExpiredRows(this.db, 'two_factor_codes', nowMillis, limit)
   }
 
   /** Counts one wrong code for a pending login and returns how many there have been (atomic under races). */
@@ -188,10 +202,6 @@ export class TwoFactorStore {
   }
 
   async purgeExpiredAttempts(nowMillis: number, limit = 5000): Promise<number> {
-    const result = await this.db
-      .prepare('DELETE FROM two_factor_attempts WHERE rowid IN (SELECT rowid FROM two_factor_attempts WHERE expires_instant < ? LIMIT ?)')
-      .bind(nowMillis, limit)
-      .run()
-    return result.meta.changes
+    return deleteExpiredRows(this.db, 'two_factor_attempts', nowMillis, limit)
   }
 }

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import type { DisplayableLogin } from '../../src/domain/login-record'
 import { ApplicationStore } from '../../src/store/application-store'
 import { createApplication, createTenant, defaultTenant } from '../fixtures'
 import { call, expectEmpty, json } from '../helpers'
@@ -7,17 +8,8 @@ import { loginRecord, privateWindowStart, seedLoginRecords, tenantLockedKey } fr
 
 const SEARCH = '/api/system/login-record/search'
 
-interface Login {
-  applicationId?: string
-  applicationName?: string
-  instant: number
-  ipAddress?: string
-  loginId: string
-  loginIdType?: string
-  userId: string
-}
 interface SearchBody {
-  logins: Login[]
+  logins: DisplayableLogin[]
   total?: number
 }
 interface ErrorsBody {
