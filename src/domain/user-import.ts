@@ -1,6 +1,6 @@
 /**
  * One entry of `POST /api/user/import`: profile fields, an existing hash stored exactly as given (so it verifies
- * unchanged) or a plaintext password to hash, and registrations. Pure: tenants and applications are looked up
+ * unchanged) or a plaintext password to hash, registrations, and two-factor methods with recovery codes. Pure: tenants and applications are looked up
  * by the caller beforehand; nothing is hashed or written here.
  */
 import { base64ToBytes } from './crypto/encoding'
@@ -9,6 +9,7 @@ import type { Application } from './application'
 import { defaultFactor, factorError, isPasswordScheme, MAX_PASSWORD_LENGTH, splitBcrypt, type StoredPassword } from './password'
 import type { Tenant } from './tenant'
 import type { Registration, User } from './user'
+import { type ImportedTwoFactor, readImportTwoFactor } from './user-import-two-factor'
 import { readUserFields, requireLoginIdentity } from './user-input'
 import { type HashSettings, readFactor, tenantHashSettings } from './user-password'
 import { checkRoles, newRegistration, readRegistration } from './user-registration'
@@ -28,6 +29,8 @@ export interface ImportedUser {
   user: User
   password: ImportPassword | null
   registrations: Registration[]
+  /** Two-factor methods and recovery codes the user brings (see user-import-two-factor.ts), or null. */
+  twoFactor: ImportedTwoFactor | null
 }
 
 export interface ImportLookups {
@@ -65,7 +68,7 @@ export function readImportUser(reader: FieldReader, lookups: ImportLookups): Imp
   if (password !== null) {
     user.passwordLastUpdateInstant = password.kind === 'hashed' ? (reader.integer('passwordLastUpdateInstant') ?? nowMillis) : nowMillis
   }
-  return { user, password, registrations: readImportRegistrations(reader, lookups) }
+  return { user, password, registrations: readImportRegistrations(reader, lookups), twoFactor: readImportTwoFactor(reader) }
 }
 
 function readImportPassword(reader: FieldReader, lookups: ImportLookups): ImportPassword | null {

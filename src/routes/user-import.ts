@@ -1,18 +1,22 @@
 /**
  * `POST /api/user/import`: bulk import with existing hashes (stored as given) or plaintext passwords (hashed),
- * and registrations. Answers 200 with no body.
+ * registrations, and two-factor methods with recovery codes. Answers 200 with no body.
  *
  * Every row goes in ONE D1 batch, which is one transaction: a uniqueness failure (FusionAuth answers 500 there
  * unless `validateDbConstraints`) rolls the whole import back and is answered 400, so a failed import never
- * leaves half its users behind. Each statement binds one row (12 parameters), far under D1's 100; the batch size
- * is bounded by MAX_IMPORT_USERS and the 1 MB body limit.
+ * leaves half its users behind. Each statement binds one row (12 parameters), or up to 98 recovery codes plus two,
+ * under D1's 100; the batch size is bounded by MAX_IMPORT_USERS and the 1 MB body limit.
  */
 import { Hono, type Context } from 'hono'
 import type { Application } from '../domain/application'
+import { secretBox } from '../domain/crypto/encryption'
 import { hashPassword, type StoredPassword } from '../domain/password'
 import type { Tenant } from '../domain/tenant'
 import { loginKey } from '../domain/user'
+import { toPublicMethod } from '../domain/two-factor/methods'
+import { hashRecoveryCode, recoveryCodeKey } from '../domain/two-factor/recovery-codes'
 import { type ImportedUser, MAX_IMPORT_PLAINTEXT_PASSWORDS, MAX_IMPORT_USERS, readImportUser } from '../domain/user-import'
+import type { ImportedTwoFactor } from '../domain/user-import-two-factor'
 import { readFactor, requestedHashSettings, tenantHashSettings } from '../domain/user-password'
 import type { AppEnv } from '../env'
 import { requestTenantId, requireApiKey } from '../http/auth'
@@ -21,6 +25,7 @@ import { Errors, tenantIdRequired } from '../http/errors'
 import { FieldReader, isObject, isUuid } from '../http/fields'
 import { ApplicationStore } from '../store/application-store'
 import { TenantStore } from '../store/tenant-store'
+import { TwoFactorStore } from '../store/two-factor-store'
 import { UserStore } from '../store/user-store'
 import { emptyOk } from './admin-common'
 import { runWrites } from './users'
@@ -70,12 +75,15 @@ userImportRoutes.post('/api/user/import', requireApiKey(), async (c) => {
 
   const store = new UserStore(c.env.DB)
   const statements: D1PreparedStatement[] = []
+  const twoFactor = new TwoFactorWriter(c)
   for (const entry of imported) {
     let stored: StoredPassword | null = null
     if (entry.password?.kind === 'hashed') stored = entry.password.stored
     if (entry.password?.kind === 'plaintext') stored = await hashPassword(entry.password.value, entry.password.settings.scheme, entry.password.settings.factor)
     statements.push(store.insertStatement(entry.user, stored))
     for (const registration of entry.registrations) statements.push(store.registrationInsertStatement(entry.user.id, registration))
+    // Same batch as the user row, so a failed import leaves no orphaned methods or codes behind.
+    if (entry.twoFactor !== null) statements.push(...(await twoFactor.statements(entry.user.id, entry.twoFactor)))
   }
   await runWrites(c, statements, async () =>
     new Errors().general(
@@ -151,6 +159,34 @@ async function loadApplications(c: Context<AppEnv>, users: unknown[], errors: Er
     if (application !== null) found.set(id, application)
   }
   return found
+}
+
+/**
+ * Statements storing an imported user's two-factor data the way enabling it through the API does: TOTP keys
+ * encrypted with SecretBox, recovery codes as keyed hashes, and the user's public `twoFactor` view rebuilt.
+ */
+class TwoFactorWriter {
+  private readonly store: TwoFactorStore
+  private readonly nowMillis: number
+  constructor(private readonly c: Context<AppEnv>) {
+    this.store = new TwoFactorStore(c.env.DB)
+    this.nowMillis = c.get('nowMillis')
+  }
+
+  async statements(userId: string, twoFactor: ImportedTwoFactor): Promise<D1PreparedStatement[]> {
+    if (twoFactor.methods.length === 0) return []
+    const statements: D1PreparedStatement[] = []
+    for (const [index, method] of twoFactor.methods.entries()) {
+      const secretEncrypted = method.method === 'authenticator' ? await (await secretBox(this.c.env.ENCRYPTION_KEY)).encrypt(method.keyBytes) : null
+      const view = toPublicMethod(method.method === 'email' ? { id: method.id, method: 'email', email: method.email, name: method.name } : { id: method.id, method: 'authenticator', name: method.name })
+      // Consecutive instants keep the request's order: the user's view lists methods by insert instant.
+      statements.push(this.store.insertMethodStatement(userId, { view, secretEncrypted, lastStep: null }, this.nowMillis + index))
+    }
+    const key = await recoveryCodeKey(this.c.env.ENCRYPTION_KEY)
+    const hashes = await Promise.all(twoFactor.recoveryCodes.map((code) => hashRecoveryCode(code, key)))
+    statements.push(...this.store.insertRecoveryCodesStatements(userId, hashes, this.nowMillis), this.store.userViewStatement(userId))
+    return statements
+  }
 }
 
 /** Two users of one request with the same id, or the same email or username in one tenant. */
