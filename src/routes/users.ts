@@ -1,6 +1,6 @@
 /**
- * `/api/user`: create, retrieve (by id, email, username or loginId), update (PUT replaces the profile, PATCH
- * merges), deactivate / hard delete, reactivate, in FusionAuth's wire format. Password material never leaves:
+ * `/api/user`: create, retrieve (by id, email, username or loginId; or its own user with a JWT), update (PUT replaces the profile, PATCH
+ * merges), deactivate (revoking refresh tokens) / hard delete, reactivate, in FusionAuth's wire format. Password material never leaves:
  * it lives beside the user in the store, never in the User JSON.
  *
  * Paths take the id through a UUID pattern so sibling families (`/api/user/import`, `/api/user/change-password`,
@@ -15,11 +15,13 @@ import type { User } from '../domain/user'
 import { mergePatch, profileOf, PROFILE_FIELDS, readUserFields, requireLoginIdentity, type UserFields, userReader } from '../domain/user-input'
 import { checkPasswordRules, type HashSettings, readFactor, requestedHashSettings } from '../domain/user-password'
 import type { AppEnv } from '../env'
-import { requireApiKey } from '../http/auth'
+import { authenticateApiKey, requireApiKey, tenantHeader } from '../http/auth'
 import { readJson } from '../http/body'
-import { ApiError, Errors, fieldError, notFound } from '../http/errors'
-import { FieldReader } from '../http/fields'
+import { ApiError, Errors, fieldError, notFound, unauthorized } from '../http/errors'
+import { FieldReader, isUuid } from '../http/fields'
+import { authenticateJwt } from '../http/jwt-auth'
 import { assertSameTenant, resolveTenantId } from '../http/tenant'
+import { RefreshTokenStore } from '../store/refresh-token-store'
 import { TenantStore } from '../store/tenant-store'
 import { type LoginIdType, type UserRecord, UserStore } from '../store/user-store'
 import { emptyOk, isUniqueViolation } from './admin-common'
@@ -33,7 +35,15 @@ const byId = `/api/user/:id{${UUID_SEGMENT}}`
 userRoutes.post('/api/user', requireApiKey(), (c) => createUser(c, crypto.randomUUID()))
 userRoutes.post(byId, requireApiKey(), (c) => createUser(c, c.req.param('id').toLowerCase()))
 
-userRoutes.get('/api/user', requireApiKey(), async (c) => {
+/**
+ * With an API key: the user named by `loginId`, `email` or `username`. Without one, a JWT (Bearer header or
+ * `access_token` cookie) retrieves its own user, as the official client's `retrieveUserUsingJWT` does:
+ * 401 when the token does not verify, 404 when its user is gone or in another tenant than the header names.
+ */
+userRoutes.get('/api/user', async (c) => {
+  const principal = await authenticateApiKey(c)
+  if (principal === null) return c.json({ user: await jwtUser(c) })
+  c.set('apiKey', principal)
   const tenantId = await resolveTenantId(c)
   const store = new UserStore(c.env.DB)
   const email = c.req.query('email')
@@ -72,10 +82,22 @@ userRoutes.delete(byId, requireApiKey(), async (c) => {
     // Registrations and refresh tokens go with the row (ON DELETE CASCADE).
     if (!(await new UserStore(c.env.DB).delete(existing.user.id))) throw notFound()
   } else {
-    await setActive(c, existing.user, false)
+    // A deactivated user keeps no session: its refresh tokens go in the same transaction, so a later
+    // reactivation does not bring old sessions back.
+    await setActive(c, existing.user, false, [new RefreshTokenStore(c.env.DB).revokeAllForUserStatement(existing.user.id)])
   }
   return emptyOk(c)
 })
+
+/** The user of the request's JWT: 401 when there is none or it does not verify, 404 when its user is not visible. */
+async function jwtUser(c: Context<AppEnv>): Promise<User> {
+  const claims = await authenticateJwt(c)
+  if (claims === null || typeof claims.sub !== 'string' || !isUuid(claims.sub)) throw unauthorized()
+  const record = await new UserStore(c.env.DB).get(claims.sub.toLowerCase())
+  const scoped = tenantHeader(c)
+  if (record === null || (scoped !== null && scoped !== record.user.tenantId)) throw notFound()
+  return record.user
+}
 
 /** The user with this id when the request may see it: 404 when absent or in another tenant than the request's. */
 export async function findScopedUser(c: Context<AppEnv>, id: string): Promise<UserRecord> {
@@ -179,10 +201,11 @@ async function saveProfile(c: Context<AppEnv>, existing: UserRecord, body: Field
   return { ...updated, registrations: registrations ?? [], ...(lastLoginInstant === undefined ? {} : { lastLoginInstant }) }
 }
 
-async function setActive(c: Context<AppEnv>, user: User, active: boolean): Promise<User> {
+/** Sets `active`, batching `alongside` (e.g. revocations) into the same transaction. */
+async function setActive(c: Context<AppEnv>, user: User, active: boolean, alongside: D1PreparedStatement[] = []): Promise<User> {
   const { registrations, lastLoginInstant, ...rest } = user
   const updated: User = { ...rest, active, lastUpdateInstant: c.get('nowMillis') }
-  await new UserStore(c.env.DB).update(updated)
+  await c.env.DB.batch([new UserStore(c.env.DB).updateStatement(updated), ...alongside])
   return { ...updated, registrations: registrations ?? [], ...(lastLoginInstant === undefined ? {} : { lastLoginInstant }) }
 }
 
