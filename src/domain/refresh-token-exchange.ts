@@ -4,16 +4,14 @@
  */
 import { type Application, effectiveJwtConfiguration } from './application'
 import type { Tenant } from './tenant'
-import { buildAccessTokenClaims } from './tokens/access-token'
-import { signJwt } from './tokens/jwt'
 import { newRefreshToken } from './tokens/refresh-token'
 import { type LoginEnvironment, recordLoginStatements } from './login/complete-login'
 import { refuseBeforePassword } from './login/login-checks'
+import { signAccessToken } from './login/sign-access-token'
 import { isObject } from '../http/fields'
 import { ApplicationStore } from '../store/application-store'
 import { LoginStore } from '../store/login-store'
 import { RefreshTokenStore, type RefreshTokenRecord } from '../store/refresh-token-store'
-import { loadSigningKey } from '../store/signing-key-cache'
 import { TenantStore } from '../store/tenant-store'
 import { primaryLoginIdentity } from './user'
 
@@ -85,26 +83,20 @@ export async function exchangeRefreshToken(env: LoginEnvironment, input: Refresh
 
   const jwt = effectiveJwtConfiguration(tenant, application)
   if (input.timeToLiveInSeconds !== undefined && input.timeToLiveInSeconds > jwt.timeToLiveInSeconds) return { kind: 'ttlTooLong' }
-  const key = jwt.accessTokenKeyId === undefined ? null : await loadSigningKey(env.db, env.encryptionKey, jwt.accessTokenKeyId, nowMillis)
-  if (key === null) throw new Error(`signing key [${jwt.accessTokenKeyId ?? 'none'}] of tenant [${tenant.id}] is missing`)
 
   const user = subject.user
   const registration = application === null ? undefined : (user.registrations ?? []).find((r) => r.applicationId === application.id)
-  const nowSeconds = Math.floor(nowMillis / 1000)
-  const { claims, tokenExpirationInstant } = buildAccessTokenClaims({
-    user: { id: user.id, email: user.email, verified: user.verified, username: user.username },
-    tenantId: tenant.id,
-    issuer: tenant.issuer,
-    applicationId: application?.id,
-    registered: registration !== undefined,
-    roles: registration?.roles,
+  const { token, tokenExpirationInstant } = await signAccessToken(env.db, env.encryptionKey, jwt.accessTokenKeyId, {
+    tenant,
+    application,
+    user,
+    registration: registration ?? null,
     authenticationType: 'REFRESH_TOKEN',
-    nowSeconds,
+    nowMillis,
     ttlSeconds: input.timeToLiveInSeconds ?? jwt.timeToLiveInSeconds,
     authTimeSeconds: authTimeSeconds(record),
     sessionId: record.id,
   })
-  const token = await signJwt(claims, key, { nowSeconds })
 
   const { usage, expiration } = policies(tenant, application)
   const updated: RefreshTokenRecord = { ...record }

@@ -1,12 +1,10 @@
 import { type Application, effectiveJwtConfiguration } from '../application'
 import type { Tenant } from '../tenant'
 import type { Registration, User } from '../user'
-import { buildAccessTokenClaims } from '../tokens/access-token'
-import { signJwt } from '../tokens/jwt'
 import { newRefreshToken } from '../tokens/refresh-token'
-import { loadSigningKey } from '../../store/signing-key-cache'
 import { RefreshTokenStore, type RefreshTokenRecord } from '../../store/refresh-token-store'
 import type { AuthenticationType, IssuedTokens } from './outcome'
+import { signAccessToken } from './sign-access-token'
 
 export interface TokenRequest {
   tenant: Tenant
@@ -37,9 +35,6 @@ export interface TokenIssue {
 export async function issueTokens(db: D1Database, encryptionKey: string | undefined, request: TokenRequest): Promise<TokenIssue> {
   const { tenant, application, user, registration, nowMillis } = request
   const jwt = effectiveJwtConfiguration(tenant, application)
-  const keyId = jwt.accessTokenKeyId
-  const key = keyId === undefined ? null : await loadSigningKey(db, encryptionKey, keyId, nowMillis)
-  if (key === null) throw new Error(`signing key [${keyId ?? 'none'}] of tenant [${tenant.id}] is missing`)
 
   const wantsRefresh =
     (request.allowRefreshToken ?? true) && application !== null && application.loginConfiguration.generateRefreshTokens && registration !== null
@@ -51,20 +46,17 @@ export async function issueTokens(db: D1Database, encryptionKey: string | undefi
       ? jwt.timeToLiveInSeconds
       : Math.max(0, Math.floor(request.expirationInstantMillis / 1000) - nowSeconds)
 
-  const { claims, tokenExpirationInstant } = buildAccessTokenClaims({
-    user: { id: user.id, email: user.email, verified: user.verified, username: user.username },
-    tenantId: tenant.id,
-    issuer: tenant.issuer,
-    applicationId: application?.id,
-    registered: registration !== null,
-    roles: registration?.roles,
+  const { token, tokenExpirationInstant } = await signAccessToken(db, encryptionKey, jwt.accessTokenKeyId, {
+    tenant,
+    application,
+    user,
+    registration,
     authenticationType: request.authenticationType,
-    nowSeconds,
+    nowMillis,
     ttlSeconds,
     authTimeSeconds: nowSeconds,
     sessionId: refreshTokenId,
   })
-  const token = await signJwt(claims, key, { nowSeconds })
   const tokens: IssuedTokens = { token, tokenExpirationInstant }
   const writes: D1PreparedStatement[] = []
   if (refreshToken !== null && refreshTokenId !== undefined && application !== null) {
