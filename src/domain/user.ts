@@ -41,11 +41,6 @@ export interface User extends JsonObject {
 /** Lower-cased lookup key: emails and usernames match case-insensitively, otherwise exactly as given. */
 export const loginKey = (value: string): string => value.toLowerCase()
 
-/** Whether a login id names this user's email or username (case-insensitive, no trimming). */
-export const loginIdMatches = (user: User, loginId: string): boolean =>
-  (user.email !== undefined && loginKey(user.email) === loginKey(loginId)) ||
-  (user.username !== undefined && loginKey(user.username) === loginKey(loginId))
-
 /** Which identity a login id named, for the login record: the email wins, as in the lookup. */
 export function loginIdTypeOf(user: User, loginId: string): 'email' | 'username' | undefined {
   if (user.email !== undefined && loginKey(user.email) === loginKey(loginId)) return 'email'
@@ -59,18 +54,3 @@ export function primaryLoginIdentity(user: User): { loginId: string; loginIdType
   if (user.username !== undefined) return { loginId: user.username, loginIdType: 'username' }
   return { loginId: user.id }
 }
-
-/** Fields that are never accepted from a client's user object: the server owns them. */
-export const SERVER_OWNED_USER_FIELDS = [
-  'id',
-  'tenantId',
-  'insertInstant',
-  'lastUpdateInstant',
-  'lastLoginInstant',
-  'registrations',
-  'password',
-  'salt',
-  'encryptionScheme',
-  'factor',
-  'twoFactor',
-] as const

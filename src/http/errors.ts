@@ -87,8 +87,6 @@ export class ApiError extends Error {
   }
 }
 
-export const badRequest = (errors: Errors): ApiError => new ApiError(400, errors)
-
 /** A 400 with one field error. */
 export const fieldError = (path: string, detail: { code: string; message: string }): ApiError =>
   new ApiError(400, new Errors().field(path, detail.code, detail.message))

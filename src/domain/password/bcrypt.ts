@@ -9,7 +9,6 @@ import { randomBytes } from '../crypto/secrets'
 import { MAX_BCRYPT_COST, MIN_BCRYPT_COST } from './schemes'
 
 const BCRYPT_SALT_PATTERN = /^[./A-Za-z0-9]{22}$/
-const BCRYPT_HASH_PATTERN = /^[./A-Za-z0-9]{31}$/
 
 /** 16 random bytes in bcrypt's Base64 alphabet: 22 characters. */
 export function generateBcryptSalt(): string {
@@ -17,7 +16,6 @@ export function generateBcryptSalt(): string {
 }
 
 export const isBcryptSalt = (salt: string): boolean => BCRYPT_SALT_PATTERN.test(salt)
-export const isBcryptHash = (value: string): boolean => BCRYPT_HASH_PATTERN.test(value)
 
 /**
  * The 31-character bcrypt hash of `password` with a 22-character salt and a cost. Throws on a malformed salt

@@ -60,8 +60,3 @@ function importKey(algorithm: SigningAlgorithm, use: Use, source: string): Promi
       return use === 'sign' ? importPKCS8(source, algorithm) : importSPKI(source, algorithm, { extractable: true })
   }
 }
-
-/** Test hook: empties the cache. */
-export function clearCryptoKeyCache(): void {
-  cache.clear()
-}

@@ -38,8 +38,6 @@ export function keyTypeOf(algorithm: SigningAlgorithm): KeyType {
 }
 
 /** The curve each ECDSA algorithm is defined on (RFC 7518 §3.4). */
-export const EC_CURVES = { ES256: 'P-256', ES384: 'P-384', ES512: 'P-521' } as const
-
 /** Curve size in bits: what FusionAuth reports as an EC key's `length`. */
 export const EC_LENGTHS = { ES256: 256, ES384: 384, ES512: 521 } as const
 

@@ -4,8 +4,6 @@ import { randomString } from './one-time-code'
 /** The two-factor method kinds FusionAuth defines (`method` on the wire). */
 export type TwoFactorMethodKind = 'authenticator' | 'email' | 'sms'
 
-export const TWO_FACTOR_METHOD_KINDS: readonly TwoFactorMethodKind[] = Object.freeze(['authenticator', 'email', 'sms'])
-
 export const isTwoFactorMethodKind = (value: unknown): value is TwoFactorMethodKind =>
   value === 'authenticator' || value === 'email' || value === 'sms'
 
