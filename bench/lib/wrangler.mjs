@@ -6,18 +6,21 @@
  */
 import { spawn } from 'node:child_process'
 import { copyFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import {
+  ROOT,
+  WRANGLER,
+  captureOutput,
+  childEnv,
+  freePort,
+  runWrangler,
+  signalGroup,
+  stopGroup as stopProcessGroup,
+  waitUntilServing,
+} from '../../scripts/lib/wrangler-process.mjs'
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url))
-const WRANGLER = path.join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
+export { ROOT, freePort, runWrangler }
 const STARTUP_TIMEOUT_MS = 120_000
-const STOP_TIMEOUT_MS = 10_000
-const KEPT_OUTPUT_CHARS = 20_000
-
-/** Non-interactive, quiet wrangler: CI=true stops every prompt, even without a TTY. */
-const childEnv = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', FORCE_COLOR: '0' }
 
 /**
  * The product's wrangler.toml inside a snapshot of the project (see snapshotProject), else the project's own.
@@ -43,29 +46,9 @@ export function snapshotProject() {
 /** Process-group ids of dev servers that are still running. */
 const liveGroups = new Set()
 
-function signalGroup(pgid, signal) {
-  try {
-    process.kill(-pgid, signal)
-  } catch {
-    // The group is already gone.
-  }
-}
-
-function groupAlive(pgid) {
-  try {
-    process.kill(-pgid, 0)
-    return true
-  } catch {
-    return false
-  }
-}
-
-/** SIGTERM to the whole group, then SIGKILL whatever outlives the grace period. */
+/** Stops a dev server's process group and forgets it. */
 export async function stopGroup(pgid) {
-  signalGroup(pgid, 'SIGTERM')
-  const deadline = Date.now() + STOP_TIMEOUT_MS
-  while (groupAlive(pgid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100))
-  if (groupAlive(pgid)) signalGroup(pgid, 'SIGKILL')
+  await stopProcessGroup(pgid)
   liveGroups.delete(pgid)
 }
 
@@ -90,65 +73,9 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => s
 process.on('uncaughtException', (error) => stopAllAndExit(1, error))
 process.on('unhandledRejection', (error) => stopAllAndExit(1, error))
 
-/** A port nobody listens on right now: bind :0 on loopback, read the port, release it. */
-export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address()
-      const port = typeof address === 'object' && address !== null ? address.port : 0
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))))
-    })
-  })
-}
-
-/** Keeps the child's last output for error messages and hands every chunk to the listeners in `listeners`. */
-function captureOutput(child, listeners = new Set()) {
-  let output = ''
-  const keep = (chunk) => {
-    const text = chunk.toString('utf8')
-    output = (output + text).slice(-KEPT_OUTPUT_CHARS)
-    for (const listener of listeners) listener(text)
-  }
-  child.stdout?.on('data', keep)
-  child.stderr?.on('data', keep)
-  return () => output
-}
-
-/** Runs a wrangler command to completion; rejects with its output when it fails. */
-export async function runWrangler(args) {
-  const child = spawn(process.execPath, [WRANGLER, ...args], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
-  const output = captureOutput(child)
-  const code = await new Promise((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', resolve)
-  })
-  if (code !== 0) throw new Error(`wrangler ${args.join(' ')} exited with ${String(code)}:\n${output()}`)
-  return output()
-}
-
 /** Applies migrations/ to the local D1 database under `persistTo`. */
 export async function migrate(persistTo) {
   await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo, '--config', productConfig])
-}
-
-async function waitUntilServing(url, child, output) {
-  const deadline = Date.now() + STARTUP_TIMEOUT_MS
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`wrangler dev exited early (${String(child.exitCode ?? child.signalCode)}):\n${output()}`)
-    }
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(5_000) })
-      await response.arrayBuffer()
-      return
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 250))
-    }
-  }
-  throw new Error(`wrangler dev did not answer ${url} within ${STARTUP_TIMEOUT_MS} ms:\n${output()}`)
 }
 
 /**
@@ -173,7 +100,7 @@ export async function startDev({ config = productConfig, persistTo, vars = {}, a
   const output = captureOutput(child, listeners)
   const url = `http://127.0.0.1:${port}`
   try {
-    await waitUntilServing(url + readyPath, child, output)
+    await waitUntilServing(url + readyPath, child, output, STARTUP_TIMEOUT_MS)
   } catch (error) {
     await stopGroup(pgid)
     throw error
