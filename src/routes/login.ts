@@ -51,8 +51,7 @@ async function findTenant(c: Context<AppEnv>): Promise<Tenant | null> {
   const tenants = new TenantStore(c.env.DB)
   const named = requestTenantId(c)
   if (named !== null) return tenants.get(named)
-  const sole = await tenants.soleTenantId()
-  return sole === null ? null : tenants.get(sole)
+  return tenants.soleTenant()
 }
 
 loginRoutes.post('/api/login', async (c) => {

@@ -21,6 +21,12 @@ export class TenantStore {
     return results.length === 1 && results[0] ? results[0].id : null
   }
 
+  /** The only tenant, or null when there are none or several: one query for logins that name no tenant. */
+  async soleTenant(): Promise<Tenant | null> {
+    const { results } = await this.db.prepare('SELECT data FROM tenants LIMIT 2').all<DataRow>()
+    return results.length === 1 && results[0] ? parseDataColumn<Tenant>(results[0].data) : null
+  }
+
   async nameTaken(name: string, exceptId?: string): Promise<boolean> {
     const row = await this.db
       .prepare('SELECT 1 AS taken FROM tenants WHERE name = ? COLLATE NOCASE AND id != ?')
