@@ -20,6 +20,21 @@ export class FailedLoginStore {
     return row?.count ?? 1
   }
 
+  /**
+   * The write a wrong password costs, for a login id that names no user: the same upsert against a key no user
+   * can have, so an unknown user's 404 takes the round trip a counted failure takes. One row per tenant.
+   */
+  async recordMiss(tenantId: string, nowMillis: number): Promise<void> {
+    await this.db
+      .prepare(
+        `INSERT INTO failed_login_misses (tenant_id, count, last_failed_instant) VALUES (?1, 1, ?2)
+         ON CONFLICT (tenant_id) DO UPDATE SET count = failed_login_misses.count + 1, last_failed_instant = ?2
+         RETURNING count`,
+      )
+      .bind(tenantId, nowMillis)
+      .first()
+  }
+
   resetStatement(userId: string): D1PreparedStatement {
     return this.db.prepare('DELETE FROM failed_logins WHERE user_id = ?').bind(userId)
   }

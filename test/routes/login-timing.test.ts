@@ -1,4 +1,7 @@
+import { env } from 'cloudflare:test'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { FailedLoginStore } from '../../src/store/failed-login-store'
+import { UserActionStore } from '../../src/store/user-action-store'
 import { createApplication, createTenant, createUser, uniqueEmail } from '../fixtures'
 import { call, expectEmpty } from '../helpers'
 
@@ -38,5 +41,40 @@ describe('POST /api/login: equal work for unknown user and wrong password', () =
     const email = uniqueEmail()
     await createUser({ tenantId: tenant.id, email, registrations: [{ applicationId: application.id }] })
     expect(await derivations({ applicationId: application.id, loginId: email, password: 'anything' })).toHaveLength(1)
+  })
+})
+
+describe('POST /api/login: equal writes for unknown user and wrong password', () => {
+  afterEach(() => vi.restoreAllMocks())
+
+  async function writesFor(tenantOverrides: Record<string, unknown>) {
+    const tenant = await createTenant(tenantOverrides)
+    const application = await createApplication(tenant.id)
+    const email = uniqueEmail()
+    await createUser({ tenantId: tenant.id, email, password: 'the right one', registrations: [{ applicationId: application.id }] })
+    const failure = vi.spyOn(FailedLoginStore.prototype, 'recordFailure')
+    const miss = vi.spyOn(FailedLoginStore.prototype, 'recordMiss')
+    await expectEmpty(await call('/api/login', { method: 'POST', body: { applicationId: application.id, loginId: uniqueEmail('nobody'), password: 'x' } }), 404)
+    const unknown = { failure: failure.mock.calls.length, miss: miss.mock.calls.length }
+    await expectEmpty(await call('/api/login', { method: 'POST', body: { applicationId: application.id, loginId: email, password: 'the wrong one' } }), 404)
+    const wrong = { failure: failure.mock.calls.length - unknown.failure, miss: miss.mock.calls.length - unknown.miss }
+    return { unknown, wrong }
+  }
+
+  it('writes once either way when the tenant counts failures', async () => {
+    const now = Date.now()
+    const actionId = crypto.randomUUID()
+    await new UserActionStore(env.DB).createDefinition({
+      id: actionId, name: `lock-${actionId}`, preventLogin: true, temporal: true, userNotificationsEnabled: false, active: true, insertInstant: now, lastUpdateInstant: now,
+    })
+    const { unknown, wrong } = await writesFor({ failedAuthenticationConfiguration: { userActionId: actionId, tooManyAttempts: 5 } })
+    expect(unknown).toEqual({ failure: 0, miss: 1 })
+    expect(wrong).toEqual({ failure: 1, miss: 0 })
+  })
+
+  it('writes nothing either way when it does not', async () => {
+    const { unknown, wrong } = await writesFor({})
+    expect(unknown).toEqual({ failure: 0, miss: 0 })
+    expect(wrong).toEqual({ failure: 0, miss: 0 })
   })
 })

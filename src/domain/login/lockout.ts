@@ -16,6 +16,10 @@ const UNIT_MILLIS: Record<string, number> = {
   YEARS: 365 * 86_400_000,
 }
 
+/** Whether the tenant's failed-authentication policy counts failures (it names a user action to apply). */
+export const countsFailures = (tenant: Tenant): boolean =>
+  tenant.failedAuthenticationConfiguration.userActionId !== undefined && tenant.failedAuthenticationConfiguration.userActionId !== null
+
 /**
  * Counts a failed authentication (wrong password or wrong two-factor code) and, when the tenant's
  * failedAuthenticationConfiguration names a user action and the count reaches tooManyAttempts, applies
@@ -28,7 +32,7 @@ export async function recordFailedAuthentication(
   _applicationId: string | null,
 ): Promise<LoginOutcome | null> {
   const policy = tenant.failedAuthenticationConfiguration
-  if (policy.userActionId === undefined || policy.userActionId === null) return null
+  if (!countsFailures(tenant) || policy.userActionId === undefined) return null
   const count = await new FailedLoginStore(env.db).recordFailure(tenant.id, user.id, env.nowMillis, policy.resetCountInSeconds * 1000)
   if (count < policy.tooManyAttempts) return null
 

@@ -1,11 +1,12 @@
 import type { Application } from '../application'
 import type { Tenant } from '../tenant'
 import { burnEqualTime, isPasswordScheme, needsRehash, hashPassword, verifyPassword } from '../password'
+import { FailedLoginStore } from '../../store/failed-login-store'
 import { LoginStore, type LoginSubject } from '../../store/login-store'
 import { UserStore } from '../../store/user-store'
 import { type LoginEnvironment, completeLogin } from './complete-login'
 import { refuseBeforePassword } from './login-checks'
-import { recordFailedAuthentication } from './lockout'
+import { countsFailures, recordFailedAuthentication } from './lockout'
 import { challengeTwoFactor } from './two-factor-gate'
 import type { LoginOutcome } from './outcome'
 
@@ -33,8 +34,10 @@ export async function passwordLogin(env: LoginEnvironment, input: PasswordLoginI
   const subject = input.subject !== undefined ? input.subject : await new LoginStore(env.db).findByLoginId(tenant.id, input.loginId, env.nowMillis)
   const tenantScheme = tenant.passwordEncryptionConfiguration
   if (subject === null) {
-    // Unknown users cost one hash like known ones, so the 404s cannot be told apart by time.
+    // Unknown users cost what a wrong password costs, so the 404s cannot be told apart by time: one hash, and,
+    // where the tenant counts failures, one failed-login write of the same shape.
     await burnEqualTime(input.password, tenantScheme.encryptionScheme, tenantScheme.encryptionSchemeFactor)
+    if (countsFailures(tenant)) await new FailedLoginStore(env.db).recordMiss(tenant.id, env.nowMillis)
     return { kind: 'notFound' }
   }
 
