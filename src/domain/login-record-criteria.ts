@@ -16,6 +16,7 @@ import {
   type LoginRecordSearch,
   MAX_JAVA_INT,
   MAX_NUMBER_OF_RESULTS,
+  type SearchPage,
 } from './login-record'
 
 /** An export request before its pattern and zone are checked (see login-record-export.ts). */
@@ -92,6 +93,15 @@ function rejectOrderBy(errors: Errors, path: string): void {
   errors.field(path, `[invalid]${path}`, `The [${path}] property is not supported. Login records are always sorted newest first.`)
 }
 
+/** The page a search asked for, with FusionAuth's defaults for what it left out. */
+function pageOf(numberOfResults: number | undefined, startRow: number | undefined, retrieveTotal: boolean | undefined): SearchPage {
+  return {
+    numberOfResults: numberOfResults ?? DEFAULT_NUMBER_OF_RESULTS,
+    startRow: startRow ?? DEFAULT_START_ROW,
+    retrieveTotal: retrieveTotal ?? false,
+  }
+}
+
 /** Keeps the criteria a reader found; absent filters stay absent rather than undefined-valued. */
 function criteriaOf(values: { applicationId?: string; userId?: string; start?: number; end?: number }): LoginRecordCriteria {
   const criteria: LoginRecordCriteria = {}
@@ -116,14 +126,7 @@ export function readSearchQuery(query: URLSearchParams, errors: Errors): LoginRe
   const startRow = checkRange(errors, 'startRow', reader.int('startRow'), MAX_JAVA_INT)
   const retrieveTotal = reader.boolean('retrieveTotal')
   if (query.get('orderBy') !== null && query.get('orderBy') !== '') rejectOrderBy(errors, 'orderBy')
-  return {
-    criteria,
-    page: {
-      numberOfResults: numberOfResults ?? DEFAULT_NUMBER_OF_RESULTS,
-      startRow: startRow ?? DEFAULT_START_ROW,
-      retrieveTotal: retrieveTotal ?? false,
-    },
-  }
+  return { criteria, page: pageOf(numberOfResults, startRow, retrieveTotal) }
 }
 
 /** `POST /api/system/login-record/search` with `{retrieveTotal, search: {...}}`. */
@@ -136,14 +139,7 @@ export function readSearchBody(body: unknown, errors: Errors): LoginRecordSearch
   const startRow = checkRange(errors, search.path('startRow'), search.integer('startRow'), MAX_JAVA_INT)
   // FusionAuth supports no sort column for login records, so any orderBy at all is refused.
   if (search.source.orderBy !== undefined && search.source.orderBy !== null) rejectOrderBy(errors, search.path('orderBy'))
-  return {
-    criteria,
-    page: {
-      numberOfResults: numberOfResults ?? DEFAULT_NUMBER_OF_RESULTS,
-      startRow: startRow ?? DEFAULT_START_ROW,
-      retrieveTotal: retrieveTotal ?? false,
-    },
-  }
+  return { criteria, page: pageOf(numberOfResults, startRow, retrieveTotal) }
 }
 
 /** `GET /api/system/login-record/export?applicationId&userId&start&end&dateTimeSecondsFormat&zoneId`. */

@@ -5,7 +5,7 @@
 import { type Application, effectiveJwtConfiguration } from './application'
 import type { Tenant } from './tenant'
 import { newRefreshToken } from './tokens/refresh-token'
-import { type LoginEnvironment, recordLoginStatements } from './login/complete-login'
+import { type LoginEnvironment, recordUserLoginStatements } from './login/complete-login'
 import { refuseBeforePassword } from './login/login-checks'
 import { signAccessToken } from './login/sign-access-token'
 import { isObject } from '../http/fields'
@@ -13,7 +13,6 @@ import { ApplicationStore } from '../store/application-store'
 import { LoginStore } from '../store/login-store'
 import { RefreshTokenStore, type RefreshTokenRecord } from '../store/refresh-token-store'
 import { TenantStore } from '../store/tenant-store'
-import { primaryLoginIdentity } from './user'
 
 export interface RefreshExchangeInput {
   refreshToken: string
@@ -113,11 +112,9 @@ export async function exchangeRefreshToken(env: LoginEnvironment, input: Refresh
 
   await env.db.batch([
     ...writes,
-    ...recordLoginStatements(env.db, {
+    ...recordUserLoginStatements(env.db, user, {
       tenantId: tenant.id,
-      userId: user.id,
       applicationId: application?.id ?? null,
-      ...primaryLoginIdentity(user),
       ipAddress: input.ipAddress,
       authenticationType: 'REFRESH_TOKEN',
       instant: nowMillis,

@@ -1,13 +1,18 @@
 import type { Context } from 'hono'
 import type { LoginOutcome } from '../domain/login/outcome'
 import type { JsonObject } from './fields'
-import { ApiError } from './errors'
+import { ApiError, notFound } from './errors'
 import { TRUST_COOKIE, clearCookie, setAccessTokenCookie, setRefreshTokenCookie, setTrustCookie } from './cookies'
+import { fusionJson } from './responses'
 
-const json = (c: Context, status: number, body: JsonObject): Response => {
-  c.header('Content-Type', 'application/json;charset=UTF-8')
-  return c.body(JSON.stringify(body), status as 200)
-}
+type Challenge = Extract<LoginOutcome, { kind: 'twoFactorRequired' }>
+
+/** The 242 body, in FusionAuth's key order. */
+const twoFactorChallenge = (outcome: Challenge): JsonObject => ({
+  ...(outcome.configurableMethods === undefined ? {} : { configurableMethods: outcome.configurableMethods }),
+  methods: outcome.methods,
+  twoFactorId: outcome.twoFactorId,
+})
 
 /**
  * The one place a login outcome becomes FusionAuth's response: status, body and cookies.
@@ -16,7 +21,7 @@ const json = (c: Context, status: number, body: JsonObject): Response => {
 export function renderLoginOutcome(c: Context, outcome: LoginOutcome): Response {
   switch (outcome.kind) {
     case 'notFound':
-      throw new ApiError(404)
+      throw notFound()
     case 'locked':
       throw new ApiError(423)
     case 'expired':
@@ -26,13 +31,9 @@ export function renderLoginOutcome(c: Context, outcome: LoginOutcome): Response 
     case 'twoFactorRequired':
       // A challenge clears any trust cookie the browser held: it did not satisfy this login.
       clearCookie(c, TRUST_COOKIE)
-      return json(c, 242, {
-        ...(outcome.configurableMethods === undefined ? {} : { configurableMethods: outcome.configurableMethods }),
-        methods: outcome.methods,
-        twoFactorId: outcome.twoFactorId,
-      })
+      return fusionJson(c, twoFactorChallenge(outcome), 242)
     case 'changePasswordRequired':
-      return json(c, 203, { changePasswordId: outcome.changePasswordId, changePasswordReason: outcome.changePasswordReason })
+      return fusionJson(c, { changePasswordId: outcome.changePasswordId, changePasswordReason: outcome.changePasswordReason }, 203)
     case 'completed': {
       const body: JsonObject = {}
       const tokens = outcome.tokens
@@ -52,7 +53,7 @@ export function renderLoginOutcome(c: Context, outcome: LoginOutcome): Response 
         setTrustCookie(c, outcome.twoFactorTrust.trustId, outcome.twoFactorTrust.ttlSeconds)
       }
       body.user = outcome.user
-      return json(c, outcome.status, body)
+      return fusionJson(c, body, outcome.status)
     }
   }
 }

@@ -1,24 +1,17 @@
 /**
  * Small pieces every admin route family (tenants, applications, API keys, signing keys) shares:
- * path ids, the empty 200, server-owned fields, and the checks that need a store.
+ * server-owned fields, and the checks that need a store.
  */
 import type { Context } from 'hono'
 import type { KeyReference } from '../domain/tenant-validation'
 import type { AppEnv } from '../env'
 import { requestTenantId } from '../http/auth'
-import { ApiError, Errors, notFound } from '../http/errors'
-import { isUuid, type JsonObject } from '../http/fields'
+import { type Errors, generalError } from '../http/errors'
+import type { JsonObject } from '../http/fields'
 import { SigningKeyStore } from '../store/signing-key-store'
 
-/** The `:name` path parameter as a lower-case UUID; anything else is an unknown object (404), as in FusionAuth. */
-export function pathUuid(c: Context<AppEnv>, name = 'id'): string {
-  const value = c.req.param(name)
-  if (!isUuid(value)) throw notFound()
-  return value.toLowerCase()
-}
-
-/** A successful body-less answer: the official client must not see a JSON content type here. */
-export const emptyOk = (c: Context<AppEnv>): Response => c.body(null, 200)
+// users.ts and user-import.ts still import emptyOk from here; its home is http/responses.ts.
+export { emptyOk } from '../http/responses'
 
 /** Fields only the server sets; a client's values for them are dropped before merging. */
 const SERVER_FIELDS = ['id', 'insertInstant', 'lastUpdateInstant'] as const
@@ -35,12 +28,9 @@ export function withoutServerFields(input: JsonObject): JsonObject {
  */
 export function refuseTenantScope(c: Context<AppEnv>): void {
   if (requestTenantId(c) === null) return
-  throw new ApiError(
-    400,
-    new Errors().general(
-      '[restricted]',
-      'Your request is not allowed. You cannot create a tenant, or retrieve all tenants using a tenant restricted request. Omit the X-FusionAuth-TenantId HTTP request header if provided, or repeat the request with an API key that is not assigned to a particular tenant.',
-    ),
+  throw generalError(
+    '[restricted]',
+    'Your request is not allowed. You cannot create a tenant, or retrieve all tenants using a tenant restricted request. Omit the X-FusionAuth-TenantId HTTP request header if provided, or repeat the request with an API key that is not assigned to a particular tenant.',
   )
 }
 

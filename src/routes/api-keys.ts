@@ -15,9 +15,11 @@ import { requestTenantId, requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
 import { codes, type Errors, fieldError, notFound, unauthorized } from '../http/errors'
 import { FieldReader, type JsonObject } from '../http/fields'
+import { pathUuid } from '../http/path'
+import { emptyOk } from '../http/responses'
 import { ApiKeyStore, type StoredApiKey } from '../store/api-key-store'
 import { TenantStore } from '../store/tenant-store'
-import { emptyOk, isUniqueViolation, pathUuid, withoutServerFields } from './admin-common'
+import { isUniqueViolation, withoutServerFields } from './admin-common'
 
 /** Generated keys: 32 random bytes, 43 Base64url characters. */
 const GENERATED_KEY_BYTES = 32

@@ -12,9 +12,11 @@ import type { AppEnv } from '../env'
 import { readJson } from '../http/body'
 import { Errors, notFound } from '../http/errors'
 import { FieldReader } from '../http/fields'
+import { pathUuid } from '../http/path'
+import { emptyOk } from '../http/responses'
 import { assertSameTenant } from '../http/tenant'
 import { ApplicationStore } from '../store/application-store'
-import { emptyOk, pathUuid, withoutServerFields } from './admin-common'
+import { withoutServerFields } from './admin-common'
 
 /** Mounted by applications.ts, whose API-key middleware covers these paths. */
 export const applicationRoleRoutes = new Hono<AppEnv>()

@@ -12,10 +12,12 @@ import { requestTenantId, requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
 import { type Errors, notFound } from '../http/errors'
 import { FieldReader, type JsonObject } from '../http/fields'
+import { pathUuid } from '../http/path'
+import { emptyOk } from '../http/responses'
 import { resolveTenantId } from '../http/tenant'
 import { ApplicationStore } from '../store/application-store'
 import { TenantStore } from '../store/tenant-store'
-import { checkKeyReferences, emptyOk, isUniqueViolation, pathUuid, withoutServerFields } from './admin-common'
+import { checkKeyReferences, isUniqueViolation, withoutServerFields } from './admin-common'
 import { applicationRoleRoutes, findApplication } from './application-roles'
 
 export const applicationRoutes = new Hono<AppEnv>()

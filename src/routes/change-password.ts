@@ -17,21 +17,18 @@ import type { AppEnv } from '../env'
 import { authenticateApiKey, requestTenantId } from '../http/auth'
 import { readJson } from '../http/body'
 import { REFRESH_TOKEN_COOKIE, readCookie } from '../http/cookies'
-import { ApiError, codes, notFound, unauthorized } from '../http/errors'
-import { FieldReader, type JsonObject } from '../http/fields'
+import { ApiError, codes, fieldError, notFound, unauthorized } from '../http/errors'
+import { FieldReader } from '../http/fields'
 import { authenticateJwt, presentedJwt } from '../http/jwt-auth'
+import { loginEnvironment } from '../http/login-request'
+import { emptyOk } from '../http/responses'
 import { resolveTenantId } from '../http/tenant'
 import { ApplicationStore } from '../store/application-store'
 import { RefreshTokenStore } from '../store/refresh-token-store'
 import { TenantStore } from '../store/tenant-store'
 import { type LoginIdType, type UserRecord, UserStore } from '../store/user-store'
-import { emptyOk } from './admin-common'
-import { loginEnvironment } from '../http/login-request'
 
 export const changePasswordRoutes = new Hono<AppEnv>()
-
-
-const jsonOk = (c: Context<AppEnv>, body: JsonObject): Response => c.json(body)
 
 changePasswordRoutes.post('/api/user/change-password/:changePasswordId', (c) => changePassword(c, c.req.param('changePasswordId')))
 changePasswordRoutes.post('/api/user/change-password', (c) => changePassword(c, undefined))
@@ -59,12 +56,12 @@ async function loadTenant(c: Context<AppEnv>, tenantId: string): Promise<Tenant>
 }
 
 /** The tenant a loginId names a user in: the application's when one is given (400 when unknown), else the request's. */
-async function tenantOf(c: Context<AppEnv>, body: FieldReader, applicationId: string | undefined): Promise<Tenant> {
+async function tenantOf(c: Context<AppEnv>, applicationId: string | undefined): Promise<Tenant> {
   if (applicationId === undefined) return loadTenant(c, await resolveTenantId(c))
   const application = await new ApplicationStore(c.env.DB).get(applicationId)
   const scoped = requestTenantId(c)
   if (application === null || (scoped !== null && scoped !== application.tenantId)) {
-    throw new ApiError(400, body.errors.field('applicationId', codes.invalid('applicationId').code, `The [applicationId] property is not valid. No application exists with Id [${applicationId}].`))
+    throw fieldError('applicationId', codes.invalid('applicationId', `The [applicationId] property is not valid. No application exists with Id [${applicationId}].`))
   }
   return loadTenant(c, application.tenantId)
 }
@@ -94,7 +91,7 @@ async function byChangePasswordId(c: Context<AppEnv>, body: FieldReader, id: str
     password: password ?? '',
     oneTimePassword: { issueJWT: true, issueRefreshToken: true, state: grant.state },
   })
-  return jsonOk(c, { oneTimePassword, ...(grant.state === undefined ? {} : { state: grant.state }) })
+  return c.json({ oneTimePassword, ...(grant.state === undefined ? {} : { state: grant.state }) })
 }
 
 async function matches(record: UserRecord, password: string): Promise<boolean> {
@@ -119,15 +116,15 @@ async function byLoginId(c: Context<AppEnv>, body: FieldReader): Promise<Respons
   const currentPassword = body.string('currentPassword')
   body.errors.throwIfAny()
 
-  const tenant = await tenantOf(c, body, applicationId)
+  const tenant = await tenantOf(c, applicationId)
   const record = await new UserStore(c.env.DB).findByIdentity(tenant.id, loginId ?? '', types)
-  if (record === null) throw new ApiError(400, body.errors.field('loginId', codes.invalid('loginId').code, 'Invalid [loginId] property. No user exists with that login Id.'))
+  if (record === null) throw fieldError('loginId', codes.invalid('loginId', 'Invalid [loginId] property. No user exists with that login Id.'))
 
   checkNewPassword(tenant, record.user, password, body.errors, { nowMillis: c.get('nowMillis'), enforceMinimumAge: true })
   body.errors.throwIfAny()
   // With an API key FusionAuth says which part was wrong (since 1.43.0).
   if (currentPassword !== undefined && !(await matches(record, currentPassword))) {
-    throw new ApiError(400, body.errors.field('currentPassword', codes.invalid('currentPassword').code, 'The [currentPassword] property does not match the current password.'))
+    throw fieldError('currentPassword', codes.invalid('currentPassword', 'The [currentPassword] property does not match the current password.'))
   }
   await applyPasswordChange(loginEnvironment(c), { tenant, user: record.user, password: password ?? '', oneTimePassword: null })
   return emptyOk(c)
@@ -163,7 +160,7 @@ async function byJwt(c: Context<AppEnv>, body: FieldReader): Promise<Response> {
     password: password ?? '',
     oneTimePassword: { issueJWT: true, jwtExpirationInstant: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined, issueRefreshToken },
   })
-  return jsonOk(c, { oneTimePassword })
+  return c.json({ oneTimePassword })
 }
 
 /**
@@ -185,7 +182,7 @@ changePasswordRoutes.post('/api/user/forgot-password', async (c) => {
   body.boolean('sendForgotPasswordMessage')
   body.errors.throwIfAny()
 
-  const tenant = await tenantOf(c, body, applicationId)
+  const tenant = await tenantOf(c, applicationId)
   const record = await new UserStore(c.env.DB).findByIdentity(tenant.id, loginId ?? '', types)
   if (record === null) throw notFound()
 
@@ -197,5 +194,5 @@ changePasswordRoutes.post('/api/user/forgot-password', async (c) => {
     now,
     chosenId === undefined || chosenId.trim() === '' ? undefined : chosenId,
   )
-  return jsonOk(c, { changePasswordId })
+  return c.json({ changePasswordId })
 })

@@ -2,7 +2,6 @@
  * `/api/jwt/refresh` (exchange, retrieve, revoke) and `/api/jwt/validate`, in FusionAuth's wire format.
  * The public-key and JWKS endpoints live in keys.ts.
  */
-import { queryParam } from '../http/query'
 import { Hono, type Context } from 'hono'
 import { exchangeRefreshToken } from '../domain/refresh-token-exchange'
 import type { AppEnv } from '../env'
@@ -10,23 +9,18 @@ import { authenticateApiKey, requestTenantId, requireApiKey } from '../http/auth
 import { readOptionalJson } from '../http/body'
 import { clientIp } from '../http/client-ip'
 import { REFRESH_TOKEN_COOKIE, readCookie, setAccessTokenCookie, setRefreshTokenCookie } from '../http/cookies'
-import { ApiError, codes, fieldError, generalError, notFound, unauthorized } from '../http/errors'
+import { codes, fieldError, generalError, notFound, unauthorized } from '../http/errors'
 import { FieldReader, isUuid } from '../http/fields'
 import { authenticateJwt } from '../http/jwt-auth'
+import { loginEnvironment } from '../http/login-request'
+import { pathUuid } from '../http/path'
+import { queryParam, uuidParam } from '../http/query'
+import { emptyOk } from '../http/responses'
 import { ApplicationStore } from '../store/application-store'
 import { RefreshTokenStore, type RefreshTokenRecord } from '../store/refresh-token-store'
 import { UserStore } from '../store/user-store'
-import { emptyOk } from './admin-common'
-import { loginEnvironment } from '../http/login-request'
 
 export const jwtRoutes = new Hono<AppEnv>()
-
-/** A UUID query parameter or body field; anything else present is FusionAuth's [couldNotConvert]. */
-function uuidParam(name: string, value: unknown): string | undefined {
-  if (value === undefined || value === null) return undefined
-  if (!isUuid(value)) throw fieldError(name, codes.couldNotConvert(name, String(value)))
-  return value.toLowerCase()
-}
 
 const visibleTo = (c: Context<AppEnv>, record: RefreshTokenRecord): boolean => {
   const scoped = requestTenantId(c)
@@ -74,8 +68,7 @@ jwtRoutes.get('/api/jwt/refresh', requireApiKey(), async (c) => {
 })
 
 jwtRoutes.get('/api/jwt/refresh/:tokenId', requireApiKey(), async (c) => {
-  const tokenId = c.req.param('tokenId')
-  const record = isUuid(tokenId) ? await new RefreshTokenStore(c.env.DB).get(tokenId.toLowerCase()) : null
+  const record = await new RefreshTokenStore(c.env.DB).get(pathUuid(c, 'tokenId'))
   if (record === null || record.expirationInstant <= c.get('nowMillis') || !visibleTo(c, record)) throw notFound()
   return c.json({ refreshToken: record })
 })
@@ -126,6 +119,6 @@ async function revoke(c: Context<AppEnv>, tokenId: string | undefined): Promise<
 
 jwtRoutes.get('/api/jwt/validate', async (c) => {
   const claims = await authenticateJwt(c)
-  if (claims === null) throw new ApiError(401)
+  if (claims === null) throw unauthorized()
   return c.json({ jwt: claims })
 })

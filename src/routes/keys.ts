@@ -12,11 +12,13 @@ import { requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
 import { fieldError, codes, generalError, notFound, unauthorized } from '../http/errors'
 import { FieldReader, isUuid } from '../http/fields'
+import { pathUuid } from '../http/path'
+import { emptyOk } from '../http/responses'
 import { ApplicationStore } from '../store/application-store'
 import { forgetSigningKey } from '../store/signing-key-cache'
 import { SigningKeyStore } from '../store/signing-key-store'
 import { TenantStore } from '../store/tenant-store'
-import { emptyOk, isUniqueViolation, pathUuid } from './admin-common'
+import { isUniqueViolation } from './admin-common'
 
 const RSA_LENGTHS = [2048, 3072, 4096]
 

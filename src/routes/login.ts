@@ -1,5 +1,4 @@
-import { Hono } from 'hono'
-import type { Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import { oneTimePasswordLogin } from '../domain/login/one-time-password-login'
 import { passwordLogin } from '../domain/login/password-login'
 import type { Tenant } from '../domain/tenant'
@@ -8,13 +7,13 @@ import { authenticateApiKey, requestTenantId } from '../http/auth'
 import { readJson } from '../http/body'
 import { clientIp } from '../http/client-ip'
 import { TRUST_COOKIE, readCookie } from '../http/cookies'
-import { ApiError, codes, fieldError, tenantIdRequired } from '../http/errors'
+import { codes, fieldError, tenantIdRequired, unauthorized } from '../http/errors'
 import { FieldReader, isUuid } from '../http/fields'
+import { loginEnvironment, readDevice } from '../http/login-request'
 import { renderLoginOutcome } from '../http/login-response'
 import { ApplicationStore } from '../store/application-store'
 import { type ApplicationContext, LoginStore, type LoginSubject } from '../store/login-store'
 import { TenantStore } from '../store/tenant-store'
-import { loginEnvironment, readDevice } from '../http/login-request'
 
 export const loginRoutes = new Hono<AppEnv>()
 
@@ -64,7 +63,7 @@ loginRoutes.post('/api/login', async (c) => {
   const tenant = found === 'invalid' ? null : found === null ? await findTenant(c) : found.tenant
   const application = found === 'invalid' || found === null ? null : found.application
   const requireKey = application !== null ? application.loginConfiguration.requireAuthentication : (tenant?.loginConfiguration.requireAuthentication ?? true)
-  if (found !== 'invalid' && requireKey && c.get('apiKey') === null) throw new ApiError(401)
+  if (found !== 'invalid' && requireKey && c.get('apiKey') === null) throw unauthorized()
 
   // A request scoped to one tenant cannot log in to another tenant's application.
   const scoped = requestTenantId(c)

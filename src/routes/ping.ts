@@ -1,16 +1,15 @@
-import { Hono } from 'hono'
-import type { Context } from 'hono'
+import { type Context, Hono } from 'hono'
 import type { Application } from '../domain/application'
 import { pingLogin } from '../domain/login/ping'
 import type { AppEnv } from '../env'
 import { authenticateApiKey, requestTenantId } from '../http/auth'
 import { clientIp } from '../http/client-ip'
-import { ApiError, Errors, codes, notFound, unauthorized } from '../http/errors'
+import { codes, fieldError, notFound, unauthorized } from '../http/errors'
 import { isUuid } from '../http/fields'
 import { authenticateJwt } from '../http/jwt-auth'
+import { loginEnvironment } from '../http/login-request'
 import { ApplicationStore } from '../store/application-store'
 import { TenantStore } from '../store/tenant-store'
-import { loginEnvironment } from '../http/login-request'
 
 export const pingRoutes = new Hono<AppEnv>()
 
@@ -19,8 +18,7 @@ async function pingApplication(c: Context<AppEnv>, applicationId: string | undef
   if (applicationId === undefined || applicationId === '') return null
   const application = isUuid(applicationId) ? await new ApplicationStore(c.env.DB).get(applicationId.toLowerCase()) : null
   if (application === null || (scopedTenantId !== null && scopedTenantId !== application.tenantId)) {
-    const detail = codes.invalid('applicationId', `The [applicationId] property is not valid. No application exists with Id [${applicationId}].`)
-    throw new ApiError(400, new Errors().field('applicationId', detail.code, detail.message))
+    throw fieldError('applicationId', codes.invalid('applicationId', `The [applicationId] property is not valid. No application exists with Id [${applicationId}].`))
   }
   return application
 }
@@ -29,16 +27,13 @@ async function ping(c: Context<AppEnv>, userId: string, applicationId: string | 
   const application = await pingApplication(c, applicationId, scopedTenantId)
   // A malformed user id cannot name a user.
   if (!isUuid(userId)) throw notFound()
-  const outcome = await pingLogin(
-    loginEnvironment(c),
-    {
-      userId: userId.toLowerCase(),
-      scopedTenantId,
-      application,
-      tenantOf: (id) => new TenantStore(c.env.DB).get(id),
-      ipAddress: clientIp(c, c.req.query('ipAddress')),
-    },
-  )
+  const outcome = await pingLogin(loginEnvironment(c), {
+    userId: userId.toLowerCase(),
+    scopedTenantId,
+    application,
+    tenantOf: (id) => new TenantStore(c.env.DB).get(id),
+    ipAddress: clientIp(c, c.req.query('ipAddress')),
+  })
   if (outcome.kind === 'notFound') throw notFound()
   // FusionAuth's ping has no response body for any status.
   return new Response(null, { status: outcome.status })

@@ -11,12 +11,12 @@ import { checkRoles, newRegistration, readRegistration, REGISTRATION_FIELDS, rep
 import type { AppEnv } from '../env'
 import { requestTenantId, requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
-import { ApiError, Errors, notFound } from '../http/errors'
+import { ApiError, Errors, codes, notFound } from '../http/errors'
 import { FieldReader, type JsonObject } from '../http/fields'
+import { emptyOk } from '../http/responses'
 import { resolveTenantId } from '../http/tenant'
 import { ApplicationStore } from '../store/application-store'
 import { UserStore } from '../store/user-store'
-import { emptyOk } from './admin-common'
 import { findScopedUser, loadTenant, prepareNewUser, runWrites, UUID_SEGMENT } from './users'
 
 export const registrationRoutes = new Hono<AppEnv>()
@@ -123,7 +123,7 @@ function findRegistration(user: User, applicationId: string): Registration {
 
 function requireApplicationId(applicationId: string | undefined, errors: Errors): void {
   const path = 'registration.applicationId'
-  if (applicationId === undefined && !errors.has(path)) errors.field(path, `[blank]${path}`, `You must specify the [${path}] property.`)
+  if (applicationId === undefined && !errors.has(path)) errors.field(path, codes.blank(path).code, codes.blank(path).message)
 }
 
 /** The application when it exists in the tenant; `[invalid]registration.applicationId` otherwise. */

@@ -11,10 +11,12 @@ import { requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
 import { type Errors, codes, fieldError, generalError, notFound } from '../http/errors'
 import { FieldReader, type JsonObject } from '../http/fields'
+import { pathUuid } from '../http/path'
+import { emptyOk } from '../http/responses'
 import { assertSameTenant } from '../http/tenant'
 import { SystemConfigurationStore } from '../store/system-configuration-store'
 import { TenantStore } from '../store/tenant-store'
-import { checkKeyReferences, emptyOk, isUniqueViolation, pathUuid, refuseTenantScope, withoutServerFields } from './admin-common'
+import { checkKeyReferences, isUniqueViolation, refuseTenantScope, withoutServerFields } from './admin-common'
 
 export const tenantRoutes = new Hono<AppEnv>()
 

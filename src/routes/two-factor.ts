@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import type { Context } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import type { Application } from '../domain/application'
 import { type PendingTwoFactorLogin, findPendingLogin } from '../domain/login/two-factor-gate'
 import { completeTwoFactorLogin } from '../domain/two-factor-login/complete-two-factor-login'
@@ -12,31 +12,26 @@ import type { AppEnv } from '../env'
 import { requireApiKey, tenantHeader } from '../http/auth'
 import { readJson, readOptionalJson } from '../http/body'
 import { clientIp } from '../http/client-ip'
-import { ApiError, Errors, codes, fieldError, notFound } from '../http/errors'
+import { ApiError, codes, fieldError, generalError, notFound } from '../http/errors'
 import { FieldReader, isObject, isUuid } from '../http/fields'
+import { loginEnvironment, readDevice } from '../http/login-request'
 import { renderLoginOutcome } from '../http/login-response'
+import { pathUuid } from '../http/path'
+import { queryParam } from '../http/query'
+import { emptyOk, fusionJson } from '../http/responses'
 import { assertSameTenant } from '../http/tenant'
 import { readOutbox } from '../mail/dev-outbox'
 import { mailerFor, usesDevOutbox } from '../mail/mailer'
 import { ApplicationStore } from '../store/application-store'
 import { TenantStore } from '../store/tenant-store'
 import { UserStore } from '../store/user-store'
-import { loginEnvironment, readDevice } from '../http/login-request'
 
 /** Two-factor login, code delivery and method management (FusionAuth's wire format). */
 export const twoFactorRoutes = new Hono<AppEnv>()
 
-const jsonBody = (c: Context<AppEnv>, body: object): Response => {
-  c.header('Content-Type', 'application/json;charset=UTF-8')
-  return c.body(JSON.stringify(body), 200)
-}
-const emptyOk = (c: Context<AppEnv>): Response => c.body(null, 200)
-
 /** The user a management call names, hidden (404) when unknown or in another tenant than the request's. */
 async function pathUser(c: Context<AppEnv>): Promise<User> {
-  const userId = c.req.param('userId') ?? ''
-  if (!isUuid(userId)) throw notFound()
-  const record = await new UserStore(c.env.DB).get(userId.toLowerCase())
+  const record = await new UserStore(c.env.DB).get(pathUuid(c, 'userId'))
   if (record === null) throw notFound()
   assertSameTenant(c, record.user.tenantId)
   return record.user
@@ -125,7 +120,7 @@ twoFactorRoutes.post('/api/two-factor/send', requireApiKey('tenant'), async (c) 
   return emptyOk(c)
 })
 
-twoFactorRoutes.get('/api/two-factor/secret', requireApiKey('tenant'), (c) => jsonBody(c, generateTwoFactorSecret()))
+twoFactorRoutes.get('/api/two-factor/secret', requireApiKey('tenant'), (c) => fusionJson(c, generateTwoFactorSecret()))
 
 twoFactorRoutes.post('/api/user/two-factor/:userId', requireApiKey('tenant'), async (c) => {
   const user = await pathUser(c)
@@ -169,18 +164,15 @@ twoFactorRoutes.post('/api/user/two-factor/:userId', requireApiKey('tenant'), as
     throw fieldError('email', codes.duplicate('email', `The [email] two-factor method is already enabled for [${email ?? ''}].`))
   }
   const response = { ...(outcome.code === undefined ? {} : { code: outcome.code }), ...(outcome.recoveryCodes === undefined ? {} : { recoveryCodes: outcome.recoveryCodes }) }
-  return Object.keys(response).length > 0 ? jsonBody(c, response) : emptyOk(c)
+  return Object.keys(response).length > 0 ? fusionJson(c, response) : emptyOk(c)
 })
-
-/** A query value, with the official client's literal `undefined`/`null` for omitted arguments treated as absent. */
-const queryValue = (value: string | undefined): string | undefined => (value === undefined || value === '' || value === 'undefined' || value === 'null' ? undefined : value)
 
 twoFactorRoutes.delete('/api/user/two-factor/:userId', requireApiKey('tenant'), async (c) => {
   const user = await pathUser(c)
   // disableTwoFactor sends ?methodId=&code=; disableTwoFactorWithRequest sends them as JSON on the DELETE.
   const body = FieldReader.body(await readOptionalJson(c))
-  const methodId = queryValue(c.req.query('methodId')) ?? body.string('methodId')
-  const code = queryValue(c.req.query('code')) ?? body.string('code')
+  const methodId = queryParam(c, 'methodId') ?? body.string('methodId')
+  const code = queryParam(c, 'code') ?? body.string('code')
   const errors = body.errors
   if (code === undefined || code.trim() === '') errors.field('code', codes.blank('code').code, codes.blank('code').message)
   if (methodId !== undefined && !isMethodId(methodId)) errors.field('methodId', codes.invalid('methodId').code, codes.invalid('methodId').message)
@@ -195,17 +187,22 @@ twoFactorRoutes.delete('/api/user/two-factor/:userId', requireApiKey('tenant'), 
 twoFactorRoutes.post('/api/user/two-factor/recovery-code/:userId', requireApiKey('tenant'), async (c) => {
   const user = await pathUser(c)
   if ((user.twoFactor?.methods ?? []).length === 0) {
-    throw new ApiError(400, new Errors().general('[TwoFactorNotEnabled]', 'Two-factor authentication is not enabled for this user.'))
+    throw generalError('[TwoFactorNotEnabled]', 'Two-factor authentication is not enabled for this user.')
   }
-  return jsonBody(c, { recoveryCodes: await regenerateRecoveryCodes(loginEnvironment(c), user.id) })
+  return fusionJson(c, { recoveryCodes: await regenerateRecoveryCodes(loginEnvironment(c), user.id) })
 })
 
 /**
  * The development outbox, for local tools and the end-to-end suite: messages "sent" to an address.
  * Exists only when ENVIRONMENT is `test` or `development` (404 otherwise, like any unknown path) and needs an API key.
  */
-twoFactorRoutes.get('/api/dev/outbox', async (c, next) => (usesDevOutbox(c.env.ENVIRONMENT) ? next() : c.body(null, 404)), requireApiKey('tenant'), async (c) => {
+const devOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!usesDevOutbox(c.env.ENVIRONMENT)) throw notFound()
+  await next()
+}
+
+twoFactorRoutes.get('/api/dev/outbox', devOnly, requireApiKey('tenant'), async (c) => {
   const email = c.req.query('email')
   if (email === undefined || email === '') throw fieldError('email', codes.blank('email'))
-  return jsonBody(c, { messages: await readOutbox(c.env.KV, email) })
+  return fusionJson(c, { messages: await readOutbox(c.env.KV, email) })
 })

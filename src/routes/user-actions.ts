@@ -10,14 +10,15 @@ import { requireApiKey } from '../http/auth'
 import { readJson, readOptionalJson } from '../http/body'
 import { ApiError, codes, fieldError, notFound } from '../http/errors'
 import { FieldReader, isObject, isUuid } from '../http/fields'
+import { pathUuid } from '../http/path'
+import { queryParam, uuidParam } from '../http/query'
+import { emptyOk } from '../http/responses'
 import { assertSameTenant } from '../http/tenant'
 import { ApplicationStore } from '../store/application-store'
 import { RefreshTokenStore } from '../store/refresh-token-store'
 import { TenantStore } from '../store/tenant-store'
 import { type TakenAction, type UserActionDefinition, UserActionStore } from '../store/user-action-store'
 import { type UserRecord, UserStore } from '../store/user-store'
-import { emptyOk, pathUuid } from './admin-common'
-import { queryParam } from '../http/query'
 
 export const userActionRoutes = new Hono<AppEnv>()
 userActionRoutes.use('/api/user-action', requireApiKey())
@@ -166,15 +167,14 @@ userActionRoutes.post('/api/user/action', async (c) => {
 })
 
 userActionRoutes.get('/api/user/action', async (c) => {
-  const userId = queryParam(c, 'userId')
+  const userId = uuidParam('userId', queryParam(c, 'userId'))
   if (userId === undefined) throw fieldError('userId', codes.missing('userId'))
-  if (!isUuid(userId)) throw fieldError('userId', codes.couldNotConvert('userId', userId))
-  if ((await visibleUser(c, userId.toLowerCase())) === null) throw notFound()
+  if ((await visibleUser(c, userId)) === null) throw notFound()
   const now = c.get('nowMillis')
   const active = queryParam(c, 'active')
   const preventingLogin = queryParam(c, 'preventingLogin') === 'true'
   const store = definitions(c)
-  const taken = await store.listForUser(userId.toLowerCase())
+  const taken = await store.listForUser(userId)
   const preventing = new Map<string, boolean>()
   for (const { action } of taken) {
     if (preventingLogin && !preventing.has(action.actionId)) preventing.set(action.actionId, (await store.getDefinition(action.actionId))?.preventLogin === true)

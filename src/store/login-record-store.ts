@@ -10,6 +10,7 @@ import type {
   LoginRecordSearchResult,
   NewLoginRecord,
 } from '../domain/login-record'
+import { deleteExpiredRows } from './bounded-delete'
 
 const COLUMNS = ['tenant_id', 'user_id', 'application_id', 'login_id', 'login_id_type', 'instant', 'ip_address', 'authentication_type'] as const
 
@@ -46,24 +47,19 @@ interface Filter {
 }
 
 function filterFor(criteria: LoginRecordCriteria): Filter {
+  // Both ends of the time range are inclusive, as in FusionAuth.
+  const conditions: [string, string | number | undefined][] = [
+    ['r.user_id = ?', criteria.userId],
+    ['r.application_id = ?', criteria.applicationId],
+    ['r.instant >= ?', criteria.start],
+    ['r.instant <= ?', criteria.end],
+  ]
   const clauses: string[] = []
   const binds: (string | number)[] = []
-  if (criteria.userId !== undefined) {
-    clauses.push('r.user_id = ?')
-    binds.push(criteria.userId)
-  }
-  if (criteria.applicationId !== undefined) {
-    clauses.push('r.application_id = ?')
-    binds.push(criteria.applicationId)
-  }
-  // Both ends are inclusive, as in FusionAuth.
-  if (criteria.start !== undefined) {
-    clauses.push('r.instant >= ?')
-    binds.push(criteria.start)
-  }
-  if (criteria.end !== undefined) {
-    clauses.push('r.instant <= ?')
-    binds.push(criteria.end)
+  for (const [clause, value] of conditions) {
+    if (value === undefined) continue
+    clauses.push(clause)
+    binds.push(value)
   }
   // With both a user and an application, SQLite (without ANALYZE statistics) picks the application index; a user's
   // handful of records is the far narrower range.
@@ -165,15 +161,8 @@ export class LoginRecordStore {
     }))
   }
 
-  /**
-   * Deletes up to `batchSize` records older than `olderThanMillis` (strictly), oldest first, and returns how many
-   * it deleted. One statement with two bound values; the subquery walks the instant index, so each batch is bounded.
-   */
+  /** Deletes up to `batchSize` records older than `olderThanMillis` (strictly), oldest first; returns how many. */
   async purgeBatch(olderThanMillis: number, batchSize: number): Promise<number> {
-    const result = await this.db
-      .prepare('DELETE FROM login_records WHERE id IN (SELECT id FROM login_records WHERE instant < ? ORDER BY instant LIMIT ?)')
-      .bind(olderThanMillis, batchSize)
-      .run()
-    return result.meta.changes
+    return deleteExpiredRows(this.db, 'login_records', olderThanMillis, batchSize)
   }
 }

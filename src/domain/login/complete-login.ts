@@ -1,6 +1,7 @@
 import type { Application } from '../application'
 import type { Tenant } from '../tenant'
-import { type User, loginIdTypeOf } from '../user'
+import type { NewLoginRecord } from '../login-record'
+import { type User, loginIdTypeOf, primaryLoginIdentity } from '../user'
 import { randomToken } from '../crypto/secrets'
 import { LoginRecordStore } from '../../store/login-record-store'
 import { ExpiringValueStore } from '../../store/expiring-value-store'
@@ -97,33 +98,30 @@ export async function completeLogin(env: LoginEnvironment, input: CompletionInpu
   return { kind: 'completed', status: completedStatus(tenant, application, user), user, tokens: issued?.tokens ?? null }
 }
 
+/** A login to record, with the authentication types this server issues. */
+export interface LoginToRecord extends NewLoginRecord {
+  loginIdType?: 'email' | 'username'
+  authenticationType: AuthenticationType
+}
+
 /** A login record plus lastLoginInstant on the user and its registration: one batch, written together. */
-export function recordLoginStatements(
-  db: D1Database,
-  login: {
-    tenantId: string
-    userId: string
-    applicationId: string | null
-    loginId: string
-    loginIdType?: 'email' | 'username'
-    ipAddress: string | null
-    authenticationType: AuthenticationType
-    instant: number
-  },
-): D1PreparedStatement[] {
+export function recordLoginStatements(db: D1Database, login: LoginToRecord): D1PreparedStatement[] {
   return [
-    new LoginRecordStore(db).insertStatement({
-      tenantId: login.tenantId,
-      userId: login.userId,
-      applicationId: login.applicationId,
-      loginId: login.loginId,
-      loginIdType: login.loginIdType,
-      instant: login.instant,
-      ipAddress: login.ipAddress,
-      authenticationType: login.authenticationType,
-    }),
+    new LoginRecordStore(db).insertStatement(login),
     ...new UserStore(db).lastLoginStatements(login.userId, login.applicationId, login.instant),
   ]
+}
+
+/**
+ * recordLoginStatements for a login that named no login id (a ping, a refresh exchange): the record shows the
+ * user's primary identity.
+ */
+export function recordUserLoginStatements(
+  db: D1Database,
+  user: User,
+  login: Omit<LoginToRecord, 'userId' | 'loginId' | 'loginIdType'>,
+): D1PreparedStatement[] {
+  return recordLoginStatements(db, { ...login, userId: user.id, ...primaryLoginIdentity(user) })
 }
 
 /** Why the user must change the password now, or null: an administrator's flag, or the tenant's maximum age passed. */

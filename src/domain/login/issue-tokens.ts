@@ -1,18 +1,11 @@
-import { type Application, effectiveJwtConfiguration } from '../application'
-import type { Tenant } from '../tenant'
-import type { Registration, User } from '../user'
+import { effectiveJwtConfiguration } from '../application'
 import { newRefreshToken } from '../tokens/refresh-token'
 import { RefreshTokenStore, type RefreshTokenRecord } from '../../store/refresh-token-store'
-import type { AuthenticationType, IssuedTokens } from './outcome'
-import { signAccessToken } from './sign-access-token'
+import type { IssuedTokens } from './outcome'
+import { type AccessTokenRequest, signAccessToken } from './sign-access-token'
 
-export interface TokenRequest {
-  tenant: Tenant
-  application: Application | null
-  user: User
-  registration: Registration | null
-  authenticationType: AuthenticationType
-  nowMillis: number
+/** Who the tokens are for, as signAccessToken takes it, plus what the refresh token needs. */
+export interface TokenRequest extends Pick<AccessTokenRequest, 'tenant' | 'application' | 'user' | 'registration' | 'authenticationType' | 'nowMillis'> {
   /** Device metadata stored on the refresh token (FusionAuth's metaData.device). */
   device?: Record<string, string>
   /** Keep this expiry instead of a fresh TTL (one-time-password logins keep the original JWT's). */

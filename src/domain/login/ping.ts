@@ -1,8 +1,7 @@
 import type { Application } from '../application'
 import type { Tenant } from '../tenant'
 import { LoginStore } from '../../store/login-store'
-import { type LoginEnvironment, recordLoginStatements } from './complete-login'
-import { primaryLoginIdentity } from '../user'
+import { type LoginEnvironment, recordUserLoginStatements } from './complete-login'
 
 /** What a ping came to: FusionAuth answers each with an empty body. */
 export type PingOutcome = { kind: 'notFound' } | { kind: 'recorded'; status: 200 | 202 | 212 | 213 }
@@ -30,11 +29,9 @@ export async function pingLogin(env: LoginEnvironment, input: PingInput): Promis
 
   const application = input.application
   await env.db.batch(
-    recordLoginStatements(env.db, {
+    recordUserLoginStatements(env.db, user, {
       tenantId: tenant.id,
-      userId: user.id,
       applicationId: application?.id ?? null,
-      ...primaryLoginIdentity(user),
       ipAddress: input.ipAddress,
       authenticationType: 'PING',
       instant: env.nowMillis,
