@@ -6,10 +6,10 @@
 // Empty means: no API keys, only the default tenant, no applications (this API has no user search, so users
 // in the default tenant cannot be seen; a request creating one that exists fails with [duplicate]).
 // Exit codes: 0 done, 1 bad file or a failed request, 2 usage, 3 the instance is not empty (nothing sent).
-import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { BUILT_INS, KickstartError, applyTemplate, checkShape, lookupFor, readJsonFile, resolveVariables } from './kickstart-template.mjs'
+import { readDevVars } from './lib/dev-vars.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 /** FusionAuth's fixed id for its own admin application, which kickstart files register admins to. */
@@ -45,20 +45,9 @@ function parseArguments(argv) {
     }
   }
   options.file ??= 'kickstart.json'
-  options.key ??= process.env.BOOTSTRAP_API_KEY ?? readDevVar('BOOTSTRAP_API_KEY')
+  options.key ??= process.env.BOOTSTRAP_API_KEY ?? readDevVars(path.join(ROOT, '.dev.vars')).BOOTSTRAP_API_KEY
   if (options.key === undefined) throw new UsageError('no API key: pass --key, set BOOTSTRAP_API_KEY, or run `npm start` once to write .dev.vars')
   return options
-}
-
-/** One KEY=value of .dev.vars (the file `npm start` writes), or undefined. */
-function readDevVar(name) {
-  const file = path.join(ROOT, '.dev.vars')
-  if (!existsSync(file)) return undefined
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    const match = /^\s*([A-Z0-9_]+)\s*=\s*"?([^"]*)"?\s*$/.exec(line)
-    if (match?.[1] === name) return match[2]
-  }
-  return undefined
 }
 
 /** A JSON API call; resolves to { status, body }. Network failures and timeouts throw with the URL named. */

@@ -1,68 +1,113 @@
 #!/usr/bin/env node
-// `npm start [-- wrangler dev args]`: writes local secrets on first run, applies the local D1 migrations,
-// then starts `wrangler dev` on FusionAuth's port 9011 and prints the superuser API key.
-import { spawn, spawnSync } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+// `npm start [-- wrangler dev args]`: writes local secrets on first run, applies the local D1 migrations quietly,
+// starts `wrangler dev` on FusionAuth's port 9011 and, once it answers, prints the URL, the superuser API key and a
+// curl that works. SIGINT and SIGTERM stop wrangler and its workerd children with it.
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { ensureDevVars } from './lib/dev-vars.mjs'
+import { portInUse } from './lib/ports.mjs'
+import { ROOT, WRANGLER, childEnv, runWrangler, stopGroup, waitUntilServing } from './lib/wrangler-process.mjs'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const devVarsPath = `${root}.dev.vars`
+const DEFAULT_PORT = 9011
+const STARTUP_TIMEOUT_MS = 120_000
 const args = process.argv.slice(2)
 
-/** Reads .dev.vars as KEY=value lines. */
-function readDevVars() {
-  if (!existsSync(devVarsPath)) return {}
-  const vars = {}
-  for (const line of readFileSync(devVarsPath, 'utf8').split('\n')) {
-    const match = /^\s*([A-Z0-9_]+)\s*=\s*"?([^"]*)"?\s*$/.exec(line)
-    if (match) vars[match[1]] = match[2]
-  }
-  return vars
-}
-
-// Local secrets: generated once, kept across runs so the database's encrypted keys stay readable.
-const vars = readDevVars()
-const generated = {
-  BOOTSTRAP_API_KEY: () => randomBytes(32).toString('base64url'),
-  ENCRYPTION_KEY: () => randomBytes(32).toString('base64'),
-  ENVIRONMENT: () => 'development',
-}
-let wrote = false
-for (const [name, make] of Object.entries(generated)) {
-  if (vars[name] === undefined) {
-    vars[name] = make()
-    wrote = true
-  }
-}
-if (wrote) {
-  const text = Object.entries(vars).map(([k, v]) => `${k}="${v}"`).join('\n')
-  writeFileSync(devVarsPath, `# Local secrets for wrangler dev, written by npm start. Never commit this file.\n${text}\n`, { mode: 0o600 })
-  console.log('Wrote local secrets to .dev.vars')
-}
-
-const valueOf = (flag) => {
+/** The value of `--flag value` or `--flag=value` among the arguments for wrangler dev. */
+function flagValue(flag) {
   const index = args.indexOf(flag)
   if (index >= 0) return args[index + 1]
-  const inline = args.find((a) => a.startsWith(`${flag}=`))
-  return inline?.slice(flag.length + 1)
+  return args.find((a) => a.startsWith(`${flag}=`))?.slice(flag.length + 1)
 }
-const persistTo = valueOf('--persist-to')
-const port = valueOf('--port')
-let apiKey = vars.BOOTSTRAP_API_KEY
-args.forEach((arg, i) => {
-  const value = arg === '--var' ? args[i + 1] : arg.startsWith('--var=') ? arg.slice(6) : undefined
-  if (value?.startsWith('BOOTSTRAP_API_KEY:')) apiKey = value.slice('BOOTSTRAP_API_KEY:'.length)
+
+/** A `--var NAME:value` given on the command line wins over .dev.vars, as it does for wrangler dev. */
+function varOverride(name) {
+  let value
+  args.forEach((arg, i) => {
+    const pair = arg === '--var' ? args[i + 1] : arg.startsWith('--var=') ? arg.slice('--var='.length) : undefined
+    if (pair?.startsWith(`${name}:`)) value = pair.slice(name.length + 1)
+  })
+  return value
+}
+
+function fail(message) {
+  console.error(`npm start: ${message}`)
+  process.exit(1)
+}
+
+const { vars, wrote } = ensureDevVars(path.join(ROOT, '.dev.vars'))
+if (wrote) console.log('Wrote new local secrets to .dev.vars (kept on later runs).')
+
+const port = Number(flagValue('--port') ?? DEFAULT_PORT)
+if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`--port must be a TCP port, not ${flagValue('--port')}.`)
+const ip = flagValue('--ip') ?? '127.0.0.1'
+if (await portInUse(port, ip)) fail(`port ${port} is already in use. Stop what listens there, or choose another: npm start -- --port 9012`)
+
+const persistTo = flagValue('--persist-to')
+const stateDir = persistTo ?? path.join(ROOT, '.wrangler', 'state')
+const shownStateDir = stateDir.startsWith(ROOT) ? path.relative(ROOT, stateDir) : stateDir
+const hadState = existsSync(path.join(stateDir, 'v3', 'd1'))
+try {
+  // Migration output is noise on a good day; on a bad one it is the whole story, so it is shown only then.
+  await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', ...(persistTo ? ['--persist-to', persistTo] : [])])
+} catch (error) {
+  fail(`applying the local D1 migrations failed.\n${error instanceof Error ? error.message : String(error)}`)
+}
+
+const devArgs = ['dev', ...(flagValue('--port') ? [] : ['--port', String(DEFAULT_PORT)]), ...args]
+// detached: wrangler leads its own process group, so a stop reaches workerd too, not only wrangler.
+const dev = spawn(process.execPath, [WRANGLER, ...devArgs], {
+  cwd: ROOT,
+  env: { ...childEnv, CI: process.env.CI ?? '', NO_COLOR: process.env.NO_COLOR ?? '', FORCE_COLOR: process.env.FORCE_COLOR ?? '' },
+  stdio: ['inherit', 'pipe', 'pipe'],
+  detached: true,
+})
+let output = ''
+const forward = (target) => (chunk) => {
+  output = (output + chunk.toString('utf8')).slice(-20_000)
+  target.write(chunk)
+}
+dev.stdout.on('data', forward(process.stdout))
+dev.stderr.on('data', forward(process.stderr))
+
+let stopping = false
+async function stop(signal) {
+  if (stopping) return
+  stopping = true
+  await stopGroup(dev.pid)
+  process.exit(signal === 'SIGINT' ? 130 : 143)
+}
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void stop(signal))
+// A process manager that kills only the npm process leaves this one orphaned (its parent becomes another
+// process): stop then too, so no wrangler or workerd outlives `npm start`.
+const parentPid = process.ppid
+setInterval(() => {
+  if (process.ppid !== parentPid) void stop('SIGTERM')
+}, 500).unref()
+dev.on('exit', (code, signal) => {
+  if (!stopping) process.exit(code ?? (signal ? 1 : 0))
 })
 
-const wrangler = ['wrangler']
-const migrate = [...wrangler, 'd1', 'migrations', 'apply', 'DB', '--local', ...(persistTo ? ['--persist-to', persistTo] : [])]
-const applied = spawnSync('npx', migrate, { cwd: root, stdio: 'inherit', env: { WRANGLER_SEND_METRICS: 'false', ...process.env, CI: 'true' } })
-if (applied.status !== 0) process.exit(applied.status ?? 1)
+const anyAddress = ip === '0.0.0.0' || ip === '::'
+const url = `http://${anyAddress || ip === '127.0.0.1' ? 'localhost' : ip}:${port}`
+try {
+  await waitUntilServing(`http://${anyAddress ? '127.0.0.1' : ip}:${port}/.well-known/jwks.json`, dev, () => output, STARTUP_TIMEOUT_MS)
+} catch (error) {
+  if (stopping) await new Promise(() => {})
+  await stopGroup(dev.pid)
+  fail(error instanceof Error ? error.message : String(error))
+}
 
-const devArgs = [...wrangler, 'dev', ...(port ? [] : ['--port', '9011']), ...args]
-console.log(`\nSuperuser API key (send it as the raw Authorization header): ${apiKey}`)
-console.log(`Listening on http://localhost:${port ?? 9011}\n`)
-const dev = spawn('npx', devArgs, { cwd: root, stdio: 'inherit', env: { WRANGLER_SEND_METRICS: 'false', ...process.env } })
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => dev.kill(signal))
-dev.on('exit', (code) => process.exit(code ?? 0))
+const apiKey = varOverride('BOOTSTRAP_API_KEY') ?? vars.BOOTSTRAP_API_KEY
+console.log(
+  [
+    '',
+    `edge-login-api is ready at ${url}`,
+    hadState ? `Kept the local data in ${shownStateDir} (delete that folder to start empty).` : `Created a new local database in ${shownStateDir}.`,
+    `Superuser API key (the raw Authorization header): ${apiKey}`,
+    'Try it:',
+    `  curl -s ${url}/api/tenant -H 'Authorization: ${apiKey}'`,
+    'Seed users and an application: npm run kickstart -- kickstart.example.json   (docs/getting-started.md)',
+    '',
+  ].join('\n'),
+)
