@@ -5,8 +5,7 @@
 import type { Context } from 'hono'
 import type { KeyReference } from '../domain/tenant-validation'
 import type { AppEnv } from '../env'
-import { requestTenantId } from '../http/auth'
-import { type Errors, generalError } from '../http/errors'
+import type { Errors } from '../http/errors'
 import type { JsonObject } from '../http/fields'
 import { SigningKeyStore } from '../store/signing-key-store'
 
@@ -22,17 +21,8 @@ export function withoutServerFields(input: JsonObject): JsonObject {
   return copy
 }
 
-/**
- * FusionAuth's answer to a tenant-scoped request (locked key or tenant header) that creates or lists
- * tenants: 400 `[restricted]` (fusionauth-issues #1586 shows the body).
- */
-export function refuseTenantScope(c: Context<AppEnv>): void {
-  if (requestTenantId(c) === null) return
-  throw generalError(
-    '[restricted]',
-    'Your request is not allowed. You cannot create a tenant, or retrieve all tenants using a tenant restricted request. Omit the X-FusionAuth-TenantId HTTP request header if provided, or repeat the request with an API key that is not assigned to a particular tenant.',
-  )
-}
+// tenants.ts imports refuseTenantScope from here; its home is http/scope.ts, with the other tenant-scope rules.
+export { refuseTenantScope } from '../http/scope'
 
 /** Records `[invalid]path` for every referenced signing key that does not exist. */
 export async function checkKeyReferences(c: Context<AppEnv>, references: KeyReference[], errors: Errors): Promise<void> {

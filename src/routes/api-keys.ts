@@ -1,7 +1,9 @@
 /**
  * `/api/api-key`: create, retrieve, list, update (PUT replaces, PATCH merges) and delete API keys.
  * Only the superuser key or a key manager may call it, and only for keys of no greater authority
- * (see domain/api-key-rules.ts); a tenant-scoped request sees only its tenant's keys (others are 404).
+ * (see domain/api-key-rules.ts). As in FusionAuth this is not a global endpoint: a tenant-scoped request (locked
+ * key or tenant header) manages the keys of its tenant, creates only keys locked to it, and sees every other
+ * key, global ones included, as absent (404); see http/scope.ts.
  *
  * Deliberate departure from FusionAuth: only a SHA-256 of each key is stored, so the key value is
  * returned once, in the create response, and never by retrieve or list (FusionAuth can show it again).
@@ -17,6 +19,7 @@ import { codes, type Errors, fieldError, notFound, unauthorized } from '../http/
 import { FieldReader, type JsonObject } from '../http/fields'
 import { pathUuid } from '../http/path'
 import { emptyOk } from '../http/responses'
+import { inRequestScope } from '../http/scope'
 import { ApiKeyStore, type StoredApiKey } from '../store/api-key-store'
 import { TenantStore } from '../store/tenant-store'
 import { isUniqueViolation, withoutServerFields } from './admin-common'
@@ -98,11 +101,10 @@ async function readKey(
   const errors: Errors = reader.errors
   const endpoints = readPermissions(reader)
   const keyManager = reader.boolean('keyManager') ?? false
+  // A scoped request's key is locked to its tenant even when the body asks for none: it may not mint global keys.
   const tenantId = reader.uuid('tenantId') ?? requestTenantId(c) ?? undefined
-  const scoped = requestTenantId(c)
   if (tenantId !== undefined) {
-    const foreign = scoped !== null && tenantId !== scoped
-    if (foreign || (await new TenantStore(c.env.DB).get(tenantId)) === null) {
+    if (!inRequestScope(c, tenantId) || (await new TenantStore(c.env.DB).get(tenantId)) === null) {
       errors.field('apiKey.tenantId', '[invalid]apiKey.tenantId', `The [apiKey.tenantId] property is not valid. No Tenant exists with Id [${tenantId}] for this request.`)
     }
   }
@@ -138,8 +140,7 @@ async function callerAuthority(c: Context<AppEnv>): Promise<KeyAuthority> {
 /** A key the caller may manage: another tenant's key is 404, a key of greater authority 401. */
 async function findKey(c: Context<AppEnv>, caller: KeyAuthority, id: string): Promise<StoredApiKey> {
   const key = await new ApiKeyStore(c.env.DB).get(id)
-  const scoped = requestTenantId(c)
-  if (key === null || (scoped !== null && key.tenantId !== scoped)) throw notFound()
+  if (key === null || !inRequestScope(c, key.tenantId ?? null)) throw notFound()
   if (!mayManage(caller, target(key))) throw unauthorized()
   return key
 }

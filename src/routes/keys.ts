@@ -1,19 +1,20 @@
 /**
  * Signing keys: `/api/key` (list, retrieve, generate, rename, delete; API key) and the public, anonymous
  * `/api/jwt/public-key` and `/.well-known/jwks.json`. Responses carry public halves only: an HMAC secret
- * or a private key never leaves the store. Keys serve every tenant, so changing them needs a key that is
- * not tenant-locked (401 otherwise); reading them does not.
+ * or a private key never leaves the store. Keys serve every tenant, so `/api/key` is a global endpoint, as in
+ * FusionAuth (fusionauth-issues #3452): a tenant-locked key, or any key with X-FusionAuth-TenantId, gets 401
+ * for every method, reads included. The public endpoints need no key and no tenant.
  */
 import { Hono, type Context } from 'hono'
 import { effectiveJwtConfiguration } from '../domain/application'
 import { generateSigningKey, isSigningAlgorithm, jsonWebKeySet, type KeyView, keyTypeOf, publicKeysByKid, SIGNING_ALGORITHMS, toKeyResponse } from '../domain/tokens'
 import type { AppEnv } from '../env'
-import { requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
-import { fieldError, codes, generalError, notFound, unauthorized } from '../http/errors'
+import { fieldError, codes, generalError, notFound } from '../http/errors'
 import { FieldReader, isUuid } from '../http/fields'
 import { pathUuid } from '../http/path'
 import { emptyOk } from '../http/responses'
+import { requireGlobalScope } from '../http/scope'
 import { ApplicationStore } from '../store/application-store'
 import { forgetSigningKey } from '../store/signing-key-cache'
 import { SigningKeyStore } from '../store/signing-key-store'
@@ -26,7 +27,7 @@ export const keyRoutes = new Hono<AppEnv>()
 
 const keys = (c: Context<AppEnv>) => new SigningKeyStore(c.env.DB, c.env.ENCRYPTION_KEY)
 
-keyRoutes.use('/api/key/*', requireApiKey())
+keyRoutes.use('/api/key/*', requireGlobalScope)
 
 keyRoutes.get('/api/key', async (c) => c.json({ keys: await Promise.all((await keys(c).listPublic()).map(toKeyResponse)) }))
 
@@ -40,7 +41,6 @@ keyRoutes.post('/api/key/generate', (c) => generate(c, crypto.randomUUID()))
 keyRoutes.post('/api/key/generate/:id', (c) => generate(c, pathUuid(c)))
 
 keyRoutes.put('/api/key/:id', async (c) => {
-  requireGlobalKey(c)
   const id = pathUuid(c)
   const store = keys(c)
   if ((await store.getPublic(id)) === null) throw notFound()
@@ -54,7 +54,6 @@ keyRoutes.put('/api/key/:id', async (c) => {
 })
 
 keyRoutes.delete('/api/key/:id', async (c) => {
-  requireGlobalKey(c)
   const id = pathUuid(c)
   if ((await keys(c).getPublic(id)) === null) throw notFound()
   // A key still named by a tenant or application would leave it unable to sign.
@@ -67,7 +66,6 @@ keyRoutes.delete('/api/key/:id', async (c) => {
 })
 
 async function generate(c: Context<AppEnv>, id: string): Promise<Response> {
-  requireGlobalKey(c)
   const reader = FieldReader.body(await readJson(c)).object('key')
   const errors = reader.errors
   const algorithm = reader.requiredString('algorithm')
@@ -100,10 +98,6 @@ async function generate(c: Context<AppEnv>, id: string): Promise<Response> {
   const view: KeyView = { id: material.id, kid: material.kid, algorithm, name, insertInstant: c.get('nowMillis') }
   if (material.publicKeyPem !== undefined) view.publicKeyPem = material.publicKeyPem
   return c.json({ key: await toKeyResponse(view) })
-}
-
-function requireGlobalKey(c: Context<AppEnv>): void {
-  if (c.get('apiKey')?.tenantId !== null) throw unauthorized()
 }
 
 // Public endpoints: no API key (the official client calls them anonymously).

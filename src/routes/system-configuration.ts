@@ -1,26 +1,23 @@
 /**
  * `/api/system-configuration`: retrieve, replace (PUT, over the defaults) and merge (PATCH) the one
- * system configuration. A global concern: a tenant-locked API key gets 401. A global key that also sends
- * X-FusionAuth-TenantId is still served (the official client sends the header on every call once set).
+ * system configuration. A global endpoint, as in FusionAuth (fusionauth-issues #3452): a tenant-locked key,
+ * or a global key sending X-FusionAuth-TenantId, gets 401 for every method.
  */
 import { Hono, type Context } from 'hono'
 import { type SystemConfiguration, systemConfigurationDefaults } from '../domain/system-configuration'
 import { validateSystemConfiguration } from '../domain/system-configuration-validation'
 import { deepMerge } from '../domain/tenant'
 import type { AppEnv } from '../env'
-import { requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
-import { ApiError, unauthorized } from '../http/errors'
+import { ApiError } from '../http/errors'
 import { FieldReader } from '../http/fields'
+import { requireGlobalScope } from '../http/scope'
 import { SystemConfigurationStore } from '../store/system-configuration-store'
 import { withoutServerFields } from './admin-common'
 
 export const systemConfigurationRoutes = new Hono<AppEnv>()
 
-systemConfigurationRoutes.use('/api/system-configuration', requireApiKey(), async (c, next) => {
-  if (c.get('apiKey')?.tenantId !== null) throw unauthorized()
-  await next()
-})
+systemConfigurationRoutes.use('/api/system-configuration', requireGlobalScope)
 
 systemConfigurationRoutes.get('/api/system-configuration', async (c) => c.json({ systemConfiguration: await current(c) }))
 

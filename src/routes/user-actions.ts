@@ -1,18 +1,21 @@
 /**
  * `/api/user-action` (definitions: create, retrieve, update, reactivate, soft/hard delete) and
  * `/api/user/action` (take, retrieve, modify, cancel an action on a user), in FusionAuth's wire format.
- * Definitions are global, as in FusionAuth; taken actions belong to their user's tenant.
+ * Definitions are global, as in FusionAuth: `/api/user-action` is a global endpoint (401 to any tenant-scoped
+ * request, reads included), since every tenant's lockout may depend on one. Taken actions belong to their
+ * user's tenant, and every id they name must be in the request's scope (see http/scope.ts).
  */
 import { Hono, type Context } from 'hono'
 import { readDefinition, checkUniqueName, readExpiry, isActive, actionView, withHistory } from '../domain/user-actions'
 import type { AppEnv } from '../env'
-import { requireApiKey } from '../http/auth'
+import { requestTenantId, requireApiKey } from '../http/auth'
 import { readJson, readOptionalJson } from '../http/body'
-import { ApiError, codes, fieldError, notFound } from '../http/errors'
+import { ApiError, codes, type Errors, fieldError, notFound } from '../http/errors'
 import { FieldReader, isObject, isUuid } from '../http/fields'
 import { pathUuid } from '../http/path'
 import { queryParam, uuidParam } from '../http/query'
 import { emptyOk } from '../http/responses'
+import { inRequestScope, requireGlobalScope } from '../http/scope'
 import { assertSameTenant } from '../http/tenant'
 import { ApplicationStore } from '../store/application-store'
 import { RefreshTokenStore } from '../store/refresh-token-store'
@@ -21,8 +24,8 @@ import { type TakenAction, type UserActionDefinition, UserActionStore } from '..
 import { type UserRecord, UserStore } from '../store/user-store'
 
 export const userActionRoutes = new Hono<AppEnv>()
-userActionRoutes.use('/api/user-action', requireApiKey())
-userActionRoutes.use('/api/user-action/*', requireApiKey())
+userActionRoutes.use('/api/user-action', requireGlobalScope)
+userActionRoutes.use('/api/user-action/*', requireGlobalScope)
 userActionRoutes.use('/api/user/action', requireApiKey())
 userActionRoutes.use('/api/user/action/*', requireApiKey())
 
@@ -83,6 +86,35 @@ async function saveDefinition(c: Context<AppEnv>, id: string, existing: UserActi
 
 // ---- Actions taken on users --------------------------------------------------------------------------------
 
+/**
+ * `[invalid]action.actionerUserId` unless the actioner exists and is in the request's scope; another tenant's
+ * user reads as absent. A global request may name an actioner of any tenant (an administrator kept in the
+ * default tenant, say): FusionAuth asks only that the actioner exist.
+ */
+async function checkActioner(c: Context<AppEnv>, actionerUserId: string | undefined, errors: Errors): Promise<void> {
+  if (actionerUserId === undefined) return
+  const actioner = await new UserStore(c.env.DB).get(actionerUserId)
+  if (actioner === null || !inRequestScope(c, actioner.user.tenantId)) {
+    errors.field('action.actionerUserId', '[invalid]action.actionerUserId', `No User exists with Id [${actionerUserId}].`)
+  }
+}
+
+/**
+ * `[invalid]action.applicationIds` unless every id is an application of `tenantId`: the actionee's tenant, or
+ * the request's when the actionee is unknown. Stricter than FusionAuth, which asks only that they exist: an
+ * action on a user can only ever bear on logins to the applications of that user's tenant.
+ */
+async function checkApplications(c: Context<AppEnv>, applicationIds: string[], tenantId: string | null, errors: Errors): Promise<void> {
+  const applications = new ApplicationStore(c.env.DB)
+  for (const id of applicationIds) {
+    const application = isUuid(id) ? await applications.get(id.toLowerCase()) : null
+    if (application === null || (tenantId !== null && application.tenantId !== tenantId)) {
+      errors.field('action.applicationIds', '[invalid]action.applicationIds', `No application exists with Id [${id}].`)
+      return
+    }
+  }
+}
+
 /** The user with this id when the request may see it (another tenant's user is absent). */
 async function visibleUser(c: Context<AppEnv>, userId: string): Promise<UserRecord | null> {
   const record = await new UserStore(c.env.DB).get(userId)
@@ -116,9 +148,7 @@ userActionRoutes.post('/api/user/action', async (c) => {
   if (definition === null || !definition.active) errors.field('action.userActionId', '[invalid]action.userActionId', `No active User Action exists with Id [${userActionId ?? ''}].`)
   const actionee = actioneeUserId === undefined ? null : await visibleUser(c, actioneeUserId).catch(() => null)
   if (actionee === null) errors.field('action.actioneeUserId', '[invalid]action.actioneeUserId', `No User exists with Id [${actioneeUserId ?? ''}].`)
-  if (actionerUserId !== undefined && (await new UserStore(c.env.DB).get(actionerUserId)) === null) {
-    errors.field('action.actionerUserId', '[invalid]action.actionerUserId', `No User exists with Id [${actionerUserId}].`)
-  }
+  await checkActioner(c, actionerUserId, errors)
   if (definition?.temporal === true) {
     if (expiry === undefined) errors.field('action.expiry', codes.missing('action.expiry').code, 'A time based action requires an [action.expiry].')
     else if (expiry <= now) errors.field('action.expiry', '[invalid]action.expiry', 'The [action.expiry] must be in the future.')
@@ -130,13 +160,7 @@ userActionRoutes.post('/api/user/action', async (c) => {
     errors.field('action.option', '[invalid]action.option', `The User Action has no option [${option}].`)
   }
   if (reasonId !== undefined) errors.field('action.reasonId', '[invalid]action.reasonId', `No User Action Reason exists with Id [${reasonId}].`)
-  const applications = new ApplicationStore(c.env.DB)
-  for (const id of applicationIds ?? []) {
-    if (!isUuid(id) || (await applications.get(id.toLowerCase())) === null) {
-      errors.field('action.applicationIds', '[invalid]action.applicationIds', `No application exists with Id [${id}].`)
-      break
-    }
-  }
+  await checkApplications(c, applicationIds ?? [], actionee?.user.tenantId ?? requestTenantId(c), errors)
   errors.throwIfAny()
   if (definition === null || actionee === null) throw new ApiError(400, errors) // unreachable: recorded above
 
@@ -211,6 +235,7 @@ async function modifyAction(c: Context<AppEnv>, cancel: boolean): Promise<Respon
   const emailUser = input.boolean('emailUser')
   body.boolean('broadcast')
   if (!cancel && expiry !== undefined && expiry <= now) body.errors.field('action.expiry', '[invalid]action.expiry', 'The [action.expiry] must be in the future.')
+  await checkActioner(c, actionerUserId, body.errors)
   body.errors.throwIfAny()
   const notInForce = () => fieldError('actionId', codes.invalid('actionId', 'The action is not in force, so it cannot be modified or canceled.'))
   if (!isActive(action, canceled, now)) throw notInForce()

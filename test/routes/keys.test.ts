@@ -85,7 +85,7 @@ describe('/api/key', () => {
     expect(await generalCodes(await call(`/api/key/${appKey.id}`, { method: 'DELETE' }))).toContain('[KeyInUse]')
   })
 
-  it('404s unknown and non-UUID ids; 401s without a key or with a tenant-locked one for changes', async () => {
+  it('404s unknown and non-UUID ids; 401s without a key or with a tenant-locked one, reads included', async () => {
     await expectEmpty(await call(`/api/key/${crypto.randomUUID()}`), 404)
     await expectEmpty(await call('/api/key/abc'), 404)
     await expectEmpty(await call(`/api/key/${crypto.randomUUID()}`, { method: 'DELETE' }), 404)
@@ -93,7 +93,8 @@ describe('/api/key', () => {
     await expectEmpty(await call('/api/key', { apiKey: 'wrong' }), 401)
     const tenant = await createTenant()
     const { key } = await createApiKey({ tenantId: tenant.id })
-    expect((await call('/api/key', { apiKey: key })).status).toBe(200)
+    // A global endpoint, as in FusionAuth (fusionauth-issues #3452): no tenant-scoped reads either.
+    await expectEmpty(await call('/api/key', { apiKey: key }), 401)
     await expectEmpty(await call('/api/key/generate', { apiKey: key, body: { key: { algorithm: 'HS256', name: uniqueName('x') } } }), 401)
   })
 })
