@@ -15,6 +15,7 @@ import { jwtRoutes } from './routes/jwt'
 import { userActionRoutes } from './routes/user-actions'
 import { ensureBootstrapped } from './store/bootstrap'
 import { twoFactorRoutes } from './routes/two-factor'
+import { devOutboxRoutes } from './routes/dev-outbox'
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
@@ -37,6 +38,7 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', userActionRoutes)
   app.route('/', loginRecordRoutes)
   app.route('/', twoFactorRoutes)
+  app.route('/', devOutboxRoutes)
   app.route('/', adminRoutes)
   app.route('/', new Hono<AppEnv>().route('/', userImportRoutes).route('/', registrationRoutes).route('/', userRoutes))
   app.route('/', pingRoutes)

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context } from 'hono'
 import type { Application } from '../domain/application'
 import { type PendingTwoFactorLogin, findPendingLogin } from '../domain/login/two-factor-gate'
 import { completeTwoFactorLogin } from '../domain/two-factor-login/complete-two-factor-login'
@@ -20,8 +20,7 @@ import { pathUuid } from '../http/path'
 import { queryParam } from '../http/query'
 import { emptyOk, fusionJson } from '../http/responses'
 import { assertSameTenant } from '../http/tenant'
-import { readOutbox } from '../mail/dev-outbox'
-import { mailerFor, usesDevOutbox } from '../mail/mailer'
+import { mailerFor } from '../mail/mailer'
 import { ApplicationStore } from '../store/application-store'
 import { TenantStore } from '../store/tenant-store'
 import { UserStore } from '../store/user-store'
@@ -190,19 +189,4 @@ twoFactorRoutes.post('/api/user/two-factor/recovery-code/:userId', requireApiKey
     throw generalError('[TwoFactorNotEnabled]', 'Two-factor authentication is not enabled for this user.')
   }
   return fusionJson(c, { recoveryCodes: await regenerateRecoveryCodes(loginEnvironment(c), user.id) })
-})
-
-/**
- * The development outbox, for local tools and the end-to-end suite: messages "sent" to an address.
- * Exists only when ENVIRONMENT is `test` or `development` (404 otherwise, like any unknown path) and needs an API key.
- */
-const devOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if (!usesDevOutbox(c.env.ENVIRONMENT)) throw notFound()
-  await next()
-}
-
-twoFactorRoutes.get('/api/dev/outbox', devOnly, requireApiKey('tenant'), async (c) => {
-  const email = c.req.query('email')
-  if (email === undefined || email === '') throw fieldError('email', codes.blank('email'))
-  return fusionJson(c, { messages: await readOutbox(c.env.KV, email) })
 })
