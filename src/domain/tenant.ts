@@ -120,19 +120,5 @@ export function tenantDefaults(): OmitKnown<Tenant, 'id' | 'name' | 'insertInsta
   }
 }
 
-/**
- * Deep-merges what a client sent over the defaults (objects merge, everything else replaces),
- * so a partial tenant from the official client gets FusionAuth's values for what it left out.
- */
-export function deepMerge<T extends JsonObject>(base: T, patch: JsonObject): T {
-  const merged: JsonObject = { ...base }
-  for (const [key, value] of Object.entries(patch)) {
-    const current = merged[key]
-    merged[key] =
-      isPlainObject(current) && isPlainObject(value) ? deepMerge(current, value) : value
-  }
-  return merged as T
-}
-
-const isPlainObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+// deepMerge lives in json-merge.ts; re-exported for the modules that have always imported it from here.
+export { deepMerge } from './json-merge'

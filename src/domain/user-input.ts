@@ -120,26 +120,6 @@ export function profileOf(user: JsonObject): JsonObject {
   return profile
 }
 
-/**
- * JSON merge patch (RFC 7386), as FusionAuth's PATCH applies it: objects merge recursively,
- * `null` removes a field, anything else replaces.
- */
-export function mergePatch(base: JsonObject, patch: JsonObject): JsonObject {
-  const merged: JsonObject = { ...base }
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) {
-      delete merged[key]
-      continue
-    }
-    const current = merged[key]
-    merged[key] = isPlainObject(current) && isPlainObject(value) ? mergePatch(current, value) : value
-  }
-  return merged
-}
-
-const isPlainObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
 /** Reads `user` from a body, recording `[missing]user` when it is absent. */
 export function userReader(body: FieldReader, name = 'user'): FieldReader {
   if (!body.has(name)) body.errors.field(name, `[missing]${name}`, `You must specify the [${name}] property.`)

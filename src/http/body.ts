@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { jsonTextDeeperThan, MAX_JSON_DEPTH, sanitizeParsedJson } from '../domain/json-bounds'
 import { ApiError, Errors } from './errors'
 
 /** Larger JSON bodies are refused: nothing in this API needs more, and memory is 128 MB per isolate. */
@@ -14,7 +15,8 @@ const isJson = (contentType: string | undefined): boolean =>
  * Reads the request body as JSON when the request says it is JSON.
  * Returns undefined for an absent or empty body, or a body that is not declared JSON
  * (the official client sends `text/plain` empty bodies on several POSTs and PUTs).
- * Malformed or oversized JSON is a 400 with Errors JSON, never a 500.
+ * Malformed, oversized or over-deep JSON is a 400 with Errors JSON, never a 500; prototype keys
+ * (`__proto__`, `constructor`, `prototype`) are dropped at every level, so nothing after this sees them.
  */
 export async function readOptionalJson(c: Context): Promise<unknown> {
   if (!isJson(c.req.header('content-type'))) return undefined
@@ -22,11 +24,16 @@ export async function readOptionalJson(c: Context): Promise<unknown> {
   if (declared > MAX_JSON_BODY_BYTES) throw invalidJson('Your request body is too large.')
   const text = await readLimitedText(c.req.raw)
   if (text.trim() === '') return undefined
+  // Checked on the text, before anything walks the value: deep JSON would overflow the recursive
+  // JSON.stringify of a later response, and Jackson refuses over-deep JSON as invalid too.
+  if (jsonTextDeeperThan(text, MAX_JSON_DEPTH)) throw invalidJson(`Your JSON was invalid: it is nested more than ${MAX_JSON_DEPTH} levels deep.`)
+  let parsed: unknown
   try {
-    return JSON.parse(text) as unknown
+    parsed = JSON.parse(text)
   } catch {
     throw invalidJson('Your JSON was invalid')
   }
+  return sanitizeParsedJson(parsed)
 }
 
 /** Like readOptionalJson, but a missing body is FusionAuth's `[missing]` 400. */
