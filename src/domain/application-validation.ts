@@ -5,7 +5,7 @@
 import type { Errors } from '../http/errors'
 import { FieldReader, isObject, type JsonObject } from '../http/fields'
 import { type ApplicationRole, applicationDefaults } from './application'
-import { type KeyReference, keyReference, MFA_LOGIN_POLICIES, requireIntegerAtLeast, requireShapeOf } from './tenant-validation'
+import { type KeyReference, keyReference, MAX_LIFETIME, MFA_LOGIN_POLICIES, optionalIntegerInRange, requireLifetime, requireShapeOf } from './tenant-validation'
 
 export const MFA_TRUST_POLICIES = ['Any', 'This', 'None'] as const
 
@@ -28,12 +28,12 @@ export function validateApplication(application: JsonObject, errors: Errors): Ke
   login.boolean('allowTokenRefresh')
 
   const jwt = reader.object('jwtConfiguration')
-  if (jwt.boolean('enabled') === true) {
-    requireIntegerAtLeast(jwt, 'timeToLiveInSeconds', 1)
-    requireIntegerAtLeast(jwt, 'refreshTokenTimeToLiveInMinutes', 1)
-  } else {
-    jwt.integer('timeToLiveInSeconds')
-    jwt.integer('refreshTokenTimeToLiveInMinutes')
+  const ownJwt = jwt.boolean('enabled') === true
+  for (const name of ['timeToLiveInSeconds', 'refreshTokenTimeToLiveInMinutes']) {
+    // FusionAuth checks these lifetimes only when the application's own JWT configuration is on; a value
+    // beyond MAX_LIFETIME is refused either way, as FusionAuth could not read it into its Integer.
+    if (ownJwt) requireLifetime(jwt, name)
+    else optionalIntegerInRange(jwt, name, Number.MIN_SAFE_INTEGER, MAX_LIFETIME)
   }
   keyReference(jwt, 'accessTokenKeyId', references)
   keyReference(jwt, 'idTokenKeyId', references)
@@ -42,7 +42,7 @@ export function validateApplication(application: JsonObject, errors: Errors): Ke
   mfa.oneOf('loginPolicy', MFA_LOGIN_POLICIES)
   mfa.oneOf('trustPolicy', MFA_TRUST_POLICIES)
   const identifiers = reader.object('externalIdentifierConfiguration')
-  if (identifiers.has('twoFactorTrustIdTimeToLiveInSeconds')) requireIntegerAtLeast(identifiers, 'twoFactorTrustIdTimeToLiveInSeconds', 1)
+  optionalIntegerInRange(identifiers, 'twoFactorTrustIdTimeToLiveInSeconds', 1, MAX_LIFETIME)
   reader.object('authenticationTokenConfiguration').boolean('enabled')
   requireShapeOf(applicationDefaults(), application, 'application', errors)
   return references

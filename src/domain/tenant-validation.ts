@@ -42,20 +42,40 @@ export function requireShapeOf(defaults: JsonObject, value: JsonObject, prefix: 
   }
 }
 
-/** Records `[blank]` when absent and `[invalid]` when below `min`; wrong types are recorded by the reader. */
-export function requireIntegerAtLeast(reader: FieldReader, name: string, min: number): number | undefined {
-  const path = reader.path(name)
+/**
+ * The most a lifetime may be: FusionAuth's lifetimes are Java Integers, so it cannot read a larger value, and
+ * every lifetime up to it is one this product honours (2^31 - 1 minutes of refresh token ends in the year
+ * ~6100, well within a Date, a JWT `exp` and a D1 integer). Cookies are capped at 400 days on their own.
+ */
+export const MAX_LIFETIME = 2_147_483_647
+
+/** Records `[blank]` when absent and `[invalid]` when below `min` or above `max`; wrong types are recorded by the reader. */
+export function requireIntegerAtLeast(reader: FieldReader, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (!reader.has(name)) {
+    const path = reader.path(name)
     reader.errors.field(path, `[blank]${path}`, `You must specify the [${path}] property.`)
     return undefined
   }
+  return optionalIntegerInRange(reader, name, min, max)
+}
+
+/** An integer that may be absent; when present, `[invalid]` unless `min <= value <= max`. */
+export function optionalIntegerInRange(reader: FieldReader, name: string, min: number, max: number): number | undefined {
+  const path = reader.path(name)
   const value = reader.integer(name)
   if (value !== undefined && value < min) {
     reader.errors.field(path, `[invalid]${path}`, `The [${path}] property must be at least ${min}.`)
     return undefined
   }
+  if (value !== undefined && value > max) {
+    reader.errors.field(path, `[invalid]${path}`, `The [${path}] property must be at most ${max}.`)
+    return undefined
+  }
   return value
 }
+
+/** A lifetime FusionAuth requires: present, more than 0 (FusionAuth's "Value must be greater than 0") and at most MAX_LIFETIME. */
+export const requireLifetime = (reader: FieldReader, name: string): number | undefined => requireIntegerAtLeast(reader, name, 1, MAX_LIFETIME)
 
 /** Reads an optional signing-key id and adds it to `references` when it is a UUID. */
 export function keyReference(reader: FieldReader, name: string, references: KeyReference[]): void {
@@ -78,8 +98,8 @@ export function validateTenant(tenant: JsonObject, errors: Errors): KeyReference
 
   const jwt = reader.object('jwtConfiguration')
   jwt.boolean('enabled')
-  requireIntegerAtLeast(jwt, 'timeToLiveInSeconds', 1)
-  requireIntegerAtLeast(jwt, 'refreshTokenTimeToLiveInMinutes', 1)
+  requireLifetime(jwt, 'timeToLiveInSeconds')
+  requireLifetime(jwt, 'refreshTokenTimeToLiveInMinutes')
   jwt.oneOf('refreshTokenExpirationPolicy', REFRESH_EXPIRATION_POLICIES)
   jwt.oneOf('refreshTokenUsagePolicy', REFRESH_USAGE_POLICIES)
   if (!jwt.has('accessTokenKeyId')) {
@@ -99,7 +119,7 @@ export function validateTenant(tenant: JsonObject, errors: Errors): KeyReference
 
   const identifiers = reader.object('externalIdentifierConfiguration')
   for (const name of Object.keys(identifiers.source)) {
-    if (name.endsWith('TimeToLiveInSeconds')) requireIntegerAtLeast(identifiers, name, 1)
+    if (name.endsWith('TimeToLiveInSeconds')) requireLifetime(identifiers, name)
   }
 
   const maximumAge = reader.object('maximumPasswordAge')

@@ -12,19 +12,33 @@ function isHttps(c: Context): boolean {
 
 const base = (c: Context) => ({ path: '/', httpOnly: true, secure: isHttps(c), sameSite: 'Lax' as const })
 
+/**
+ * The longest a cookie may live: 400 days (RFC 6265bis caps Max-Age and Expires there, browsers enforce it,
+ * and hono refuses to serialise more). A refresh token or trust id may live longer (FusionAuth accepts any
+ * positive lifetime); the cookie then expires first and the token keeps its own lifetime for clients that send it.
+ */
+export const MAX_COOKIE_AGE_SECONDS = 400 * 24 * 60 * 60
+
+/** Max-Age and Expires for a persistent cookie: the lifetime asked for, capped at 400 days, whole seconds. */
+function persistent(maxAgeSeconds: number): { maxAge: number; expires: Date } {
+  const maxAge = Number.isNaN(maxAgeSeconds) ? 0 : Math.max(0, Math.min(Math.floor(maxAgeSeconds), MAX_COOKIE_AGE_SECONDS))
+  // hono measures Expires against the real clock, so it is set from the real clock too.
+  return { maxAge, expires: new Date(Date.now() + maxAge * 1000) }
+}
+
 /** access_token: an HttpOnly session cookie (no Max-Age). */
 export function setAccessTokenCookie(c: Context, token: string): void {
   setCookie(c, ACCESS_TOKEN_COOKIE, token, base(c))
 }
 
-/** refresh_token: an HttpOnly persistent cookie living as long as the refresh token. */
+/** refresh_token: an HttpOnly persistent cookie living as long as the refresh token, at most 400 days. */
 export function setRefreshTokenCookie(c: Context, token: string, maxAgeSeconds: number): void {
-  setCookie(c, REFRESH_TOKEN_COOKIE, token, { ...base(c), maxAge: maxAgeSeconds, expires: new Date(Date.now() + maxAgeSeconds * 1000) })
+  setCookie(c, REFRESH_TOKEN_COOKIE, token, { ...base(c), ...persistent(maxAgeSeconds) })
 }
 
-/** fusionauth.trust: an HttpOnly persistent cookie for the two-factor trust id. */
+/** fusionauth.trust: an HttpOnly persistent cookie for the two-factor trust id, at most 400 days. */
 export function setTrustCookie(c: Context, trustId: string, maxAgeSeconds: number): void {
-  setCookie(c, TRUST_COOKIE, trustId, { ...base(c), maxAge: maxAgeSeconds, expires: new Date(Date.now() + maxAgeSeconds * 1000) })
+  setCookie(c, TRUST_COOKIE, trustId, { ...base(c), ...persistent(maxAgeSeconds) })
 }
 
 export function clearCookie(c: Context, name: string): void {
