@@ -6,12 +6,14 @@
 import type { Errors } from '../http/errors'
 import type { JsonObject } from '../http/fields'
 import {
-  DEFAULT_SCHEME,
   defaultFactor,
   factorError,
+  type HashSettings,
   isPasswordScheme,
   MAX_PASSWORD_LENGTH,
-  type PasswordScheme,
+  type StoredPassword,
+  usableHashSettings,
+  verifyWithEqualWork,
 } from './password'
 import type { Tenant } from './tenant'
 
@@ -40,10 +42,7 @@ export function checkPasswordRules(password: string, rules: JsonObject, path: st
   }
 }
 
-export interface HashSettings {
-  scheme: PasswordScheme
-  factor: number
-}
+export type { HashSettings }
 
 /**
  * The tenant's configured scheme and factor, made safe: a stored configuration this Worker cannot use
@@ -51,10 +50,16 @@ export interface HashSettings {
  */
 export function tenantHashSettings(tenant: Tenant): HashSettings {
   const configured = tenant.passwordEncryptionConfiguration
-  const scheme = isPasswordScheme(configured.encryptionScheme) ? configured.encryptionScheme : DEFAULT_SCHEME
-  const factor = factorError(scheme, configured.encryptionSchemeFactor) === null ? configured.encryptionSchemeFactor : defaultFactor(scheme)
-  return { scheme, factor }
+  return usableHashSettings(configured.encryptionScheme, configured.encryptionSchemeFactor)
 }
+
+/**
+ * Checks a password for a login id of the tenant (`stored` null: no such user, or one without a password) at
+ * the cost of one hash with the tenant's settings, however the password is stored (see equal-work.ts for what
+ * holds and the residual). Every password check for a login id goes through here.
+ */
+export const verifyTenantPassword = (tenant: Tenant, stored: StoredPassword | null, password: string): Promise<boolean> =>
+  verifyWithEqualWork(stored, password, tenantHashSettings(tenant))
 
 /**
  * Scheme and factor for a new password when the request may name its own (`encryptionScheme` / `factor`,

@@ -11,8 +11,8 @@ import {
   readChangePasswordGrant,
   redeemChangePasswordId,
 } from '../domain/change-password'
-import { verifyPassword } from '../domain/password'
 import type { Tenant } from '../domain/tenant'
+import { verifyTenantPassword } from '../domain/user-password'
 import type { AppEnv } from '../env'
 import { authenticateApiKey, requestTenantId } from '../http/auth'
 import { readJson } from '../http/body'
@@ -26,7 +26,7 @@ import { resolveTenantId } from '../http/tenant'
 import { ApplicationStore } from '../store/application-store'
 import { RefreshTokenStore } from '../store/refresh-token-store'
 import { TenantStore } from '../store/tenant-store'
-import { type LoginIdType, type UserRecord, UserStore } from '../store/user-store'
+import { type LoginIdType, UserStore } from '../store/user-store'
 
 export const changePasswordRoutes = new Hono<AppEnv>()
 
@@ -82,7 +82,7 @@ async function byChangePasswordId(c: Context<AppEnv>, body: FieldReader, id: str
   checkNewPassword(tenant, record.user, password, body.errors, { nowMillis: env.nowMillis, enforceMinimumAge: false })
   body.errors.throwIfAny()
   // FusionAuth answers a wrong currentPassword without an API key with 404, so it reveals nothing.
-  if (currentPassword !== undefined && !(await matches(record, currentPassword))) throw notFound()
+  if (currentPassword !== undefined && !(await verifyTenantPassword(tenant, record.password, currentPassword))) throw notFound()
   if (!(await redeemChangePasswordId(env, tenant, id))) throw notFound()
 
   const { oneTimePassword } = await applyPasswordChange(env, {
@@ -92,10 +92,6 @@ async function byChangePasswordId(c: Context<AppEnv>, body: FieldReader, id: str
     oneTimePassword: { issueJWT: true, issueRefreshToken: true, state: grant.state },
   })
   return c.json({ oneTimePassword, ...(grant.state === undefined ? {} : { state: grant.state }) })
-}
-
-async function matches(record: UserRecord, password: string): Promise<boolean> {
-  return record.password !== null && (await verifyPassword(password, record.password))
 }
 
 const LOGIN_ID_TYPES: readonly LoginIdType[] = ['email', 'username']
@@ -123,7 +119,7 @@ async function byLoginId(c: Context<AppEnv>, body: FieldReader): Promise<Respons
   checkNewPassword(tenant, record.user, password, body.errors, { nowMillis: c.get('nowMillis'), enforceMinimumAge: true })
   body.errors.throwIfAny()
   // With an API key FusionAuth says which part was wrong (since 1.43.0).
-  if (currentPassword !== undefined && !(await matches(record, currentPassword))) {
+  if (currentPassword !== undefined && !(await verifyTenantPassword(tenant, record.password, currentPassword))) {
     throw fieldError('currentPassword', codes.invalid('currentPassword', 'The [currentPassword] property does not match the current password.'))
   }
   await applyPasswordChange(loginEnvironment(c), { tenant, user: record.user, password: password ?? '', oneTimePassword: null })
@@ -148,7 +144,7 @@ async function byJwt(c: Context<AppEnv>, body: FieldReader): Promise<Response> {
   const bodyRefreshToken = body.string('refreshToken')
   checkNewPassword(tenant, record.user, password, body.errors, { nowMillis: env.nowMillis, enforceMinimumAge: true })
   body.errors.throwIfAny()
-  if (!(await matches(record, currentPassword ?? ''))) throw notFound()
+  if (!(await verifyTenantPassword(tenant, record.password, currentPassword ?? ''))) throw notFound()
 
   const refreshToken = readCookie(c, REFRESH_TOKEN_COOKIE) ?? bodyRefreshToken
   const presented = refreshToken === undefined ? null : await new RefreshTokenStore(c.env.DB).findByToken(refreshToken)

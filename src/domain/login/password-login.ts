@@ -1,6 +1,7 @@
 import type { Application } from '../application'
 import type { Tenant } from '../tenant'
-import { burnEqualTime, isPasswordScheme, needsRehash, hashPassword, verifyPassword } from '../password'
+import { isPasswordScheme, needsRehash, hashPassword } from '../password'
+import { verifyTenantPassword } from '../user-password'
 import { FailedLoginStore } from '../../store/failed-login-store'
 import { LoginStore, type LoginSubject } from '../../store/login-store'
 import { UserStore } from '../../store/user-store'
@@ -34,9 +35,9 @@ export async function passwordLogin(env: LoginEnvironment, input: PasswordLoginI
   const subject = input.subject !== undefined ? input.subject : await new LoginStore(env.db).findByLoginId(tenant.id, input.loginId, env.nowMillis)
   const tenantScheme = tenant.passwordEncryptionConfiguration
   if (subject === null) {
-    // Unknown users cost what a wrong password costs, so the 404s cannot be told apart by time: one hash, and,
-    // where the tenant counts failures, one failed-login write of the same shape.
-    await burnEqualTime(input.password, tenantScheme.encryptionScheme, tenantScheme.encryptionSchemeFactor)
+    // Unknown users cost what a wrong password costs, so the 404s cannot be told apart by time: the tenant's hash
+    // work, and, where the tenant counts failures, one failed-login write of the same shape.
+    await verifyTenantPassword(tenant, null, input.password)
     if (countsFailures(tenant)) await new FailedLoginStore(env.db).recordMiss(tenant.id, env.nowMillis)
     return { kind: 'notFound' }
   }
@@ -45,7 +46,7 @@ export async function passwordLogin(env: LoginEnvironment, input: PasswordLoginI
   if (refused !== null) return refused
 
   const stored = subject.password
-  const passwordMatches = stored === null ? (await burnEqualTime(input.password, tenantScheme.encryptionScheme, tenantScheme.encryptionSchemeFactor), false) : await verifyPassword(input.password, stored)
+  const passwordMatches = await verifyTenantPassword(tenant, stored, input.password)
   if (!passwordMatches) {
     return (await recordFailedAuthentication(env, tenant, subject.user, application?.id ?? null)) ?? { kind: 'notFound' }
   }

@@ -4,6 +4,7 @@ export {
   DEFAULT_SCHEME,
   defaultFactor,
   factorError,
+  type HashSettings,
   isPasswordScheme,
   isPbkdf2Scheme,
   MAX_BCRYPT_COST,
@@ -17,7 +18,9 @@ export {
   type PasswordScheme,
   type Pbkdf2Scheme,
   type StoredPassword,
+  usableHashSettings,
 } from './schemes'
 export { deriveHash, generateSalt } from './derive'
 export { splitBcrypt } from './bcrypt'
-export { burnEqualTime, hashPassword, needsRehash, verifyPassword } from './passwords'
+export { hashPassword, needsRehash, verifyPassword } from './passwords'
+export { verifyWithEqualWork } from './equal-work'

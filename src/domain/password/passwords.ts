@@ -1,15 +1,7 @@
 /** Hashing, verifying and re-hashing user passwords, FusionAuth-compatible. */
 import { timingSafeEqualStrings } from '../crypto/secrets'
 import { deriveHash, generateSalt } from './derive'
-import {
-  defaultFactor,
-  factorError,
-  isPasswordScheme,
-  MAX_PASSWORD_LENGTH,
-  DEFAULT_SCHEME,
-  type PasswordScheme,
-  type StoredPassword,
-} from './schemes'
+import { factorError, isPasswordScheme, MAX_PASSWORD_LENGTH, type PasswordScheme, type StoredPassword } from './schemes'
 
 /**
  * Hashes a new password with a fresh salt. Throws RangeError when the factor is not acceptable for the scheme
@@ -26,34 +18,29 @@ export async function hashPassword(password: string, scheme: PasswordScheme, fac
 }
 
 /**
- * True when `password` matches the stored hash. Never throws: a password over 256 characters is false without
- * hashing (FusionAuth's rule), and corrupt stored data (unknown scheme, bad Base64, refused factor) is false.
- * The Base64 strings are compared in constant time.
+ * The hash `password` gives under the stored scheme, salt and factor, or null when no hash was derived:
+ * a password over 256 characters (FusionAuth's rule: false without hashing) or corrupt stored data (unknown
+ * scheme, bad Base64, refused factor). Never throws. Null means no hashing work was spent.
  */
-export async function verifyPassword(password: string, stored: StoredPassword): Promise<boolean> {
-  if (typeof password !== 'string' || password.length > MAX_PASSWORD_LENGTH) return false
-  if (!isPasswordScheme(stored.scheme) || typeof stored.hash !== 'string' || typeof stored.salt !== 'string') return false
-  if (factorError(stored.scheme, stored.factor) !== null) return false
-  let computed: string
+export async function deriveStoredHash(password: string, stored: StoredPassword): Promise<string | null> {
+  if (typeof password !== 'string' || password.length > MAX_PASSWORD_LENGTH) return null
+  if (!isPasswordScheme(stored.scheme) || typeof stored.hash !== 'string' || typeof stored.salt !== 'string') return null
+  if (factorError(stored.scheme, stored.factor) !== null) return null
   try {
-    computed = await deriveHash(password, stored.scheme, stored.salt, stored.factor)
+    return await deriveHash(password, stored.scheme, stored.salt, stored.factor)
   } catch {
-    return false
+    return null
   }
-  return timingSafeEqualStrings(computed, stored.hash)
 }
 
 /**
- * Spends the same work as checking `password` against a stored hash with this scheme and factor, so
- * "no such user" takes as long as "wrong password". Pass the submitted password (hashing cost can depend
- * on its length) and the tenant's scheme and factor, unvalidated: an unknown scheme falls back to the
- * default scheme and an unusable factor to the scheme's default, rather than skipping the work. Never throws.
+ * True when `password` matches the stored hash; never throws (see deriveStoredHash for what is false without
+ * hashing). The Base64 strings are compared in constant time. Login-path checks for a login id use
+ * verifyWithEqualWork instead, so their cost does not depend on how the password is stored.
  */
-export async function burnEqualTime(password: string, scheme: string, factor: number): Promise<void> {
-  const usableScheme: PasswordScheme = isPasswordScheme(scheme) ? scheme : DEFAULT_SCHEME
-  const usableFactor = factorError(usableScheme, factor) === null ? factor : defaultFactor(usableScheme)
-  const salt = generateSalt(usableScheme)
-  await verifyPassword(password, { scheme: usableScheme, factor: usableFactor, salt, hash: '' })
+export async function verifyPassword(password: string, stored: StoredPassword): Promise<boolean> {
+  const computed = await deriveStoredHash(password, stored)
+  return computed !== null && timingSafeEqualStrings(computed, stored.hash)
 }
 
 /**

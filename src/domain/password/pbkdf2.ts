@@ -5,7 +5,7 @@
 import { bytesToBase64, utf8 } from '../crypto/encoding'
 import { MAX_PBKDF2_FACTOR, type Pbkdf2Scheme } from './schemes'
 
-interface Pbkdf2Parameters {
+export interface Pbkdf2Parameters {
   hash: 'SHA-256' | 'SHA-512'
   lengthBits: 256 | 512
 }
@@ -15,6 +15,9 @@ const PARAMETERS: Record<Pbkdf2Scheme, Pbkdf2Parameters> = {
   'salted-pbkdf2-hmac-sha256-512': { hash: 'SHA-256', lengthBits: 512 },
   'salted-pbkdf2-hmac-sha512-512': { hash: 'SHA-512', lengthBits: 512 },
 }
+
+/** The PRF hash and output length of a PBKDF2 scheme. */
+export const pbkdf2Parameters = (scheme: Pbkdf2Scheme): Pbkdf2Parameters => PARAMETERS[scheme]
 
 /**
  * Raw PBKDF2. Refuses (RangeError) any iteration count outside 1..100,000 before touching WebCrypto:

@@ -29,6 +29,12 @@ export interface StoredPassword {
   factor: number
 }
 
+/** A scheme and a factor that hashPassword accepts (see usableHashSettings). */
+export interface HashSettings {
+  scheme: PasswordScheme
+  factor: number
+}
+
 export function isPasswordScheme(value: unknown): value is PasswordScheme {
   return typeof value === 'string' && (PASSWORD_SCHEMES as readonly string[]).includes(value)
 }
@@ -117,6 +123,15 @@ export function factorError(scheme: PasswordScheme, factor: number): string | nu
     return `The factor [${factor}] for [${scheme}] must be at most ${max.toLocaleString('en-US')}${why}.`
   }
   return null
+}
+
+/**
+ * A configured scheme and factor made safe to hash with: an unknown scheme falls back to the default scheme and
+ * a refused factor to the scheme's default, rather than failing every login or skipping the work.
+ */
+export function usableHashSettings(scheme: string, factor: number): HashSettings {
+  const usableScheme = isPasswordScheme(scheme) ? scheme : DEFAULT_SCHEME
+  return { scheme: usableScheme, factor: factorError(usableScheme, factor) === null ? factor : defaultFactor(usableScheme) }
 }
 
 /** Throws a RangeError when the factor is unusable: callers that hash must have validated it already. */
