@@ -1,52 +1,78 @@
 /**
  * JWT authentication for the endpoints FusionAuth lets a user call with their own access token
- * (validate, the JWT ping, change password with a JWT): `Authorization: Bearer <jwt>`, else the
- * `access_token` cookie.
+ * (validate, the JWT ping, GET /api/user, change password, refresh-token revocation): `Authorization:
+ * Bearer <jwt>`, else the `access_token` cookie. Every one of them goes through `authenticateJwt`.
  */
 import type { Context } from 'hono'
-import type { SigningKeyMaterial } from '../domain/tokens/signing-key'
-import { type JwtClaims, verifyJwt } from '../domain/tokens/jwt'
+import type { Application } from '../domain/application'
+import type { Tenant } from '../domain/tenant'
+import { type AccessTokenLookups, type VerifiedClaims, verifyAccessToken } from '../domain/tokens/access-token-verification'
 import type { AppEnv } from '../env'
-import { SigningKeyStore } from '../store/signing-key-store'
+import { ApplicationStore } from '../store/application-store'
+import { loadSigningKey } from '../store/signing-key-cache'
+import { TenantStore } from '../store/tenant-store'
+import { authenticateApiKey, tenantHeader } from './auth'
 import { ACCESS_TOKEN_COOKIE, readCookie } from './cookies'
 
-/** Keys never change under their kid, so a short per-isolate cache only delays a deletion by a minute. */
-const CACHE_MILLIS = 60_000
-const byKid = new Map<string, { material: SigningKeyMaterial | null; loadedAtMillis: number }>()
-
-async function keyByKid(db: D1Database, encryptionKey: string | undefined, kid: string, nowMillis: number): Promise<SigningKeyMaterial | null> {
-  const hit = byKid.get(kid)
-  if (hit !== undefined && hit.material !== null && nowMillis >= hit.loadedAtMillis && nowMillis - hit.loadedAtMillis < CACHE_MILLIS) {
-    return hit.material
-  }
-  const material = await new SigningKeyStore(db, encryptionKey).getByKid(kid)
-  // Unknown kids are not cached: a forger could otherwise fill the map with junk.
-  if (material === null) byKid.delete(kid)
-  else byKid.set(kid, { material, loadedAtMillis: nowMillis })
-  return material
+/** A verified access token with the tenant (and application) it was checked against, read for this request. */
+export interface AuthenticatedJwt {
+  claims: VerifiedClaims
+  tenant: Tenant
+  application: Application | null
 }
+
+const BEARER = /^Bearer\s+(\S+)\s*$/i
 
 /** The encoded JWT a request presents: the Bearer header wins over the cookie; null when there is none. */
 export function presentedJwt(c: Context<AppEnv>): string | null {
-  const header = c.req.header('authorization')
-  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header)
+  const match = BEARER.exec(c.req.header('authorization') ?? '')
   if (match?.[1] !== undefined) return match[1]
   const cookie = readCookie(c, ACCESS_TOKEN_COOKIE)
   return cookie === undefined || cookie === '' ? null : cookie
 }
 
 /**
- * The verified claims of the request's JWT, or null when there is none or it does not verify:
- * unknown `kid`, an `alg` other than the key's own (`none` and HS/RS confusion included), a bad
- * signature, or `exp` passed at the request's clock (`nowMillis`, which tests may pin).
+ * The tenant the request speaks for: the tenant header, else the lock of the API key it carries. A route
+ * that authenticated a key has set it; otherwise a non-Bearer Authorization beside an access_token cookie
+ * is resolved here, so a tenant-locked key's context binds the cookie's token as a header would.
  */
-export async function authenticateJwt(c: Context<AppEnv>): Promise<JwtClaims | null> {
+async function requestTenant(c: Context<AppEnv>): Promise<string | null> {
+  const header = tenantHeader(c)
+  if (header !== null) return header
+  const known = c.get('apiKey')
+  if (known !== undefined && known !== null) return known.tenantId
+  const authorization = c.req.header('authorization')
+  if (authorization === undefined || authorization === '' || BEARER.test(authorization)) return null
+  return (await authenticateApiKey(c))?.tenantId ?? null
+}
+
+function lookups(c: Context<AppEnv>): AccessTokenLookups {
+  return {
+    // Read from D1 on every request, not from an isolate cache: an issuer or key change must bind at once.
+    async issuer(tenantId, applicationId) {
+      if (applicationId === null) {
+        const tenant = await new TenantStore(c.env.DB).get(tenantId)
+        return tenant === null ? null : { tenant, application: null }
+      }
+      const found = await new ApplicationStore(c.env.DB).getWithTenant(applicationId)
+      return found === null || found.tenant.id !== tenantId ? null : found
+    },
+    signingKey: (id) => loadSigningKey(c.env.DB, c.env.ENCRYPTION_KEY, id, c.get('nowMillis')),
+  }
+}
+
+/**
+ * The request's verified access token, or null when there is none or it is refused: a bad signature,
+ * `alg` or `kid`, an expired token, a `tid` that is not the request's tenant or names no tenant, an `iss`
+ * that is not that tenant's current issuer, or a key other than the one the tenant (or the token's
+ * application) signs with. Callers answer null with 401, as FusionAuth answers an invalid JWT.
+ */
+export async function authenticateJwt(c: Context<AppEnv>): Promise<AuthenticatedJwt | null> {
   const token = presentedJwt(c)
   if (token === null) return null
-  const nowMillis = c.get('nowMillis')
-  const result = await verifyJwt(token, (kid) => keyByKid(c.env.DB, c.env.ENCRYPTION_KEY, kid, nowMillis), Math.floor(nowMillis / 1000))
-  if (!result.ok) return null
-  // Every token this service issues carries exp; one without it never expires and is not ours.
-  if (typeof result.claims.exp !== 'number' || typeof result.claims.sub !== 'string') return null
-  return result.claims
+  const result = await verifyAccessToken(
+    { token, requestTenantId: await requestTenant(c), nowSeconds: Math.floor(c.get('nowMillis') / 1000) },
+    lookups(c),
+  )
+  return result.ok ? { claims: result.claims, tenant: result.tenant, application: result.application } : null
 }

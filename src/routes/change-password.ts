@@ -131,13 +131,13 @@ async function byLoginId(c: Context<AppEnv>, body: FieldReader): Promise<Respons
  * issue a refresh token only when the caller showed one of the user's live refresh tokens (cookie over body).
  */
 async function byJwt(c: Context<AppEnv>, body: FieldReader): Promise<Response> {
-  const claims = await authenticateJwt(c)
-  if (claims === null || typeof claims.sub !== 'string') throw unauthorized()
+  const verified = await authenticateJwt(c)
+  if (verified === null) throw unauthorized()
+  const { claims, tenant } = verified
   const env = loginEnvironment(c)
+  // authenticateJwt bound the token to the request's tenant; its user must live in that tenant too.
   const record = await new UserStore(c.env.DB).get(claims.sub)
-  const scoped = requestTenantId(c)
-  if (record === null || (scoped !== null && scoped !== record.user.tenantId)) throw notFound()
-  const tenant = await loadTenant(c, record.user.tenantId)
+  if (record === null || record.user.tenantId !== tenant.id) throw notFound()
 
   const password = body.requiredString('password')
   const currentPassword = body.requiredString('currentPassword')
@@ -154,7 +154,7 @@ async function byJwt(c: Context<AppEnv>, body: FieldReader): Promise<Response> {
     tenant,
     user: record.user,
     password: password ?? '',
-    oneTimePassword: { issueJWT: true, jwtExpirationInstant: typeof claims.exp === 'number' ? claims.exp * 1000 : undefined, issueRefreshToken },
+    oneTimePassword: { issueJWT: true, jwtExpirationInstant: claims.exp * 1000, issueRefreshToken },
   })
   return c.json({ oneTimePassword })
 }

@@ -82,7 +82,7 @@ jwtRoutes.delete('/api/jwt/refresh/:tokenId', (c) => revoke(c, c.req.param('toke
  */
 async function revoke(c: Context<AppEnv>, tokenId: string | undefined): Promise<Response> {
   const principal = await authenticateApiKey(c)
-  const claims = principal === null ? await authenticateJwt(c) : null
+  const claims = principal === null ? ((await authenticateJwt(c))?.claims ?? null) : null
   if (principal === null && claims === null) throw unauthorized()
   c.set('apiKey', principal)
 
@@ -118,7 +118,7 @@ async function revoke(c: Context<AppEnv>, tokenId: string | undefined): Promise<
 }
 
 jwtRoutes.get('/api/jwt/validate', async (c) => {
-  const claims = await authenticateJwt(c)
-  if (claims === null) throw unauthorized()
-  return c.json({ jwt: claims })
+  const verified = await authenticateJwt(c)
+  if (verified === null) throw unauthorized()
+  return c.json({ jwt: verified.claims })
 })

@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono'
 import type { Application } from '../domain/application'
+import type { Tenant } from '../domain/tenant'
 import { pingLogin } from '../domain/login/ping'
 import type { AppEnv } from '../env'
 import { authenticateApiKey, requestTenantId } from '../http/auth'
@@ -23,15 +24,18 @@ async function pingApplication(c: Context<AppEnv>, applicationId: string | undef
   return application
 }
 
-async function ping(c: Context<AppEnv>, userId: string, applicationId: string | undefined, scopedTenantId: string | null): Promise<Response> {
-  const application = await pingApplication(c, applicationId, scopedTenantId)
+interface PingTarget {
+  application: Application | null
+  scopedTenantId: string | null
+  tenantOf: (tenantId: string) => Promise<Tenant | null>
+}
+
+async function ping(c: Context<AppEnv>, userId: string, target: PingTarget): Promise<Response> {
   // A malformed user id cannot name a user.
   if (!isUuid(userId)) throw notFound()
   const outcome = await pingLogin(loginEnvironment(c), {
     userId: userId.toLowerCase(),
-    scopedTenantId,
-    application,
-    tenantOf: (id) => new TenantStore(c.env.DB).get(id),
+    ...target,
     ipAddress: clientIp(c, c.req.query('ipAddress')),
   })
   if (outcome.kind === 'notFound') throw notFound()
@@ -39,26 +43,41 @@ async function ping(c: Context<AppEnv>, userId: string, applicationId: string | 
   return new Response(null, { status: outcome.status })
 }
 
+/** The API-key forms: the application comes from the path, the scope from the header or the key's lock. */
+async function keyPing(c: Context<AppEnv>, userId: string, applicationId: string | undefined): Promise<Response> {
+  const scopedTenantId = requestTenantId(c)
+  const application = await pingApplication(c, applicationId, scopedTenantId)
+  return ping(c, userId, { application, scopedTenantId, tenantOf: (id) => new TenantStore(c.env.DB).get(id) })
+}
+
 /** API-key ping. The official client sends `?ipAddress=undefined` without an address: clientIp ignores it. */
 pingRoutes.put('/api/login/:userId/:applicationId', async (c) => {
   const principal = await authenticateApiKey(c)
   if (principal === null) throw unauthorized()
   c.set('apiKey', principal)
-  return ping(c, c.req.param('userId'), c.req.param('applicationId'), requestTenantId(c))
+  return keyPing(c, c.req.param('userId'), c.req.param('applicationId'))
 })
 
 pingRoutes.put('/api/login/:userId', async (c) => {
   const principal = await authenticateApiKey(c)
   if (principal === null) throw unauthorized()
   c.set('apiKey', principal)
-  return ping(c, c.req.param('userId'), undefined, requestTenantId(c))
+  return keyPing(c, c.req.param('userId'), undefined)
 })
 
-/** JWT ping: the user and application come from the token's `sub` and `applicationId` claims. */
+/**
+ * JWT ping: the user and application come from the token's `sub` and `applicationId` claims, checked
+ * (with the token's tenant) by authenticateJwt, so neither is read again.
+ */
 pingRoutes.put('/api/login', async (c) => {
-  const claims = await authenticateJwt(c)
-  if (claims === null || typeof claims.sub !== 'string') throw unauthorized()
-  const applicationId = typeof claims.applicationId === 'string' ? claims.applicationId : undefined
-  const tenantId = typeof claims.tid === 'string' ? claims.tid : null
-  return ping(c, claims.sub, applicationId, tenantId)
+  const verified = await authenticateJwt(c)
+  if (verified === null) throw unauthorized()
+  const { claims, tenant } = verified
+  // `applicationId` is written only for a registered user; `aud` alone names no application to ping.
+  const application = typeof claims.applicationId === 'string' ? verified.application : null
+  return ping(c, claims.sub, {
+    application,
+    scopedTenantId: tenant.id,
+    tenantOf: async (id) => (id === tenant.id ? tenant : null),
+  })
 })

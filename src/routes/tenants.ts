@@ -5,6 +5,7 @@
  */
 import { Hono, type Context } from 'hono'
 import { type Tenant, deepMerge, tenantDefaults } from '../domain/tenant'
+import { generateTenantSigningKey, reserveTenantSigningKey } from '../domain/tenant-signing-key'
 import { validateTenant } from '../domain/tenant-validation'
 import type { AppEnv } from '../env'
 import { requireApiKey } from '../http/auth'
@@ -14,6 +15,7 @@ import { FieldReader, type JsonObject } from '../http/fields'
 import { pathUuid } from '../http/path'
 import { emptyOk } from '../http/responses'
 import { assertSameTenant } from '../http/tenant'
+import { SigningKeyStore } from '../store/signing-key-store'
 import { SystemConfigurationStore } from '../store/system-configuration-store'
 import { TenantStore } from '../store/tenant-store'
 import { checkKeyReferences, isUniqueViolation, refuseTenantScope, withoutServerFields } from './admin-common'
@@ -35,15 +37,25 @@ tenantRoutes.post('/api/tenant/:id', (c) => createTenant(c, pathUuid(c)))
 tenantRoutes.put('/api/tenant/:id', async (c) => {
   const existing = await findTenant(c, pathUuid(c))
   const { input, errors } = await readTenantBody(c)
-  // Full replace: what the client left out goes back to FusionAuth's defaults, keys to the default keys.
-  const base = await withDefaultKeys(c, { ...tenantDefaults(), id: existing.id, name: '', insertInstant: existing.insertInstant, lastUpdateInstant: 0 })
-  return c.json({ tenant: await saveTenant(c, finish(c, base, input), errors, 'update') })
+  // Full replace: what the client left out goes back to FusionAuth's defaults, except the signing keys, which
+  // stay the tenant's own (FusionAuth would fall back to the default tenant's key and so share it).
+  const { accessTokenKeyId, idTokenKeyId } = existing.jwtConfiguration
+  const defaults = tenantDefaults()
+  const base: Tenant = {
+    ...defaults,
+    id: existing.id,
+    name: '',
+    jwtConfiguration: { ...defaults.jwtConfiguration, accessTokenKeyId, idTokenKeyId },
+    insertInstant: existing.insertInstant,
+    lastUpdateInstant: 0,
+  }
+  return c.json({ tenant: await saveTenant(c, finish(c, base, input), errors, { mode: 'update' }) })
 })
 
 tenantRoutes.patch('/api/tenant/:id', async (c) => {
   const existing = await findTenant(c, pathUuid(c))
   const { input, errors } = await readTenantBody(c)
-  return c.json({ tenant: await saveTenant(c, finish(c, existing, input), errors, 'update') })
+  return c.json({ tenant: await saveTenant(c, finish(c, existing, input), errors, { mode: 'update' }) })
 })
 
 tenantRoutes.delete('/api/tenant/:id', async (c) => {
@@ -70,13 +82,14 @@ async function createTenant(c: Context<AppEnv>, id: string): Promise<Response> {
   if (sourceTenantId !== undefined) {
     const source = await store.get(sourceTenantId)
     if (source === null) errors.field('sourceTenantId', codes.invalid('sourceTenantId').code, `No Tenant exists with Id [${sourceTenantId}].`)
-    // A copy keeps everything but identity; the client's tenant object (at least a new name) goes over it.
+    // A copy keeps everything but identity (its signing keys too, as FusionAuth's copy does); the client's
+    // tenant object (at least a new name) goes over it.
     else base = { ...source, id, name: '', insertInstant: 0, lastUpdateInstant: 0 }
   }
-  base = await withDefaultKeys(c, base)
   const tenant = finish(c, base, input)
   tenant.insertInstant = tenant.lastUpdateInstant
-  return c.json({ tenant: await saveTenant(c, tenant, errors, 'create') })
+  const ownKeyId = reserveTenantSigningKey(tenant)
+  return c.json({ tenant: await saveTenant(c, tenant, errors, { mode: 'create', ownKeyId }) })
 }
 
 /** Reads `{tenant: {...}}`; type errors go into the returned Errors, reported with the rest. */
@@ -92,30 +105,28 @@ function finish(c: Context<AppEnv>, base: Tenant, input: JsonObject): Tenant {
   return tenant
 }
 
-/**
- * When neither the base nor the client names signing keys, the new tenant signs with the default
- * tenant's keys, so a tenant created with only a name can issue tokens at once.
- */
-async function withDefaultKeys(c: Context<AppEnv>, base: Tenant): Promise<Tenant> {
-  if (base.jwtConfiguration.accessTokenKeyId !== undefined) return base
-  const system = await new SystemConfigurationStore(c.env.DB).get()
-  const fallback = system === null ? null : await new TenantStore(c.env.DB).get(system.defaultTenantId)
-  if (fallback === null) return base
-  const { accessTokenKeyId, idTokenKeyId } = fallback.jwtConfiguration
-  return { ...base, jwtConfiguration: { ...base.jwtConfiguration, accessTokenKeyId, idTokenKeyId } }
-}
+/** How a tenant is written: an update, or a create that may bring the tenant's own new signing key. */
+type SaveMode = { mode: 'update' } | { mode: 'create'; ownKeyId: string | null }
 
-async function saveTenant(c: Context<AppEnv>, tenant: Tenant, errors: Errors, mode: 'create' | 'update'): Promise<Tenant> {
+async function saveTenant(c: Context<AppEnv>, tenant: Tenant, errors: Errors, save: SaveMode): Promise<Tenant> {
   const store = new TenantStore(c.env.DB)
+  const ownKeyId = save.mode === 'create' ? save.ownKeyId : null
   const references = validateTenant(tenant, errors)
-  await checkKeyReferences(c, references, errors)
+  // The tenant's own key does not exist yet: it is written with the tenant below.
+  await checkKeyReferences(c, references.filter((reference) => reference.id !== ownKeyId), errors)
   if (!errors.has('tenant.name') && (await store.nameTaken(tenant.name, tenant.id))) {
     errors.field('tenant.name', '[duplicate]tenant.name', `A Tenant with name [${tenant.name}] already exists.`)
   }
   errors.throwIfAny()
   try {
-    if (mode === 'create') await store.create(tenant)
-    else await store.update(tenant)
+    if (save.mode === 'update') await store.update(tenant)
+    else if (ownKeyId === null) await store.create(tenant)
+    else {
+      // One batch, so a tenant never exists without its key nor a key without its tenant.
+      const key = await generateTenantSigningKey(tenant, ownKeyId)
+      const keys = new SigningKeyStore(c.env.DB, c.env.ENCRYPTION_KEY)
+      await c.env.DB.batch([await keys.insertStatement(key, tenant.insertInstant), store.insertStatement(tenant)])
+    }
   } catch (error) {
     // Another request took the name (or id) between the check and the write.
     if (isUniqueViolation(error)) throw fieldError('tenant.name', codes.duplicate('tenant.name', `A Tenant with name [${tenant.name}] already exists.`))

@@ -16,7 +16,7 @@ import { mergePatch } from '../domain/json-merge'
 import { profileOf, PROFILE_FIELDS, readUserFields, requireLoginIdentity, type UserFields, userReader } from '../domain/user-input'
 import { checkPasswordRules, type HashSettings, readFactor, requestedHashSettings } from '../domain/user-password'
 import type { AppEnv } from '../env'
-import { authenticateApiKey, requireApiKey, tenantHeader } from '../http/auth'
+import { authenticateApiKey, requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
 import { ApiError, Errors, fieldError, notFound, unauthorized } from '../http/errors'
 import { FieldReader, isUuid } from '../http/fields'
@@ -39,7 +39,7 @@ userRoutes.post(byId, requireApiKey(), (c) => createUser(c, c.req.param('id').to
 /**
  * With an API key: the user named by `loginId`, `email` or `username`. Without one, a JWT (Bearer header or
  * `access_token` cookie) retrieves its own user, as the official client's `retrieveUserUsingJWT` does:
- * 401 when the token does not verify, 404 when its user is gone or in another tenant than the header names.
+ * 401 when the token does not verify or belongs to another tenant than the request names, 404 when its user is gone.
  */
 userRoutes.get('/api/user', async (c) => {
   const principal = await authenticateApiKey(c)
@@ -90,13 +90,15 @@ userRoutes.delete(byId, requireApiKey(), async (c) => {
   return emptyOk(c)
 })
 
-/** The user of the request's JWT: 401 when there is none or it does not verify, 404 when its user is not visible. */
+/**
+ * The user of the request's JWT: 401 when there is none or authenticateJwt refuses it (another tenant than
+ * the request's included), 404 when its user is gone or is not in the token's tenant.
+ */
 async function jwtUser(c: Context<AppEnv>): Promise<User> {
-  const claims = await authenticateJwt(c)
-  if (claims === null || typeof claims.sub !== 'string' || !isUuid(claims.sub)) throw unauthorized()
-  const record = await new UserStore(c.env.DB).get(claims.sub.toLowerCase())
-  const scoped = tenantHeader(c)
-  if (record === null || (scoped !== null && scoped !== record.user.tenantId)) throw notFound()
+  const verified = await authenticateJwt(c)
+  if (verified === null || !isUuid(verified.claims.sub)) throw unauthorized()
+  const record = await new UserStore(c.env.DB).get(verified.claims.sub.toLowerCase())
+  if (record === null || record.user.tenantId !== verified.tenant.id) throw notFound()
   return record.user
 }
 

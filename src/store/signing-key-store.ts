@@ -63,11 +63,6 @@ export class SigningKeyStore {
     return row ? this.open(row) : null
   }
 
-  async getByKid(kid: string): Promise<(SigningKeyMaterial & { insertInstant: number }) | null> {
-    const row = await this.db.prepare('SELECT data, public_key, secret_encrypted FROM signing_keys WHERE kid = ?').bind(kid).first<SigningKeyRow>()
-    return row ? this.open(row) : null
-  }
-
   /** Every key's public part (no secrets), for key listings, JWKS and public-key endpoints. */
   async listPublic(): Promise<PublicPart[]> {
     const { results } = await this.db.prepare('SELECT data FROM signing_keys ORDER BY insert_instant').all<{ data: string }>()

@@ -67,12 +67,12 @@ describe('GET /api/user with a JWT (retrieveUserUsingJWT)', () => {
     await expectEmpty(await call('/api/user', { apiKey: null, nowMillis: expired, headers: { Authorization: `Bearer ${token ?? ''}` } }), 401)
   })
 
-  it('answers 404 when the token\'s user is gone or another tenant is named', async () => {
+  it('answers 404 when the token\'s user is gone, 401 when another tenant is named', async () => {
     const w = await world()
     const { token } = await loginOk(w)
     const other = await createTenant()
     const auth = { Authorization: `Bearer ${token ?? ''}` }
-    await expectEmpty(await call('/api/user', { apiKey: null, tenantId: other.id, headers: auth }), 404)
+    await expectEmpty(await call('/api/user', { apiKey: null, tenantId: other.id, headers: auth }), 401)
     expect((await call('/api/user', { apiKey: null, tenantId: w.tenant.id, headers: auth })).status).toBe(200)
     await expectEmpty(await call(`/api/user/${w.user.id}?hardDelete=true`, { method: 'DELETE' }), 200)
     await expectEmpty(await call('/api/user', { apiKey: null, headers: auth }), 404)
