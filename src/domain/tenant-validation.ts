@@ -6,6 +6,7 @@
 import type { Errors } from '../http/errors'
 import { FieldReader, isObject, type JsonObject } from '../http/fields'
 import { factorError, isPasswordScheme, PASSWORD_SCHEMES } from './password/schemes'
+import { RATE_LIMITED_REQUEST_TYPES } from './rate-limit'
 import { tenantDefaults } from './tenant'
 
 export const EXPIRY_UNITS = ['MINUTES', 'HOURS', 'DAYS', 'WEEKS', 'MONTHS', 'YEARS'] as const
@@ -139,6 +140,7 @@ export function validateTenant(tenant: JsonObject, errors: Errors): KeyReference
 
   reader.object('emailConfiguration').boolean('verifyEmail')
   reader.object('multiFactorConfiguration').oneOf('loginPolicy', MFA_LOGIN_POLICIES)
+  validateRateLimits(reader.object('rateLimitConfiguration'))
   requireShapeOf(tenantDefaults(), tenant, 'tenant', errors)
   return references
 }
@@ -160,5 +162,22 @@ function validatePasswordEncryption(reader: FieldReader): void {
     const problem = factorError(scheme, factor)
     const path = reader.path('encryptionSchemeFactor')
     if (problem !== null) reader.errors.field(path, `[invalid]${path}`, problem)
+  }
+}
+
+/**
+ * Each rate-limit type: `enabled` a boolean, `limit` and `timePeriodInSeconds` integers; as FusionAuth's
+ * validateRateLimit, only an enabled type must have both above 0 (`[invalid]`), and at most MAX_LIFETIME here.
+ */
+function validateRateLimits(reader: FieldReader): void {
+  for (const type of RATE_LIMITED_REQUEST_TYPES) {
+    const entry = reader.object(type)
+    if (entry.boolean('enabled') === true) {
+      requireIntegerAtLeast(entry, 'limit', 1, MAX_LIFETIME)
+      requireIntegerAtLeast(entry, 'timePeriodInSeconds', 1, MAX_LIFETIME)
+    } else {
+      entry.integer('limit')
+      entry.integer('timePeriodInSeconds')
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { JsonObject } from '../http/fields'
+import { type TenantRateLimitConfiguration, rateLimitDefaults } from './rate-limit'
 
 /**
  * A FusionAuth Tenant. The whole object is kept as FusionAuth JSON so clients read back what they wrote;
@@ -48,6 +49,7 @@ export interface Tenant extends JsonObject {
   passwordValidationRules: JsonObject & { minLength: number; maxLength: number }
   emailConfiguration: JsonObject & { verifyEmail: boolean; verificationStrategy: string }
   multiFactorConfiguration: JsonObject & { loginPolicy: string }
+  rateLimitConfiguration: TenantRateLimitConfiguration
 }
 
 /** The factor new passwords get: the most production Workers allow (FusionAuth's own default is 24,000). */
@@ -117,8 +119,6 @@ export function tenantDefaults(): OmitKnown<Tenant, 'id' | 'name' | 'insertInsta
       email: { enabled: true },
       sms: { enabled: false },
     },
+    rateLimitConfiguration: rateLimitDefaults(),
   }
 }
-
-// deepMerge lives in json-merge.ts; re-exported for the modules that have always imported it from here.
-export { deepMerge } from './json-merge'

@@ -1,20 +1,30 @@
 import type { Bindings } from '../env'
+import { RateLimitStore } from '../store/rate-limit-store'
 import { RedemptionStore } from '../store/redemption-store'
 import { TwoFactorStore } from '../store/two-factor-store'
 
 /** Rows per statement: one bounded DELETE per table keeps each query far from D1's 30 s limit. */
 const BATCH = 5000
 
+export interface PurgedIds {
+  redemptions: number
+  codes: number
+  attempts: number
+  rateLimits: number
+}
+
 /**
  * Deletes bookkeeping that can no longer matter: redemptions of ids past their deadline (an expired id is
- * refused anyway), emailed two-factor codes and attempt counters past theirs. Bounded per run; the next
- * hourly run continues where this one stopped.
+ * refused anyway), emailed two-factor codes and attempt counters past theirs, and rate-limit counters whose
+ * window has ended (the next request starts a new window anyway). Bounded per run; the next hourly run
+ * continues where this one stopped.
  */
-export async function purgeExpiredIds(env: Pick<Bindings, 'DB'>, nowMillis: number): Promise<{ redemptions: number; codes: number; attempts: number }> {
+export async function purgeExpiredIds(env: Pick<Bindings, 'DB'>, nowMillis: number): Promise<PurgedIds> {
   const twoFactor = new TwoFactorStore(env.DB)
   return {
     redemptions: await new RedemptionStore(env.DB).purgeExpired(nowMillis, BATCH),
     codes: await twoFactor.purgeExpiredCodes(nowMillis, BATCH),
     attempts: await twoFactor.purgeExpiredAttempts(nowMillis, BATCH),
+    rateLimits: await new RateLimitStore(env.DB).purgeExpired(nowMillis, BATCH),
   }
 }

@@ -11,6 +11,7 @@ import {
   readChangePasswordGrant,
   redeemChangePasswordId,
 } from '../domain/change-password'
+import { countRequest } from '../domain/rate-limit'
 import type { Tenant } from '../domain/tenant'
 import { verifyTenantPassword } from '../domain/user-password'
 import type { AppEnv } from '../env'
@@ -180,6 +181,10 @@ changePasswordRoutes.post('/api/user/forgot-password', async (c) => {
 
   const tenant = await tenantOf(c, applicationId)
   const record = await new UserStore(c.env.DB).findByIdentity(tenant.id, loginId ?? '', types)
+  // The tenant's forgotPassword limit counts the user, or the login id when it names none (as FusionAuth does),
+  // so a 429 does not tell a known login id from an unknown one; counted before an id is issued.
+  const subject = record === null ? { loginId: loginId ?? '' } : { userId: record.user.id }
+  if ((await countRequest(loginEnvironment(c), tenant, 'forgotPassword', subject)).limited) throw new ApiError(429)
   if (record === null) throw notFound()
 
   const now = c.get('nowMillis')

@@ -2,17 +2,17 @@ import { Hono } from 'hono'
 import type { Context } from 'hono'
 import type { Application } from '../domain/application'
 import { type PendingTwoFactorLogin, findPendingLogin } from '../domain/login/two-factor-gate'
-import { completeTwoFactorLogin } from '../domain/two-factor-login/complete-two-factor-login'
+import { completeTwoFactorLogin, completionNeedsApiKey } from '../domain/two-factor-login/complete-two-factor-login'
 import { disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes } from '../domain/two-factor-login/manage-methods'
-import { sendLoginCode, sendUserCode } from '../domain/two-factor-login/send-codes'
+import { type SendOutcome, sendLoginCode, sendUserCode } from '../domain/two-factor-login/send-codes'
 import { isMethodId } from '../domain/two-factor/methods'
 import { generateTwoFactorSecret, secretFromRequest } from '../domain/two-factor/secret'
 import type { User } from '../domain/user'
 import type { AppEnv } from '../env'
-import { requireApiKey, tenantHeader } from '../http/auth'
+import { authenticateApiKey, requireApiKey, tenantHeader } from '../http/auth'
 import { readJson, readOptionalJson } from '../http/body'
 import { clientIp } from '../http/client-ip'
-import { ApiError, codes, fieldError, generalError, notFound } from '../http/errors'
+import { ApiError, codes, fieldError, generalError, notFound, unauthorized } from '../http/errors'
 import { FieldReader, isObject, isUuid } from '../http/fields'
 import { loginEnvironment, readDevice } from '../http/login-request'
 import { renderLoginOutcome } from '../http/login-response'
@@ -63,6 +63,12 @@ twoFactorRoutes.post('/api/two-factor/login', async (c) => {
   }
   body.errors.throwIfAny()
   if (pending === null || twoFactorId === undefined || code === undefined) throw notFound()
+  // Completing into another application than the password step's: it must have been reachable from a login,
+  // so one that requires authentication needs an API key of this tenant here too (401 otherwise, as /api/login).
+  if (completionNeedsApiKey(pending, application)) {
+    const principal = await authenticateApiKey(c)
+    if (principal === null || (principal.tenantId !== null && principal.tenantId !== pending.tenantId)) throw unauthorized()
+  }
 
   const outcome = await completeTwoFactorLogin(env, {
     twoFactorId,
@@ -80,6 +86,18 @@ twoFactorRoutes.post('/api/two-factor/login', async (c) => {
   return renderLoginOutcome(c, outcome)
 })
 
+/** A send's answer: 200 empty; 400 [invalid]methodId; 429 empty when the tenant's sendTwoFactor limit refused it. */
+function renderSendOutcome(c: Context<AppEnv>, sent: SendOutcome): Response {
+  switch (sent.kind) {
+    case 'sent':
+      return emptyOk(c)
+    case 'invalidMethod':
+      throw fieldError('methodId', codes.invalid('methodId'))
+    case 'rateLimited':
+      throw new ApiError(429)
+  }
+}
+
 twoFactorRoutes.post('/api/two-factor/send/:twoFactorId', async (c) => {
   // The deprecated client call sends an empty text/plain body; the current one sends JSON {methodId}.
   const body = FieldReader.body(await readOptionalJson(c))
@@ -89,9 +107,9 @@ twoFactorRoutes.post('/api/two-factor/send/:twoFactorId', async (c) => {
   const twoFactorId = c.req.param('twoFactorId')
   const pending = await findPendingLogin(env, twoFactorId)
   if (pending === null) throw notFound()
-  const sent = await sendLoginCode(env, mailerFor(c.env), { twoFactorId, pending, methodId: methodId ?? null })
-  if (sent.kind === 'invalidMethod') throw fieldError('methodId', codes.invalid('methodId'))
-  return emptyOk(c)
+  const tenant = await new TenantStore(c.env.DB).get(pending.tenantId)
+  if (tenant === null) throw notFound()
+  return renderSendOutcome(c, await sendLoginCode(env, mailerFor(c.env), { twoFactorId, pending, tenant, methodId: methodId ?? null }))
 })
 
 twoFactorRoutes.post('/api/two-factor/send', requireApiKey('tenant'), async (c) => {
@@ -114,9 +132,7 @@ twoFactorRoutes.post('/api/two-factor/send', requireApiKey('tenant'), async (c) 
   const tenant = await new TenantStore(c.env.DB).get(record.user.tenantId)
   if (tenant === null) throw notFound()
   const request = methodId !== undefined ? { kind: 'disable' as const, methodId } : { kind: 'enable' as const, email: email ?? '' }
-  const sent = await sendUserCode(loginEnvironment(c), mailerFor(c.env), record.user, tenant, request)
-  if (sent.kind === 'invalidMethod') throw fieldError('methodId', codes.invalid('methodId'))
-  return emptyOk(c)
+  return renderSendOutcome(c, await sendUserCode(loginEnvironment(c), mailerFor(c.env), record.user, tenant, request))
 })
 
 twoFactorRoutes.get('/api/two-factor/secret', requireApiKey('tenant'), (c) => fusionJson(c, generateTwoFactorSecret()))

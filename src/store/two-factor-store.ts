@@ -1,3 +1,4 @@
+import type { D1Handle } from './d1-handle'
 import { type PublicTwoFactorMethod, type TwoFactorMethodKind, isTwoFactorMethodKind, toPublicMethod } from '../domain/two-factor/methods'
 import { parseDataColumn } from './json-column'
 import { deleteExpiredRows } from './bounded-delete'
@@ -24,6 +25,11 @@ interface MethodRow {
   data: string
 }
 
+/** What countAttemptStatement returns. */
+export interface AttemptRow {
+  count: number
+}
+
 /** A method to insert; `lastStep` is the step of the code that enabled it, so that code cannot log in later. */
 export interface NewTwoFactorMethod {
   view: PublicTwoFactorMethod
@@ -37,7 +43,7 @@ export interface NewTwoFactorMethod {
  * the user's `twoFactor.methods` JSON (the public copy the user APIs show) from this table in the same transaction.
  */
 export class TwoFactorStore {
-  constructor(private readonly db: D1Database) {}
+  constructor(private readonly db: D1Handle) {}
 
   async listMethods(userId: string): Promise<StoredTwoFactorMethod[]> {
     const { results } = await this.db
@@ -189,16 +195,26 @@ export class TwoFactorStore {
     return deleteExpiredRows(this.db, 'two_factor_codes', nowMillis, limit)
   }
 
-  /** Counts one wrong code for a pending login and returns how many there have been (atomic under races). */
-  async countWrongCode(scope: string, expiresInstant: number): Promise<number> {
-    const row = await this.db
+  /**
+   * Counts one code attempt for a pending login and returns its number (atomic under races: of any number of
+   * concurrent attempts each gets a distinct number). Counted before the code is checked.
+   */
+  countAttemptStatement(scope: string, expiresInstant: number): D1PreparedStatement {
+    return this.db
       .prepare(
         `INSERT INTO two_factor_attempts (scope, count, expires_instant) VALUES (?1, 1, ?2)
          ON CONFLICT (scope) DO UPDATE SET count = two_factor_attempts.count + 1 RETURNING count`,
       )
       .bind(scope, expiresInstant)
-      .first<{ count: number }>()
-    return row?.count ?? 1
+  }
+
+  async countAttempt(scope: string, expiresInstant: number): Promise<number> {
+    return TwoFactorStore.attemptNumber(await this.countAttemptStatement(scope, expiresInstant).first<AttemptRow>())
+  }
+
+  /** Reads what countAttemptStatement returned; no row counts as over every cap. */
+  static attemptNumber(row: AttemptRow | null | undefined): number {
+    return row?.count ?? Number.MAX_SAFE_INTEGER
   }
 
   async purgeExpiredAttempts(nowMillis: number, limit = 5000): Promise<number> {

@@ -15,8 +15,8 @@ describe('scheduled purge of expired single-use bookkeeping', () => {
     const attempts = new TwoFactorStore(env.DB)
     const oldScope = `login:${crypto.randomUUID()}`
     const liveScope = `login:${crypto.randomUUID()}`
-    await attempts.countWrongCode(oldScope, now - 1000)
-    await attempts.countWrongCode(liveScope, now + 300_000)
+    await attempts.countAttempt(oldScope, now - 1000)
+    await attempts.countAttempt(liveScope, now + 300_000)
 
     const controller = createScheduledController({ scheduledTime: now, cron: '17 * * * *' })
     const ctx = createExecutionContext()
@@ -26,7 +26,7 @@ describe('scheduled purge of expired single-use bookkeeping', () => {
     expect(await redemptions.wasRedeemed('purge-job', expired)).toBe(false)
     expect(await redemptions.wasRedeemed('purge-job', live)).toBe(true)
     // A purged counter starts again from one; a live one keeps counting.
-    expect(await attempts.countWrongCode(oldScope, now + 300_000)).toBe(1)
-    expect(await attempts.countWrongCode(liveScope, now + 300_000)).toBe(2)
+    expect(await attempts.countAttempt(oldScope, now + 300_000)).toBe(1)
+    expect(await attempts.countAttempt(liveScope, now + 300_000)).toBe(2)
   })
 })

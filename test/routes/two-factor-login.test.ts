@@ -206,7 +206,8 @@ describe('POST /api/two-factor/login', () => {
   it('answers 202 when the user is not registered for the requested application', async () => {
     const w = await authenticatorWorld()
     const { createApplication } = await import('../fixtures')
-    const other = await createApplication(w.tenant.id)
+    // Open for login: completing into an application that requires a key needs the key (test/security/two-factor-application-switch).
+    const other = await createApplication(w.tenant.id, { loginConfiguration: { requireAuthentication: false } })
     const twoFactorId = await challenge(w.application.id, w.email, { nowMillis: w.now })
     expect((await twoFactorLogin({ twoFactorId, code: w.code, applicationId: other.id }, { nowMillis: w.now })).status).toBe(202)
   })

@@ -3,6 +3,7 @@ import { sha256Base64Url } from '../crypto/secrets'
 import { generateNumericCode } from '../two-factor/one-time-code'
 import { recoveryCodeKey } from '../two-factor/recovery-codes'
 import type { Mailer } from '../../mail/mailer'
+import type { D1Handle } from '../../store/d1-handle'
 import { TwoFactorStore } from '../../store/two-factor-store'
 
 /**
@@ -32,7 +33,7 @@ export async function hashOneTimeCode(encryptionKey: string | undefined, scope: 
 }
 
 export interface CodeEnvironment {
-  db: D1Database
+  db: D1Handle
   encryptionKey: string | undefined
   nowMillis: number
 }

@@ -1,10 +1,21 @@
+import { countRequest } from '../rate-limit'
 import type { Tenant } from '../tenant'
 import type { PendingTwoFactorLogin } from '../login/two-factor-gate'
 import type { Mailer } from '../../mail/mailer'
 import { TwoFactorStore } from '../../store/two-factor-store'
 import { type CodeEnvironment, emailTarget, loginCodeScope, mailOneTimeCode, methodTarget, userCodeScope } from './one-time-codes'
 
-export type SendOutcome = { kind: 'sent' } | { kind: 'invalidMethod' }
+/** `rateLimited`: the tenant's rateLimitConfiguration.sendTwoFactor refused it (429); nothing was sent. */
+export type SendOutcome = { kind: 'sent' } | { kind: 'invalidMethod' } | { kind: 'rateLimited' }
+
+const RATE_LIMITED: SendOutcome = { kind: 'rateLimited' }
+
+/**
+ * Counts one send against the tenant's sendTwoFactor limit for the user, as FusionAuth does for every two-factor
+ * code it sends (login, enable, disable); counted before the code is issued, so racing sends cannot pass it.
+ */
+const sendRefused = async (env: CodeEnvironment, tenant: Tenant, userId: string): Promise<boolean> =>
+  (await countRequest(env, tenant, 'sendTwoFactor', { userId })).limited
 
 /**
  * POST /api/two-factor/send/{twoFactorId}: mails a fresh code for a pending login to one of the user's
@@ -14,11 +25,12 @@ export type SendOutcome = { kind: 'sent' } | { kind: 'invalidMethod' }
 export async function sendLoginCode(
   env: CodeEnvironment,
   mailer: Mailer,
-  login: { twoFactorId: string; pending: PendingTwoFactorLogin; methodId: string | null },
+  login: { twoFactorId: string; pending: PendingTwoFactorLogin; tenant: Tenant; methodId: string | null },
 ): Promise<SendOutcome> {
   const methods = await new TwoFactorStore(env.db).listMethods(login.pending.userId)
   const method = methods.find((m) => m.view.method === 'email' && (login.methodId === null || m.id === login.methodId))
   if (method === undefined || method.view.method !== 'email' || method.view.email === '') return { kind: 'invalidMethod' }
+  if (await sendRefused(env, login.tenant, login.pending.userId)) return RATE_LIMITED
   await mailOneTimeCode(env, mailer, {
     scope: await loginCodeScope(login.twoFactorId),
     target: methodTarget(method.id),
@@ -39,12 +51,14 @@ export type UserCodeRequest = { kind: 'enable'; email: string } | { kind: 'disab
 export async function sendUserCode(env: CodeEnvironment, mailer: Mailer, user: { id: string }, tenant: Tenant, request: UserCodeRequest): Promise<SendOutcome> {
   const expiresInstant = env.nowMillis + tenant.externalIdentifierConfiguration.twoFactorOneTimeCodeIdTimeToLiveInSeconds * 1000
   if (request.kind === 'enable') {
+    if (await sendRefused(env, tenant, user.id)) return RATE_LIMITED
     await mailOneTimeCode(env, mailer, { scope: userCodeScope(user.id), target: emailTarget(request.email), to: request.email.trim(), expiresInstant })
     return { kind: 'sent' }
   }
   const methods = await new TwoFactorStore(env.db).listMethods(user.id)
   const method = methods.find((m) => m.id === request.methodId)
   if (method === undefined || method.view.method !== 'email') return { kind: 'invalidMethod' }
+  if (await sendRefused(env, tenant, user.id)) return RATE_LIMITED
   await mailOneTimeCode(env, mailer, { scope: userCodeScope(user.id), target: methodTarget(method.id), to: method.view.email, expiresInstant })
   return { kind: 'sent' }
 }
