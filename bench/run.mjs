@@ -2,8 +2,9 @@
 /**
  * `npm run bench [-- <part>...] [--rows N] [--iterations N] [--warmup N]`
  *
- * Parts: `login` (a password login against its one PBKDF2 hash) and `records` (login-record search, export and
- * purge against the same work in node:sqlite). No part named: both. A full run with default sizes rewrites
+ * Parts: `login` (a password login against its one PBKDF2 hash), `latency` (login requests with simulated D1 round-trip
+ * latency, as a caller far from the primary sees them) and `records` (login-record search, export and purge against
+ * the same work in node:sqlite). No part named: all. A full run with default sizes rewrites
  * BENCHMARKS.md; any other run prints its report and writes bench/out/BENCHMARKS.partial.md instead, so a quick
  * run never replaces the published numbers.
  */
@@ -11,12 +12,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { benchLatency } from './latency.mjs'
 import { benchLogin } from './login.mjs'
 import { benchRecords, DEFAULT_ROWS } from './records/records.mjs'
 import { execFileSync } from 'node:child_process'
 import { ROOT, snapshotProject } from './lib/wrangler.mjs'
 
-const PARTS = ['login', 'records']
+const PARTS = ['login', 'latency', 'records']
 const argv = process.argv.slice(2)
 const { values: options, positionals } = parseArgs({
   args: argv,
@@ -86,6 +88,11 @@ const summaries = []
 if (parts.includes('login')) {
   const result = await benchLogin({ iterations, warmup, log })
   sections.push(`## Login overhead beyond its one hash\n\n${result.markdown}`)
+  summaries.push(result.summary)
+}
+if (parts.includes('latency')) {
+  const result = await benchLatency({ iterations, warmup, log })
+  sections.push(`## What a far caller waits for\n\n${result.markdown}`)
   summaries.push(result.summary)
 }
 if (parts.includes('records')) {

@@ -13,7 +13,7 @@ import { pingRoutes } from './routes/ping'
 import { changePasswordRoutes } from './routes/change-password'
 import { jwtRoutes } from './routes/jwt'
 import { userActionRoutes } from './routes/user-actions'
-import { ensureBootstrapped } from './store/bootstrap'
+import { dataContextFor } from './store/data-context'
 import { twoFactorRoutes } from './routes/two-factor'
 import { devOutboxRoutes } from './routes/dev-outbox'
 
@@ -27,7 +27,11 @@ export function createApp(): Hono<AppEnv> {
   })
   app.use(clock)
   app.use(async (c, next) => {
-    await ensureBootstrapped(c.env.DB, c.env.ENCRYPTION_KEY, c.get('nowMillis'))
+    c.set('data', dataContextFor(c.env, c.get('nowMillis')))
+    await next()
+  })
+  app.use(async (c, next) => {
+    await c.var.data.ensureBootstrapped()
     await next()
   })
 

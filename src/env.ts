@@ -1,11 +1,20 @@
+import type { DataContext } from './store/data-context'
+import type { LoginQueueMessage } from './store/login-events'
+
 /** Bindings declared in wrangler.toml plus the Worker's secrets. */
 export interface Bindings {
   DB: D1Database
   KV: KVNamespace
+  /** Login records and lastLoginInstant, written by the queue consumer (src/jobs/write-logins.ts). */
+  LOGIN_QUEUE: Queue<LoginQueueMessage>
   /** Superuser API key (a Worker secret; locally from .dev.vars or `wrangler dev --var`). */
   BOOTSTRAP_API_KEY?: string
   /** Base64 of 32 random bytes: encrypts signing secrets and TOTP secrets at rest. */
   ENCRYPTION_KEY?: string
+  /** `primary` sends every read to D1's primary; otherwise the login family reads from the nearest replica. */
+  D1_READS?: string
+  /** Benchmarks only, and only in development or test: `primary=150,replica=5` ms per D1 round trip. */
+  D1_SIMULATED_LATENCY?: string
   /** `production` (default), `development` (wrangler dev) or `test` (vitest). */
   ENVIRONMENT?: string
   /** Cloudflare Email Routing `send_email` binding, when configured. */
@@ -25,6 +34,8 @@ export interface ApiKeyPrincipal {
 
 export interface Variables {
   requestId: string
+  /** The one way to data for this request (store/data-context.ts). */
+  data: DataContext
   /** Milliseconds since the epoch for this request; tests may pin it (see http/clock.ts). */
   nowMillis: number
   apiKey: ApiKeyPrincipal | null

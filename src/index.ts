@@ -2,6 +2,7 @@ import { createApp } from './app'
 import type { Bindings } from './env'
 import { purgeExpiredIds } from './jobs/purge-expired-ids'
 import { runScheduledPurge } from './jobs/purge-login-records'
+import { writeLogins } from './jobs/write-logins'
 
 const app = createApp()
 
@@ -15,5 +16,8 @@ export default {
         if (deleted.redemptions + deleted.codes + deleted.attempts > 0) console.log(JSON.stringify({ job: 'purge-expired-ids', ...deleted }))
       }),
     )
+  },
+  async queue(batch, env) {
+    await writeLogins(batch, env)
   },
 } satisfies ExportedHandler<Bindings>

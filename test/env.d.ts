@@ -6,6 +6,9 @@ declare global {
     interface Env extends Bindings {
       TEST_MIGRATIONS: D1Migration[]
       BOOTSTRAP_TEST_DB: D1Database
+      REPLICA_TEST_DB: D1Database
+      UNMIGRATED_TEST_DB: D1Database
+      BEHIND_TEST_DB: D1Database
     }
   }
 }

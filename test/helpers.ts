@@ -15,8 +15,8 @@ export interface CallOptions {
   nowMillis?: number
 }
 
-/** Calls the Worker like a FusionAuth client would: raw API key in Authorization, JSON body. */
-export async function call(path: string, options: CallOptions = {}): Promise<Response> {
+/** The request a FusionAuth client would send: raw API key in Authorization, JSON body. */
+export function clientRequest(path: string, options: CallOptions = {}): Request {
   const headers = new Headers(options.headers)
   const apiKey = options.apiKey === undefined ? SUPERUSER_KEY : options.apiKey
   if (apiKey !== null) headers.set('Authorization', apiKey)
@@ -30,7 +30,12 @@ export async function call(path: string, options: CallOptions = {}): Promise<Res
     body = JSON.stringify(options.body)
     headers.set('Content-Type', 'application/json')
   }
-  return SELF.fetch(`http://localhost${path}`, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body })
+  return new Request(`http://localhost${path}`, { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body })
+}
+
+/** Calls the Worker like a FusionAuth client would: raw API key in Authorization, JSON body. */
+export async function call(path: string, options: CallOptions = {}): Promise<Response> {
+  return SELF.fetch(clientRequest(path, options))
 }
 
 /** Reads a JSON response body, failing loudly when the content type is not JSON. */

@@ -7,7 +7,7 @@ import type { Errors } from '../http/errors'
 import type { JsonObject } from '../http/fields'
 import { randomToken } from './crypto/secrets'
 import { CHANGE_PASSWORD_PREFIX, type ChangePasswordGrant, type LoginEnvironment } from './login/complete-login'
-import { type OneTimePasswordGrant, issueOneTimePassword } from './login/one-time-password-login'
+import type { OneTimePasswordGrant } from './login/one-time-password-login'
 import { hashPassword } from './password'
 import type { Tenant } from './tenant'
 import type { User } from './user'
@@ -103,6 +103,6 @@ export async function applyPasswordChange(env: LoginEnvironment, change: Passwor
   if (change.oneTimePassword === null) return { oneTimePassword: null }
   const oneTimePassword = randomToken(32)
   const grant: OneTimePasswordGrant = { userId: user.id, tenantId: tenant.id, ...change.oneTimePassword }
-  await issueOneTimePassword(env.kv, oneTimePassword, grant, tenant.externalIdentifierConfiguration.oneTimePasswordTimeToLiveInSeconds, nowMillis)
+  await env.oneTimePasswords.put(oneTimePassword, grant, tenant.externalIdentifierConfiguration.oneTimePasswordTimeToLiveInSeconds, nowMillis)
   return { oneTimePassword }
 }

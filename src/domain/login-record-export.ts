@@ -1,12 +1,13 @@
 /**
- * The login-record export's pipeline minus the storage: pattern and zone checked up front, then keyset pages turned
- * into CSV text one page at a time (see export/zip-stream.ts for the zip). Only one page is held at once, so memory
- * stays flat however many records match.
+ * The login-record export's pipeline: pattern and zone checked up front, then keyset pages read from the store and
+ * turned into CSV text one page at a time (see export/zip-stream.ts for the zip). Only one page is held at once, so
+ * memory stays flat however many records match.
  */
 import type { Errors } from '../http/errors'
+import type { DataContext } from '../store/data-context'
 import { loginRecordCsvLine } from './export/csv'
 import { compileDateFormat, DEFAULT_DATE_TIME_SECONDS_FORMAT, isValidZoneId, type JavaDateFormatter } from './export/java-date-format'
-import { type ExportCursor, type ExportedLoginRecord, nextExportCursor } from './login-record'
+import { type ExportCursor, type LoginRecordCriteria, nextExportCursor } from './login-record'
 import type { LoginRecordExportInput } from './login-record-criteria'
 
 /**
@@ -19,9 +20,6 @@ export interface ExportFormat {
   formatter: JavaDateFormatter
   zoneId: string
 }
-
-/** Reads one page older than `after` (null: the newest), at most `pageSize` rows, newest first. */
-export type ExportPageReader = (after: ExportCursor | null, pageSize: number) => Promise<ExportedLoginRecord[]>
 
 /**
  * The formatter and zone of an export: the request's, else FusionAuth's default pattern and the system's report
@@ -41,13 +39,18 @@ export function resolveExportFormat(input: LoginRecordExportInput, reportTimezon
 }
 
 /**
- * CSV text for every matching record, newest first: one string per page (whole lines only). Pages are read as the
- * consumer pulls, so a slow download slows the reads instead of buffering them.
+ * CSV text for every record matching `criteria`, newest first: one string per page (whole lines only). Pages are read
+ * as the consumer pulls, so a slow download slows the reads instead of buffering them.
  */
-export async function* exportCsvChunks(readPage: ExportPageReader, format: ExportFormat, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<string> {
+export async function* exportCsvChunks(
+  data: DataContext,
+  criteria: LoginRecordCriteria,
+  format: ExportFormat,
+  pageSize = EXPORT_PAGE_SIZE,
+): AsyncGenerator<string> {
   let after: ExportCursor | null = null
   do {
-    const page = await readPage(after, pageSize)
+    const page = await data.loginRecords.exportPage(criteria, after, pageSize)
     if (page.length > 0) {
       let text = ''
       for (const record of page) text += loginRecordCsvLine(record, format.formatter, format.zoneId)

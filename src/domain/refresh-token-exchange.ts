@@ -5,14 +5,11 @@
 import { type Application, effectiveJwtConfiguration } from './application'
 import type { Tenant } from './tenant'
 import { newRefreshToken } from './tokens/refresh-token'
-import { type LoginEnvironment, recordUserLoginStatements } from './login/complete-login'
+import { type LoginEnvironment, recordUserLogin } from './login/complete-login'
 import { refuseBeforePassword } from './login/login-checks'
 import { signAccessToken } from './login/sign-access-token'
 import { isObject } from '../http/fields'
-import { ApplicationStore } from '../store/application-store'
-import { LoginStore } from '../store/login-store'
-import { RefreshTokenStore, type RefreshTokenRecord } from '../store/refresh-token-store'
-import { TenantStore } from '../store/tenant-store'
+import type { RefreshTokenRecord } from '../store/refresh-token-store'
 
 export interface RefreshExchangeInput {
   refreshToken: string
@@ -63,19 +60,19 @@ function authTimeSeconds(record: RefreshTokenRecord): number {
 
 export async function exchangeRefreshToken(env: LoginEnvironment, input: RefreshExchangeInput): Promise<RefreshExchangeOutcome> {
   const { nowMillis } = env
-  const tokens = new RefreshTokenStore(env.db)
+  const tokens = env.refreshTokens
   const record = await tokens.findByToken(input.refreshToken)
   if (record === null || record.expirationInstant <= nowMillis) return { kind: 'invalid' }
   if (input.scopedTenantId !== null && record.tenantId !== input.scopedTenantId) return { kind: 'invalid' }
 
   const [tenant, application] = await Promise.all([
-    new TenantStore(env.db).get(record.tenantId),
-    record.applicationId === undefined ? Promise.resolve(null) : new ApplicationStore(env.db).get(record.applicationId),
+    env.tenants.get(record.tenantId),
+    record.applicationId === undefined ? Promise.resolve(null) : env.applications.get(record.applicationId),
   ])
   if (tenant === null || (record.applicationId !== undefined && application === null)) return { kind: 'invalid' }
   if (application !== null && !application.loginConfiguration.allowTokenRefresh) return { kind: 'invalid' }
 
-  const subject = await new LoginStore(env.db).findById(record.userId, nowMillis)
+  const subject = await env.logins.findById(record.userId, nowMillis)
   if (subject === null) return { kind: 'userMissing' }
   // A deactivated, locked or expired user keeps no session.
   if (refuseBeforePassword(subject, application?.id ?? null, nowMillis) !== null) return { kind: 'invalid' }
@@ -85,7 +82,7 @@ export async function exchangeRefreshToken(env: LoginEnvironment, input: Refresh
 
   const user = subject.user
   const registration = application === null ? undefined : (user.registrations ?? []).find((r) => r.applicationId === application.id)
-  const { token, tokenExpirationInstant } = await signAccessToken(env.db, env.encryptionKey, jwt.accessTokenKeyId, {
+  const { token, tokenExpirationInstant } = await signAccessToken(env, jwt.accessTokenKeyId, {
     tenant,
     application,
     user,
@@ -101,25 +98,21 @@ export async function exchangeRefreshToken(env: LoginEnvironment, input: Refresh
   const updated: RefreshTokenRecord = { ...record }
   if (expiration === 'SlidingWindow') updated.expirationInstant = nowMillis + jwt.refreshTokenTimeToLiveInMinutes * 60_000
   let refreshToken = input.refreshToken
-  const writes: D1PreparedStatement[] = []
+  // At most one primary round trip: the token's rotation or its sliding expiry. The login record is queued.
   if (usage === 'OneTimeUse') {
     // The swap is conditional on the old value, so a token exchanged twice concurrently yields one new token.
     refreshToken = newRefreshToken()
     if (!(await tokens.replaceToken(input.refreshToken, refreshToken, updated))) return { kind: 'invalid' }
   } else if (updated.expirationInstant !== record.expirationInstant) {
-    writes.push(tokens.updateStatement(updated))
+    await env.commit([tokens.updateStatement(updated)])
   }
-
-  await env.db.batch([
-    ...writes,
-    ...recordUserLoginStatements(env.db, user, {
-      tenantId: tenant.id,
-      applicationId: application?.id ?? null,
-      ipAddress: input.ipAddress,
-      authenticationType: 'REFRESH_TOKEN',
-      instant: nowMillis,
-    }),
-  ])
+  await recordUserLogin(env, user, {
+    tenantId: tenant.id,
+    applicationId: application?.id ?? null,
+    ipAddress: input.ipAddress,
+    authenticationType: 'REFRESH_TOKEN',
+    instant: nowMillis,
+  })
   return {
     kind: 'exchanged',
     token,

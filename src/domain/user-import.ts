@@ -35,7 +35,8 @@ export interface ImportedUser {
 
 export interface ImportLookups {
   tenant: Tenant
-  application(id: string): Application | undefined
+  /** The applications the request's registrations name, by id, looked up beforehand (unknown ids are absent). */
+  applications: ReadonlyMap<string, Application>
   /** Scheme and factor for plaintext passwords in this tenant (the request's top-level values, else the tenant's). */
   plaintext: HashSettings
   nowMillis: number
@@ -140,7 +141,7 @@ function readImportRegistrations(reader: FieldReader, lookups: ImportLookups): R
       if (!reader.errors.has(appPath)) reader.errors.field(appPath, `[blank]${appPath}`, `You must specify the [${appPath}] property.`)
       return
     }
-    const application = lookups.application(input.applicationId)
+    const application = lookups.applications.get(input.applicationId)
     if (application === undefined || application.tenantId !== lookups.tenant.id) {
       reader.errors.field(appPath, `[invalid]${appPath}`, `The [${appPath}] property is not valid. No Application exists with Id [${input.applicationId}].`)
       return

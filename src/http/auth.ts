@@ -3,7 +3,7 @@ import { sha256Base64Url, timingSafeEqualStrings } from '../domain/crypto/secret
 import type { ApiKeyPrincipal, AppEnv } from '../env'
 import { isUuid } from './fields'
 import { unauthorized } from './errors'
-import { ApiKeyStore, type StoredApiKey } from '../store/api-key-store'
+import type { StoredApiKey } from '../store/api-key-store'
 
 /** The tenant header, when it parses as a UUID; FusionAuth treats an unparseable one as absent. */
 export function tenantHeader(c: Context<AppEnv>): string | null {
@@ -32,7 +32,7 @@ export async function authenticateApiKey(c: Context<AppEnv>): Promise<ApiKeyPrin
   if (bootstrap !== undefined && bootstrap !== '' && timingSafeEqualStrings(presented, bootstrap)) {
     return { id: 'bootstrap', tenantId: null, superuser: true }
   }
-  const stored = await new ApiKeyStore(c.env.DB).findByKeyHash(await sha256Base64Url(presented))
+  const stored = await c.var.data.apiKeys.findByKeyHash(await sha256Base64Url(presented))
   if (stored === null || !permits(stored, c.req.method, c.req.path)) return null
   const tenantId = stored.tenantId ?? null
   // A tenant-locked key may not speak for another tenant.

@@ -8,9 +8,6 @@ import type { Application } from '../domain/application'
 import type { Tenant } from '../domain/tenant'
 import { type AccessTokenLookups, type VerifiedClaims, verifyAccessToken } from '../domain/tokens/access-token-verification'
 import type { AppEnv } from '../env'
-import { ApplicationStore } from '../store/application-store'
-import { loadSigningKey } from '../store/signing-key-cache'
-import { TenantStore } from '../store/tenant-store'
 import { authenticateApiKey, tenantHeader } from './auth'
 import { ACCESS_TOKEN_COOKIE, readCookie } from './cookies'
 
@@ -47,17 +44,18 @@ async function requestTenant(c: Context<AppEnv>): Promise<string | null> {
 }
 
 function lookups(c: Context<AppEnv>): AccessTokenLookups {
+  const data = c.var.data
   return {
     // Read from D1 on every request, not from an isolate cache: an issuer or key change must bind at once.
     async issuer(tenantId, applicationId) {
       if (applicationId === null) {
-        const tenant = await new TenantStore(c.env.DB).get(tenantId)
+        const tenant = await data.tenants.get(tenantId)
         return tenant === null ? null : { tenant, application: null }
       }
-      const found = await new ApplicationStore(c.env.DB).getWithTenant(applicationId)
+      const found = await data.applications.getWithTenant(applicationId)
       return found === null || found.tenant.id !== tenantId ? null : found
     },
-    signingKey: (id) => loadSigningKey(c.env.DB, c.env.ENCRYPTION_KEY, id, c.get('nowMillis')),
+    signingKey: (id) => data.signingKey(id),
   }
 }
 

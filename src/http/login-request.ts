@@ -3,13 +3,8 @@ import type { LoginEnvironment } from '../domain/login/complete-login'
 import type { AppEnv } from '../env'
 import type { FieldReader } from './fields'
 
-/** The bindings and clock every login-completing route hands to the domain. */
-export const loginEnvironment = (c: Context<AppEnv>): LoginEnvironment => ({
-  db: c.env.DB,
-  kv: c.env.KV,
-  encryptionKey: c.env.ENCRYPTION_KEY,
-  nowMillis: c.get('nowMillis'),
-})
+/** The request's data context, as the login-completing routes hand it to the domain. */
+export const loginEnvironment = (c: Context<AppEnv>): LoginEnvironment => c.var.data
 
 const DEVICE_FIELDS = ['description', 'lastAccessedAddress', 'name', 'type'] as const
 

@@ -1,6 +1,5 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../env'
-import { TenantStore } from '../store/tenant-store'
 import { requestTenantId } from './auth'
 import { notFound, tenantIdRequired } from './errors'
 
@@ -11,7 +10,7 @@ import { notFound, tenantIdRequired } from './errors'
 export async function resolveTenantId(c: Context<AppEnv>): Promise<string> {
   const named = requestTenantId(c)
   if (named !== null) return named
-  const sole = await new TenantStore(c.env.DB).soleTenantId()
+  const sole = await c.var.data.tenants.soleTenantId()
   if (sole === null) throw tenantIdRequired()
   return sole
 }

@@ -5,8 +5,8 @@
  * runs out is still older than the cutoff at the next hourly run, so the purge resumes there by itself.
  */
 import type { Bindings } from '../env'
-import { LoginRecordStore } from '../store/login-record-store'
-import { SystemConfigurationStore } from '../store/system-configuration-store'
+import { type DataContext, dataContextFor } from '../store/data-context'
+import type { LoginRecordStore } from '../store/login-record-store'
 
 const MILLIS_PER_DAY = 86_400_000
 
@@ -63,19 +63,19 @@ export async function purgeOlderThan(store: LoginRecordStore, cutoffMillis: numb
  * Reads the retention settings and purges what they expire as of `nowMillis` (the cron's scheduled time).
  * Does nothing when deletion is disabled or the retention is not a positive whole number of days.
  */
-export async function purgeLoginRecords(env: Pick<Bindings, 'DB'>, nowMillis: number, budget: PurgeBudget = DEFAULT_PURGE_BUDGET): Promise<PurgeResult> {
-  const stored = await new SystemConfigurationStore(env.DB).get()
+export async function purgeLoginRecords(data: DataContext, budget: PurgeBudget = DEFAULT_PURGE_BUDGET): Promise<PurgeResult> {
+  const stored = await data.systemConfiguration.get()
   const retention = stored?.configuration.loginRecordConfiguration?.delete
   const days = retention?.numberOfDaysToRetain
   if (retention?.enabled !== true || typeof days !== 'number' || !Number.isSafeInteger(days) || days <= 0) {
     return { enabled: false, cutoffMillis: null, deleted: 0, batches: 0, complete: true }
   }
-  const result = await purgeOlderThan(new LoginRecordStore(env.DB), nowMillis - days * MILLIS_PER_DAY, budget)
+  const result = await purgeOlderThan(data.loginRecords, data.nowMillis - days * MILLIS_PER_DAY, budget)
   return { enabled: true, ...result }
 }
 
 /** The cron entry point: runs the purge and logs one line when it did something or stopped short. */
-export async function runScheduledPurge(env: Pick<Bindings, 'DB'>, scheduledTimeMillis: number): Promise<void> {
-  const result = await purgeLoginRecords(env, scheduledTimeMillis)
+export async function runScheduledPurge(env: Bindings, scheduledTimeMillis: number): Promise<void> {
+  const result = await purgeLoginRecords(dataContextFor(env, scheduledTimeMillis))
   if (result.deleted > 0 || !result.complete) console.log(JSON.stringify({ job: 'purge-login-records', ...result }))
 }

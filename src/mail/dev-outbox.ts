@@ -29,6 +29,11 @@ export class DevOutboxMailer implements Mailer {
     const kept = [...existing, { ...message, sequence }].slice(-KEPT_MESSAGES)
     await this.kv.put(outboxKey(message.to), JSON.stringify(kept), { expirationTtl: OUTBOX_TTL_SECONDS })
   }
+
+  /** Messages sent to an address, oldest first (empty when none). */
+  read(address: string): Promise<OutboxMessage[]> {
+    return readOutbox(this.kv, address)
+  }
 }
 
 /** Messages sent to an address, oldest first (empty when none). */

@@ -11,7 +11,7 @@
 import { Hono, type Context } from 'hono'
 import { type KeyAuthority, mayManage, readMetaData, readPermissions } from '../domain/api-key-rules'
 import { randomToken, sha256Base64Url, timingSafeEqualStrings } from '../domain/crypto/secrets'
-import { deepMerge } from '../domain/tenant'
+import { deepMerge } from '../domain/json-merge'
 import type { AppEnv } from '../env'
 import { requestTenantId, requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
@@ -20,8 +20,7 @@ import { FieldReader, type JsonObject } from '../http/fields'
 import { pathUuid } from '../http/path'
 import { emptyOk } from '../http/responses'
 import { inRequestScope } from '../http/scope'
-import { ApiKeyStore, type StoredApiKey } from '../store/api-key-store'
-import { TenantStore } from '../store/tenant-store'
+import type { StoredApiKey } from '../store/api-key-store'
 import { isUniqueViolation, withoutServerFields } from './admin-common'
 
 /** Generated keys: 32 random bytes, 43 Base64url characters. */
@@ -34,7 +33,7 @@ apiKeyRoutes.use('/api/api-key/*', requireApiKey())
 
 apiKeyRoutes.get('/api/api-key', async (c) => {
   const caller = await callerAuthority(c)
-  const keys = await new ApiKeyStore(c.env.DB).list(requestTenantId(c))
+  const keys = await c.var.data.apiKeys.list(requestTenantId(c))
   return c.json({ apiKeys: keys.filter((key) => mayManage(caller, target(key))) })
 })
 
@@ -47,13 +46,13 @@ apiKeyRoutes.patch('/api/api-key/:id', (c) => updateKey(c, 'merge'))
 
 apiKeyRoutes.delete('/api/api-key/:id', async (c) => {
   const key = await findKey(c, await callerAuthority(c), pathUuid(c))
-  if (!(await new ApiKeyStore(c.env.DB).delete(key.id))) throw notFound()
+  if (!(await c.var.data.apiKeys.delete(key.id))) throw notFound()
   return emptyOk(c)
 })
 
 async function createKey(c: Context<AppEnv>, id: string): Promise<Response> {
   const caller = await callerAuthority(c)
-  const store = new ApiKeyStore(c.env.DB)
+  const store = c.var.data.apiKeys
   const body = FieldReader.body(await readJson(c))
   const reader = body.object('apiKey')
   const given = reader.string('key')
@@ -87,7 +86,7 @@ async function updateKey(c: Context<AppEnv>, mode: 'replace' | 'merge'): Promise
   const source: JsonObject = mode === 'merge' ? deepMerge<JsonObject>({ ...existing }, input) : input
   const reader = new FieldReader(source, body.errors, 'apiKey')
   const apiKey = await readKey(c, caller, reader, { id: existing.id, insertInstant: existing.insertInstant, lastUpdateInstant: c.get('nowMillis') })
-  await new ApiKeyStore(c.env.DB).update(apiKey)
+  await c.var.data.apiKeys.update(apiKey)
   return c.json({ apiKey })
 }
 
@@ -104,7 +103,7 @@ async function readKey(
   // A scoped request's key is locked to its tenant even when the body asks for none: it may not mint global keys.
   const tenantId = reader.uuid('tenantId') ?? requestTenantId(c) ?? undefined
   if (tenantId !== undefined) {
-    if (!inRequestScope(c, tenantId) || (await new TenantStore(c.env.DB).get(tenantId)) === null) {
+    if (!inRequestScope(c, tenantId) || (await c.var.data.tenants.get(tenantId)) === null) {
       errors.field('apiKey.tenantId', '[invalid]apiKey.tenantId', `The [apiKey.tenantId] property is not valid. No Tenant exists with Id [${tenantId}] for this request.`)
     }
   }
@@ -132,14 +131,14 @@ async function callerAuthority(c: Context<AppEnv>): Promise<KeyAuthority> {
   const principal = c.get('apiKey')
   if (principal === null) throw unauthorized()
   if (principal.superuser) return { superuser: true, keyManager: true, tenantId: null, endpoints: {} }
-  const stored = await new ApiKeyStore(c.env.DB).get(principal.id)
+  const stored = await c.var.data.apiKeys.get(principal.id)
   if (stored === null || stored.keyManager !== true) throw unauthorized()
   return { superuser: false, keyManager: true, tenantId: principal.tenantId, endpoints: stored.permissions.endpoints }
 }
 
 /** A key the caller may manage: another tenant's key is 404, a key of greater authority 401. */
 async function findKey(c: Context<AppEnv>, caller: KeyAuthority, id: string): Promise<StoredApiKey> {
-  const key = await new ApiKeyStore(c.env.DB).get(id)
+  const key = await c.var.data.apiKeys.get(id)
   if (key === null || !inRequestScope(c, key.tenantId ?? null)) throw notFound()
   if (!mayManage(caller, target(key))) throw unauthorized()
   return key

@@ -7,7 +7,7 @@
 import { Hono, type Context } from 'hono'
 import type { Application, ApplicationRole } from '../domain/application'
 import { firstDuplicateName, readRole } from '../domain/application-validation'
-import { deepMerge } from '../domain/tenant'
+import { deepMerge } from '../domain/json-merge'
 import type { AppEnv } from '../env'
 import { readJson } from '../http/body'
 import { Errors, notFound } from '../http/errors'
@@ -15,7 +15,6 @@ import { FieldReader } from '../http/fields'
 import { pathUuid } from '../http/path'
 import { emptyOk } from '../http/responses'
 import { assertSameTenant } from '../http/tenant'
-import { ApplicationStore } from '../store/application-store'
 import { withoutServerFields } from './admin-common'
 
 /** Mounted by applications.ts, whose API-key middleware covers these paths. */
@@ -31,7 +30,7 @@ applicationRoleRoutes.delete('/api/application/:id/role/:roleId', async (c) => {
   const roleId = pathUuid(c, 'roleId')
   const roles = application.roles.filter((role) => role.id !== roleId)
   if (roles.length === application.roles.length) throw notFound()
-  await new ApplicationStore(c.env.DB).update({ ...application, roles, lastUpdateInstant: c.get('nowMillis') })
+  await c.var.data.applications.update({ ...application, roles, lastUpdateInstant: c.get('nowMillis') })
   return emptyOk(c)
 })
 
@@ -65,12 +64,12 @@ async function saveRoles(c: Context<AppEnv>, application: Application, roles: Ap
     errors.field('role.name', '[duplicate]role.name', `A role with name [${duplicate}] already exists for this Application.`)
   }
   errors.throwIfAny()
-  await new ApplicationStore(c.env.DB).update({ ...application, roles, lastUpdateInstant: c.get('nowMillis') })
+  await c.var.data.applications.update({ ...application, roles, lastUpdateInstant: c.get('nowMillis') })
 }
 
 /** The application, or 404 when unknown or owned by a tenant other than the request's. */
 export async function findApplication(c: Context<AppEnv>, id: string): Promise<Application> {
-  const application = await new ApplicationStore(c.env.DB).get(id)
+  const application = await c.var.data.applications.get(id)
   if (application === null) throw notFound()
   assertSameTenant(c, application.tenantId)
   return application

@@ -6,7 +6,7 @@
 import { Hono, type Context } from 'hono'
 import { type Application, applicationDefaults } from '../domain/application'
 import { readRoles, validateApplication } from '../domain/application-validation'
-import { deepMerge } from '../domain/tenant'
+import { deepMerge } from '../domain/json-merge'
 import type { AppEnv } from '../env'
 import { requestTenantId, requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
@@ -15,8 +15,6 @@ import { FieldReader, type JsonObject } from '../http/fields'
 import { pathUuid } from '../http/path'
 import { emptyOk } from '../http/responses'
 import { resolveTenantId } from '../http/tenant'
-import { ApplicationStore } from '../store/application-store'
-import { TenantStore } from '../store/tenant-store'
 import { checkKeyReferences, isUniqueViolation, withoutServerFields } from './admin-common'
 import { applicationRoleRoutes, findApplication } from './application-roles'
 
@@ -27,7 +25,7 @@ applicationRoutes.route('/', applicationRoleRoutes)
 
 applicationRoutes.get('/api/application', async (c) => {
   const inactive = c.req.query('inactive') === 'true'
-  const all = await new ApplicationStore(c.env.DB).list(requestTenantId(c))
+  const all = await c.var.data.applications.list(requestTenantId(c))
   return c.json({ applications: all.filter((application) => application.active !== inactive) })
 })
 
@@ -40,7 +38,7 @@ applicationRoutes.put('/api/application/:id', async (c) => {
   const existing = await findApplication(c, pathUuid(c))
   if (c.req.query('reactivate') === 'true') {
     const application = { ...existing, active: true, lastUpdateInstant: c.get('nowMillis') }
-    await new ApplicationStore(c.env.DB).update(application)
+    await c.var.data.applications.update(application)
     return c.json({ application })
   }
   const { input, errors } = await readApplicationBody(c)
@@ -57,7 +55,7 @@ applicationRoutes.patch('/api/application/:id', async (c) => {
 
 applicationRoutes.delete('/api/application/:id', async (c) => {
   const application = await findApplication(c, pathUuid(c))
-  const store = new ApplicationStore(c.env.DB)
+  const store = c.var.data.applications
   if (c.req.query('hardDelete') === 'true') {
     // Registrations go with it (ON DELETE CASCADE); login records stay, as in FusionAuth.
     if (!(await store.delete(application.id))) throw notFound()
@@ -68,7 +66,7 @@ applicationRoutes.delete('/api/application/:id', async (c) => {
 })
 
 async function createApplication(c: Context<AppEnv>, id: string): Promise<Response> {
-  const store = new ApplicationStore(c.env.DB)
+  const store = c.var.data.applications
   const body = FieldReader.body(await readJson(c))
   const errors = body.errors
   const raw = body.rawObject('application') ?? {}
@@ -99,7 +97,7 @@ async function createApplication(c: Context<AppEnv>, id: string): Promise<Respon
 async function applicationTenantId(c: Context<AppEnv>, named: string | undefined, errors: Errors): Promise<string> {
   const scoped = requestTenantId(c)
   const tenantId = named ?? (await resolveTenantId(c))
-  const invalid = (scoped !== null && scoped !== tenantId) || (await new TenantStore(c.env.DB).get(tenantId)) === null
+  const invalid = (scoped !== null && scoped !== tenantId) || (await c.var.data.tenants.get(tenantId)) === null
   if (invalid && !errors.has('application.tenantId')) {
     errors.field('application.tenantId', '[invalid]application.tenantId', `The [application.tenantId] property is not valid. No Tenant exists with Id [${tenantId}].`)
   }
@@ -123,9 +121,9 @@ function finish(c: Context<AppEnv>, base: Application, input: JsonObject, keep: 
 
 async function saveApplication(c: Context<AppEnv>, application: Application, errors: Errors, mode: 'create' | 'update'): Promise<Application> {
   const references = validateApplication(application, errors)
-  await checkKeyReferences(c, references, errors)
+  await checkKeyReferences(c.var.data, references, errors)
   errors.throwIfAny()
-  const store = new ApplicationStore(c.env.DB)
+  const store = c.var.data.applications
   try {
     if (mode === 'create') await store.create(application)
     else await store.update(application)

@@ -9,7 +9,6 @@ import type { AppEnv } from '../env'
 import { codes, fieldError, notFound } from '../http/errors'
 import { fusionJson } from '../http/responses'
 import { requireGlobalScope } from '../http/scope'
-import { readOutbox } from '../mail/dev-outbox'
 import { usesDevOutbox } from '../mail/mailer'
 
 const devOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
@@ -22,5 +21,5 @@ export const devOutboxRoutes = new Hono<AppEnv>()
 devOutboxRoutes.get('/api/dev/outbox', devOnly, requireGlobalScope, async (c) => {
   const email = c.req.query('email')
   if (email === undefined || email === '') throw fieldError('email', codes.blank('email'))
-  return fusionJson(c, { messages: await readOutbox(c.env.KV, email) })
+  return fusionJson(c, { messages: await c.var.data.devOutbox.read(email) })
 })

@@ -16,9 +16,8 @@ import { loginEnvironment } from '../http/login-request'
 import { pathUuid } from '../http/path'
 import { queryParam, uuidParam } from '../http/query'
 import { emptyOk } from '../http/responses'
-import { ApplicationStore } from '../store/application-store'
-import { RefreshTokenStore, type RefreshTokenRecord } from '../store/refresh-token-store'
-import { UserStore } from '../store/user-store'
+import type { RefreshTokenRecord } from '../store/refresh-token-store'
+import { replicaReads } from '../http/read-placement'
 
 export const jwtRoutes = new Hono<AppEnv>()
 
@@ -27,7 +26,7 @@ const visibleTo = (c: Context<AppEnv>, record: RefreshTokenRecord): boolean => {
   return scoped === null || scoped === record.tenantId
 }
 
-jwtRoutes.post('/api/jwt/refresh', async (c) => {
+jwtRoutes.post('/api/jwt/refresh', replicaReads, async (c) => {
   const body = FieldReader.body(await readOptionalJson(c))
   const fromBody = body.string('refreshToken')
   body.string('token')
@@ -63,12 +62,12 @@ jwtRoutes.get('/api/jwt/refresh', requireApiKey(), async (c) => {
   const userId = uuidParam('userId', queryParam(c, 'userId'))
   if (userId === undefined) throw fieldError('userId', codes.missing('userId'))
   const now = c.get('nowMillis')
-  const records = await new RefreshTokenStore(c.env.DB).listForUser(userId)
+  const records = await c.var.data.refreshTokens.listForUser(userId)
   return c.json({ refreshTokens: records.filter((r) => r.expirationInstant > now && visibleTo(c, r)) })
 })
 
 jwtRoutes.get('/api/jwt/refresh/:tokenId', requireApiKey(), async (c) => {
-  const record = await new RefreshTokenStore(c.env.DB).get(pathUuid(c, 'tokenId'))
+  const record = await c.var.data.refreshTokens.get(pathUuid(c, 'tokenId'))
   if (record === null || record.expirationInstant <= c.get('nowMillis') || !visibleTo(c, record)) throw notFound()
   return c.json({ refreshToken: record })
 })
@@ -91,7 +90,7 @@ async function revoke(c: Context<AppEnv>, tokenId: string | undefined): Promise<
   const userId = uuidParam('userId', queryParam(c, 'userId') ?? body.source.userId)
   const applicationId = uuidParam('applicationId', queryParam(c, 'applicationId') ?? body.source.applicationId)
   body.errors.throwIfAny()
-  const store = new RefreshTokenStore(c.env.DB)
+  const store = c.var.data.refreshTokens
 
   if (tokenId !== undefined || token !== undefined) {
     const record = tokenId !== undefined ? (isUuid(tokenId) ? await store.get(tokenId.toLowerCase()) : null) : await store.findByToken(token ?? '')
@@ -105,11 +104,11 @@ async function revoke(c: Context<AppEnv>, tokenId: string | undefined): Promise<
 
   const scoped = requestTenantId(c)
   if (userId !== undefined) {
-    const user = await new UserStore(c.env.DB).get(userId)
+    const user = await c.var.data.users.get(userId)
     if (user === null || (scoped !== null && user.user.tenantId !== scoped)) throw notFound()
   }
   if (applicationId !== undefined) {
-    const application = await new ApplicationStore(c.env.DB).get(applicationId)
+    const application = await c.var.data.applications.get(applicationId)
     if (application === null || (scoped !== null && application.tenantId !== scoped)) throw notFound()
   }
   if (userId !== undefined) await store.revokeAllForUser(userId, applicationId)
@@ -117,7 +116,7 @@ async function revoke(c: Context<AppEnv>, tokenId: string | undefined): Promise<
   return emptyOk(c)
 }
 
-jwtRoutes.get('/api/jwt/validate', async (c) => {
+jwtRoutes.get('/api/jwt/validate', replicaReads, async (c) => {
   const verified = await authenticateJwt(c)
   if (verified === null) throw unauthorized()
   return c.json({ jwt: verified.claims })

@@ -15,24 +15,19 @@ import { FieldReader, isUuid } from '../http/fields'
 import { pathUuid } from '../http/path'
 import { emptyOk } from '../http/responses'
 import { requireGlobalScope } from '../http/scope'
-import { ApplicationStore } from '../store/application-store'
 import { forgetSigningKey } from '../store/signing-key-cache'
-import { SigningKeyStore } from '../store/signing-key-store'
-import { TenantStore } from '../store/tenant-store'
 import { isUniqueViolation } from './admin-common'
 
 const RSA_LENGTHS = [2048, 3072, 4096]
 
 export const keyRoutes = new Hono<AppEnv>()
 
-const keys = (c: Context<AppEnv>) => new SigningKeyStore(c.env.DB, c.env.ENCRYPTION_KEY)
-
 keyRoutes.use('/api/key/*', requireGlobalScope)
 
-keyRoutes.get('/api/key', async (c) => c.json({ keys: await Promise.all((await keys(c).listPublic()).map(toKeyResponse)) }))
+keyRoutes.get('/api/key', async (c) => c.json({ keys: await Promise.all((await c.var.data.signingKeys.listPublic()).map(toKeyResponse)) }))
 
 keyRoutes.get('/api/key/:id', async (c) => {
-  const key = await keys(c).getPublic(pathUuid(c))
+  const key = await c.var.data.signingKeys.getPublic(pathUuid(c))
   if (key === null) throw notFound()
   return c.json({ key: await toKeyResponse(key) })
 })
@@ -42,7 +37,7 @@ keyRoutes.post('/api/key/generate/:id', (c) => generate(c, pathUuid(c)))
 
 keyRoutes.put('/api/key/:id', async (c) => {
   const id = pathUuid(c)
-  const store = keys(c)
+  const store = c.var.data.signingKeys
   if ((await store.getPublic(id)) === null) throw notFound()
   const reader = FieldReader.body(await readJson(c)).object('key')
   const name = reader.requiredString('name')
@@ -55,12 +50,12 @@ keyRoutes.put('/api/key/:id', async (c) => {
 
 keyRoutes.delete('/api/key/:id', async (c) => {
   const id = pathUuid(c)
-  if ((await keys(c).getPublic(id)) === null) throw notFound()
+  if ((await c.var.data.signingKeys.getPublic(id)) === null) throw notFound()
   // A key still named by a tenant or application would leave it unable to sign.
-  if ((await new TenantStore(c.env.DB).usesSigningKey(id)) || (await new ApplicationStore(c.env.DB).usesSigningKey(id))) {
+  if ((await c.var.data.tenants.usesSigningKey(id)) || (await c.var.data.applications.usesSigningKey(id))) {
     throw generalError('[KeyInUse]', 'The key is used by a tenant or an application. Point their jwtConfiguration at another key first.')
   }
-  if (!(await keys(c).delete(id))) throw notFound()
+  if (!(await c.var.data.signingKeys.delete(id))) throw notFound()
   forgetSigningKey(id)
   return emptyOk(c)
 })
@@ -79,7 +74,7 @@ async function generate(c: Context<AppEnv>, id: string): Promise<Response> {
   if (isRsa && length !== undefined && !RSA_LENGTHS.includes(length)) {
     errors.field('key.length', '[invalid]key.length', `The [key.length] property must be one of ${RSA_LENGTHS.join(', ')} for RSA keys.`)
   }
-  const store = keys(c)
+  const store = c.var.data.signingKeys
   const existing = await store.listPublic()
   if (existing.some((key) => key.id === id)) errors.field('key.id', '[duplicate]key.id', `A Key with Id [${id}] already exists.`)
   if (name !== undefined && existing.some((key) => key.name.toLowerCase() === name.toLowerCase())) {
@@ -105,7 +100,7 @@ async function generate(c: Context<AppEnv>, id: string): Promise<Response> {
 keyRoutes.get('/api/jwt/public-key', async (c) => {
   const kid = c.req.query('kid')
   const applicationId = c.req.query('applicationId')
-  const all = (await keys(c).listPublic()).filter((key) => key.publicKeyPem !== undefined)
+  const all = (await c.var.data.signingKeys.listPublic()).filter((key) => key.publicKeyPem !== undefined)
   if (kid !== undefined) {
     const key = all.find((k) => k.kid === kid)
     if (key?.publicKeyPem === undefined) throw notFound()
@@ -113,7 +108,7 @@ keyRoutes.get('/api/jwt/public-key', async (c) => {
   }
   if (applicationId !== undefined) {
     if (!isUuid(applicationId)) throw notFound()
-    const found = await new ApplicationStore(c.env.DB).getWithTenant(applicationId.toLowerCase())
+    const found = await c.var.data.applications.getWithTenant(applicationId.toLowerCase())
     if (found === null) throw notFound()
     const keyId = effectiveJwtConfiguration(found.tenant, found.application).accessTokenKeyId
     // An HMAC-signed application has no public key to give out.
@@ -125,5 +120,5 @@ keyRoutes.get('/api/jwt/public-key', async (c) => {
 })
 
 keyRoutes.get('/.well-known/jwks.json', async (c) => {
-  return c.json(await jsonWebKeySet(await keys(c).listPublic()))
+  return c.json(await jsonWebKeySet(await c.var.data.signingKeys.listPublic()))
 })

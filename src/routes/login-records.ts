@@ -12,16 +12,15 @@ import type { AppEnv } from '../env'
 import { requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
 import { ApiError, Errors } from '../http/errors'
-import { LoginRecordStore } from '../store/login-record-store'
-import { SystemConfigurationStore } from '../store/system-configuration-store'
+import { replicaReads } from '../http/read-placement'
 
 const SEARCH = '/api/system/login-record/search'
 const EXPORT = '/api/system/login-record/export'
 
 export const loginRecordRoutes = new Hono<AppEnv>()
 
-loginRecordRoutes.use(SEARCH, requireApiKey('global'))
-loginRecordRoutes.use(EXPORT, requireApiKey('global'))
+loginRecordRoutes.use(SEARCH, replicaReads, requireApiKey('global'))
+loginRecordRoutes.use(EXPORT, replicaReads, requireApiKey('global'))
 
 const queryOf = (c: Context<AppEnv>): URLSearchParams => new URL(c.req.url).searchParams
 
@@ -53,7 +52,7 @@ loginRecordRoutes.post(EXPORT, async (c) => {
 
 async function respondWithSearch(c: Context<AppEnv>, search: LoginRecordSearch): Promise<Response> {
   const { page } = search
-  const result = await new LoginRecordStore(c.env.DB).search(search.criteria, {
+  const result = await c.var.data.loginRecords.search(search.criteria, {
     limit: page.numberOfResults,
     offset: page.startRow,
     retrieveTotal: page.retrieveTotal,
@@ -68,9 +67,8 @@ async function respondWithExport(c: Context<AppEnv>, input: LoginRecordExportInp
   errors.throwIfAny()
   if (format === null) throw new ApiError(500)
 
-  const store = new LoginRecordStore(c.env.DB)
   const nowMillis = c.get('nowMillis')
-  const chunks = exportCsvChunks((after, pageSize) => store.exportPage(input.criteria, after, pageSize), format)
+  const chunks = exportCsvChunks(c.var.data, input.criteria, format)
   const body = zipCsvStream(chunks, { header: LOGIN_RECORD_CSV_HEADER, modifiedMillis: nowMillis })
   return new Response(body, {
     status: 200,
@@ -83,7 +81,7 @@ async function respondWithExport(c: Context<AppEnv>, input: LoginRecordExportInp
 }
 
 async function reportTimezoneOf(c: Context<AppEnv>): Promise<string> {
-  const row = await new SystemConfigurationStore(c.env.DB).get()
+  const row = await c.var.data.systemConfiguration.get()
   // The bootstrap middleware creates the row before any route runs; its absence is a server fault.
   if (row === null) throw new ApiError(500)
   return row.configuration.reportTimezone

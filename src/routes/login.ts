@@ -11,9 +11,8 @@ import { codes, fieldError, tenantIdRequired, unauthorized } from '../http/error
 import { FieldReader, isUuid } from '../http/fields'
 import { loginEnvironment, readDevice } from '../http/login-request'
 import { renderLoginOutcome } from '../http/login-response'
-import { ApplicationStore } from '../store/application-store'
-import { type ApplicationContext, LoginStore, type LoginSubject } from '../store/login-store'
-import { TenantStore } from '../store/tenant-store'
+import type { ApplicationContext, LoginSubject } from '../store/login-store'
+import { decideFresh, replicaReads } from '../http/read-placement'
 
 export const loginRoutes = new Hono<AppEnv>()
 
@@ -36,24 +35,24 @@ async function readForLogin(c: Context<AppEnv>, body: FieldReader): Promise<Logi
   if (applicationId === undefined || applicationId === null) return { found: null, apiKey: await authenticateApiKey(c) }
   if (!isUuid(applicationId)) return { found: 'invalid', apiKey: await authenticateApiKey(c) }
   const loginId = body.source.loginId
-  const store = new LoginStore(c.env.DB)
+  const data = c.var.data
   if (typeof loginId === 'string' && !body.has('oneTimePassword')) {
-    const [read, apiKey] = await Promise.all([store.findForApplication(applicationId.toLowerCase(), loginId, c.get('nowMillis')), authenticateApiKey(c)])
+    const [read, apiKey] = await Promise.all([data.logins.findForApplication(applicationId.toLowerCase(), loginId, c.get('nowMillis')), authenticateApiKey(c)])
     return { found: read.context ?? 'invalid', apiKey, subject: read.subject }
   }
-  const [context, apiKey] = await Promise.all([new ApplicationStore(c.env.DB).getWithTenant(applicationId.toLowerCase()), authenticateApiKey(c)])
+  const [context, apiKey] = await Promise.all([data.applications.getWithTenant(applicationId.toLowerCase()), authenticateApiKey(c)])
   return { found: context ?? 'invalid', apiKey }
 }
 
 /** The tenant of a login without an application: named by header or key, else the only one. */
 async function findTenant(c: Context<AppEnv>): Promise<Tenant | null> {
-  const tenants = new TenantStore(c.env.DB)
+  const tenants = c.var.data.tenants
   const named = requestTenantId(c)
   if (named !== null) return tenants.get(named)
   return tenants.soleTenant()
 }
 
-loginRoutes.post('/api/login', async (c) => {
+loginRoutes.post('/api/login', replicaReads, async (c) => {
   const raw = await readJson(c)
   const body = FieldReader.body(raw)
   const { found, apiKey, subject } = await readForLogin(c, body)
@@ -87,7 +86,6 @@ loginRoutes.post('/api/login', async (c) => {
       ipAddress,
       device,
       noJWT,
-      loadTenant: (id) => new TenantStore(c.env.DB).get(id),
     })
     if (outcome.kind === 'invalidOneTimePassword') throw fieldError('oneTimePassword', codes.invalid('oneTimePassword'))
     return renderLoginOutcome(c, outcome)
@@ -99,18 +97,21 @@ loginRoutes.post('/api/login', async (c) => {
   body.errors.throwIfAny()
   if (tenant === null) throw tenantIdRequired()
 
-  const outcome = await passwordLogin(env, {
-    tenant,
-    application,
-    loginId: loginId ?? '',
-    password: password ?? '',
-    ipAddress,
-    device,
-    noJWT,
-    // The cookie wins over the body, as FusionAuth reads them.
-    twoFactorTrustId: readCookie(c, TRUST_COOKIE) ?? trustFromBody ?? null,
-    // Read with the application: valid for the application's tenant, which is the login's tenant.
-    subject,
-  })
+  const outcome = await decideFresh(env, (data) =>
+    passwordLogin(data, {
+      tenant,
+      application,
+      loginId: loginId ?? '',
+      password: password ?? '',
+      ipAddress,
+      device,
+      noJWT,
+      // The cookie wins over the body, as FusionAuth reads them.
+      twoFactorTrustId: readCookie(c, TRUST_COOKIE) ?? trustFromBody ?? null,
+      // Read with the application: valid for the application's tenant, which is the login's tenant. A retry at the
+      // primary reads the user again.
+      subject: data === env ? subject : undefined,
+    }),
+  )
   return renderLoginOutcome(c, outcome)
 })

@@ -3,7 +3,6 @@ import type { AppEnv } from '../env'
 import { readOptionalJson } from '../http/body'
 import { ACCESS_TOKEN_COOKIE, REFRESH_TOKEN_COOKIE, clearCookie, readCookie } from '../http/cookies'
 import { FieldReader } from '../http/fields'
-import { RefreshTokenStore } from '../store/refresh-token-store'
 
 export const logoutRoutes = new Hono<AppEnv>()
 
@@ -21,7 +20,7 @@ logoutRoutes.post('/api/logout', async (c) => {
   body.errors.throwIfAny()
 
   if (refreshToken !== undefined && refreshToken !== '') {
-    const tokens = new RefreshTokenStore(c.env.DB)
+    const tokens = c.var.data.refreshTokens
     const revoked = await tokens.revokeByToken(refreshToken)
     if (revoked !== null && global) await tokens.revokeAllForUser(revoked.userId)
   }

@@ -9,15 +9,14 @@ import { codes, fieldError, notFound, unauthorized } from '../http/errors'
 import { isUuid } from '../http/fields'
 import { authenticateJwt } from '../http/jwt-auth'
 import { loginEnvironment } from '../http/login-request'
-import { ApplicationStore } from '../store/application-store'
-import { TenantStore } from '../store/tenant-store'
+import { replicaReads } from '../http/read-placement'
 
 export const pingRoutes = new Hono<AppEnv>()
 
 /** The application a ping names: unknown, malformed or another tenant's is [invalid]applicationId. */
 async function pingApplication(c: Context<AppEnv>, applicationId: string | undefined, scopedTenantId: string | null): Promise<Application | null> {
   if (applicationId === undefined || applicationId === '') return null
-  const application = isUuid(applicationId) ? await new ApplicationStore(c.env.DB).get(applicationId.toLowerCase()) : null
+  const application = isUuid(applicationId) ? await c.var.data.applications.get(applicationId.toLowerCase()) : null
   if (application === null || (scopedTenantId !== null && scopedTenantId !== application.tenantId)) {
     throw fieldError('applicationId', codes.invalid('applicationId', `The [applicationId] property is not valid. No application exists with Id [${applicationId}].`))
   }
@@ -27,7 +26,7 @@ async function pingApplication(c: Context<AppEnv>, applicationId: string | undef
 interface PingTarget {
   application: Application | null
   scopedTenantId: string | null
-  tenantOf: (tenantId: string) => Promise<Tenant | null>
+  tenant?: Tenant
 }
 
 async function ping(c: Context<AppEnv>, userId: string, target: PingTarget): Promise<Response> {
@@ -47,18 +46,18 @@ async function ping(c: Context<AppEnv>, userId: string, target: PingTarget): Pro
 async function keyPing(c: Context<AppEnv>, userId: string, applicationId: string | undefined): Promise<Response> {
   const scopedTenantId = requestTenantId(c)
   const application = await pingApplication(c, applicationId, scopedTenantId)
-  return ping(c, userId, { application, scopedTenantId, tenantOf: (id) => new TenantStore(c.env.DB).get(id) })
+  return ping(c, userId, { application, scopedTenantId })
 }
 
 /** API-key ping. The official client sends `?ipAddress=undefined` without an address: clientIp ignores it. */
-pingRoutes.put('/api/login/:userId/:applicationId', async (c) => {
+pingRoutes.put('/api/login/:userId/:applicationId', replicaReads, async (c) => {
   const principal = await authenticateApiKey(c)
   if (principal === null) throw unauthorized()
   c.set('apiKey', principal)
   return keyPing(c, c.req.param('userId'), c.req.param('applicationId'))
 })
 
-pingRoutes.put('/api/login/:userId', async (c) => {
+pingRoutes.put('/api/login/:userId', replicaReads, async (c) => {
   const principal = await authenticateApiKey(c)
   if (principal === null) throw unauthorized()
   c.set('apiKey', principal)
@@ -69,7 +68,7 @@ pingRoutes.put('/api/login/:userId', async (c) => {
  * JWT ping: the user and application come from the token's `sub` and `applicationId` claims, checked
  * (with the token's tenant) by authenticateJwt, so neither is read again.
  */
-pingRoutes.put('/api/login', async (c) => {
+pingRoutes.put('/api/login', replicaReads, async (c) => {
   const verified = await authenticateJwt(c)
   if (verified === null) throw unauthorized()
   const { claims, tenant } = verified
@@ -78,6 +77,6 @@ pingRoutes.put('/api/login', async (c) => {
   return ping(c, claims.sub, {
     application,
     scopedTenantId: tenant.id,
-    tenantOf: async (id) => (id === tenant.id ? tenant : null),
+    tenant,
   })
 })

@@ -16,8 +16,7 @@ import { ApiError, Errors, codes, notFound } from '../http/errors'
 import { FieldReader, type JsonObject } from '../http/fields'
 import { emptyOk } from '../http/responses'
 import { resolveTenantId } from '../http/tenant'
-import { ApplicationStore } from '../store/application-store'
-import { UserStore } from '../store/user-store'
+import type { PendingWrite } from '../store/data-context'
 import { findScopedUser, loadTenant, prepareNewUser, runWrites, UUID_SEGMENT } from './users'
 
 export const registrationRoutes = new Hono<AppEnv>()
@@ -39,7 +38,7 @@ registrationRoutes.patch(byUserAndApplication, requireApiKey(), (c) => update(c,
 
 registrationRoutes.delete(byUserAndApplication, requireApiKey(), async (c) => {
   const { user } = await findScopedUser(c, c.req.param('userId'))
-  const removed = await new UserStore(c.env.DB).deleteRegistration(user.id, c.req.param('applicationId').toLowerCase())
+  const removed = await c.var.data.users.deleteRegistration(user.id, c.req.param('applicationId').toLowerCase())
   if (!removed) throw notFound()
   return emptyOk(c)
 })
@@ -54,14 +53,14 @@ async function register(c: Context<AppEnv>, pathUserId: string | null): Promise<
   const skipVerification = body.boolean('skipRegistrationVerification') === true
   requireApplicationId(input.applicationId, body.errors)
 
-  const store = new UserStore(c.env.DB)
+  const store = c.var.data.users
   const existing = pathUserId === null ? null : await store.get(pathUserId)
   if (existing !== null) {
     await findScopedUser(c, existing.user.id)
   } else if (pathUserId !== null && !body.has('user')) {
     throw notFound()
   }
-  const application = input.applicationId === undefined ? null : await new ApplicationStore(c.env.DB).get(input.applicationId)
+  const application = input.applicationId === undefined ? null : await c.var.data.applications.get(input.applicationId)
   const tenantId = existing?.user.tenantId ?? requestTenantId(c) ?? application?.tenantId ?? (await resolveTenantId(c))
   const app = checkApplication(application, input.applicationId, tenantId, body.errors)
   if (app !== null) checkRoles(app, input.fields.roles, 'registration.roles', body.errors)
@@ -70,7 +69,7 @@ async function register(c: Context<AppEnv>, pathUserId: string | null): Promise<
   }
 
   let user: User
-  const statements: D1PreparedStatement[] = []
+  const statements: PendingWrite[] = []
   if (existing !== null) {
     body.errors.throwIfAny()
     user = existing.user
@@ -103,7 +102,7 @@ async function update(c: Context<AppEnv>, mode: 'replace' | 'merge'): Promise<Re
   const existing = findRegistration(user, applicationId ?? '')
   const source = mode === 'merge' ? mergePatch(settable(existing), settable(reader.source)) : reader.source
   const input = mode === 'merge' ? readRegistration(new FieldReader(source, body.errors, 'registration')) : requested
-  const application = await new ApplicationStore(c.env.DB).get(existing.applicationId)
+  const application = await c.var.data.applications.get(existing.applicationId)
   if (application !== null) checkRoles(application, input.fields.roles, 'registration.roles', body.errors)
   body.errors.throwIfAny()
 
@@ -112,7 +111,7 @@ async function update(c: Context<AppEnv>, mode: 'replace' | 'merge'): Promise<Re
     updated.verified = requested.verified
     if (requested.verified) updated.verifiedInstant = c.get('nowMillis')
   }
-  await new UserStore(c.env.DB).registrationUpdateStatement(user.id, updated).run()
+  await c.var.data.users.registrationUpdateStatement(user.id, updated).run()
   return c.json({ registration: updated })
 }
 

@@ -4,15 +4,14 @@
  * or a global key sending X-FusionAuth-TenantId, gets 401 for every method.
  */
 import { Hono, type Context } from 'hono'
+import { deepMerge } from '../domain/json-merge'
 import { type SystemConfiguration, systemConfigurationDefaults } from '../domain/system-configuration'
 import { validateSystemConfiguration } from '../domain/system-configuration-validation'
-import { deepMerge } from '../domain/tenant'
 import type { AppEnv } from '../env'
 import { readJson } from '../http/body'
 import { ApiError } from '../http/errors'
 import { FieldReader } from '../http/fields'
 import { requireGlobalScope } from '../http/scope'
-import { SystemConfigurationStore } from '../store/system-configuration-store'
 import { withoutServerFields } from './admin-common'
 
 export const systemConfigurationRoutes = new Hono<AppEnv>()
@@ -33,12 +32,12 @@ async function save(c: Context<AppEnv>, mode: 'replace' | 'merge'): Promise<Resp
   configuration.lastUpdateInstant = c.get('nowMillis')
   validateSystemConfiguration(configuration, body.errors)
   body.errors.throwIfAny()
-  await new SystemConfigurationStore(c.env.DB).update(configuration, c.get('nowMillis'))
+  await c.var.data.systemConfiguration.update(configuration, c.get('nowMillis'))
   return c.json({ systemConfiguration: configuration })
 }
 
 async function current(c: Context<AppEnv>): Promise<SystemConfiguration> {
-  const row = await new SystemConfigurationStore(c.env.DB).get()
+  const row = await c.var.data.systemConfiguration.get()
   // The bootstrap middleware creates the row before any route runs; its absence is a server fault.
   if (row === null) throw new ApiError(500)
   return row.configuration

@@ -4,7 +4,8 @@
  * Tenant-scoped requests (locked key or tenant header) see only their own tenant and may not create or list.
  */
 import { Hono, type Context } from 'hono'
-import { type Tenant, deepMerge, tenantDefaults } from '../domain/tenant'
+import { deepMerge } from '../domain/json-merge'
+import { type Tenant, tenantDefaults } from '../domain/tenant'
 import { generateTenantSigningKey, reserveTenantSigningKey } from '../domain/tenant-signing-key'
 import { validateTenant } from '../domain/tenant-validation'
 import type { AppEnv } from '../env'
@@ -14,11 +15,9 @@ import { type Errors, codes, fieldError, generalError, notFound } from '../http/
 import { FieldReader, type JsonObject } from '../http/fields'
 import { pathUuid } from '../http/path'
 import { emptyOk } from '../http/responses'
+import { refuseTenantScope } from '../http/scope'
 import { assertSameTenant } from '../http/tenant'
-import { SigningKeyStore } from '../store/signing-key-store'
-import { SystemConfigurationStore } from '../store/system-configuration-store'
-import { TenantStore } from '../store/tenant-store'
-import { checkKeyReferences, isUniqueViolation, refuseTenantScope, withoutServerFields } from './admin-common'
+import { checkKeyReferences, isUniqueViolation, withoutServerFields } from './admin-common'
 
 export const tenantRoutes = new Hono<AppEnv>()
 
@@ -26,7 +25,7 @@ tenantRoutes.use('/api/tenant/*', requireApiKey())
 
 tenantRoutes.get('/api/tenant', async (c) => {
   refuseTenantScope(c)
-  return c.json({ tenants: await new TenantStore(c.env.DB).list() })
+  return c.json({ tenants: await c.var.data.tenants.list() })
 })
 
 tenantRoutes.get('/api/tenant/:id', async (c) => c.json({ tenant: await findTenant(c, pathUuid(c)) }))
@@ -60,18 +59,18 @@ tenantRoutes.patch('/api/tenant/:id', async (c) => {
 
 tenantRoutes.delete('/api/tenant/:id', async (c) => {
   const tenant = await findTenant(c, pathUuid(c))
-  const system = await new SystemConfigurationStore(c.env.DB).get()
+  const system = await c.var.data.systemConfiguration.get()
   if (system?.defaultTenantId === tenant.id) {
     throw generalError('[cannotDelete]', 'The default tenant cannot be deleted.')
   }
   // Applications, users and tenant-locked API keys of the tenant go with it (ON DELETE CASCADE).
-  if (!(await new TenantStore(c.env.DB).delete(tenant.id))) throw notFound()
+  if (!(await c.var.data.tenants.delete(tenant.id))) throw notFound()
   return emptyOk(c)
 })
 
 async function createTenant(c: Context<AppEnv>, id: string): Promise<Response> {
   refuseTenantScope(c)
-  const store = new TenantStore(c.env.DB)
+  const store = c.var.data.tenants
   const body = FieldReader.body(await readJson(c))
   const sourceTenantId = body.uuid('sourceTenantId')
   const input = withoutServerFields(body.rawObject('tenant') ?? {})
@@ -109,11 +108,12 @@ function finish(c: Context<AppEnv>, base: Tenant, input: JsonObject): Tenant {
 type SaveMode = { mode: 'update' } | { mode: 'create'; ownKeyId: string | null }
 
 async function saveTenant(c: Context<AppEnv>, tenant: Tenant, errors: Errors, save: SaveMode): Promise<Tenant> {
-  const store = new TenantStore(c.env.DB)
+  const data = c.var.data
+  const store = data.tenants
   const ownKeyId = save.mode === 'create' ? save.ownKeyId : null
   const references = validateTenant(tenant, errors)
   // The tenant's own key does not exist yet: it is written with the tenant below.
-  await checkKeyReferences(c, references.filter((reference) => reference.id !== ownKeyId), errors)
+  await checkKeyReferences(data, references.filter((reference) => reference.id !== ownKeyId), errors)
   if (!errors.has('tenant.name') && (await store.nameTaken(tenant.name, tenant.id))) {
     errors.field('tenant.name', '[duplicate]tenant.name', `A Tenant with name [${tenant.name}] already exists.`)
   }
@@ -124,8 +124,7 @@ async function saveTenant(c: Context<AppEnv>, tenant: Tenant, errors: Errors, sa
     else {
       // One batch, so a tenant never exists without its key nor a key without its tenant.
       const key = await generateTenantSigningKey(tenant, ownKeyId)
-      const keys = new SigningKeyStore(c.env.DB, c.env.ENCRYPTION_KEY)
-      await c.env.DB.batch([await keys.insertStatement(key, tenant.insertInstant), store.insertStatement(tenant)])
+      await data.commit([await data.signingKeys.insertStatement(key, tenant.insertInstant), store.insertStatement(tenant)])
     }
   } catch (error) {
     // Another request took the name (or id) between the check and the write.
@@ -137,7 +136,7 @@ async function saveTenant(c: Context<AppEnv>, tenant: Tenant, errors: Errors, sa
 
 /** The tenant, or 404 when it does not exist or the request is scoped to another tenant. */
 async function findTenant(c: Context<AppEnv>, id: string): Promise<Tenant> {
-  const tenant = await new TenantStore(c.env.DB).get(id)
+  const tenant = await c.var.data.tenants.get(id)
   if (tenant === null) throw notFound()
   assertSameTenant(c, tenant.id)
   return tenant

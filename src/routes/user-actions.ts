@@ -17,11 +17,8 @@ import { queryParam, uuidParam } from '../http/query'
 import { emptyOk } from '../http/responses'
 import { inRequestScope, requireGlobalScope } from '../http/scope'
 import { assertSameTenant } from '../http/tenant'
-import { ApplicationStore } from '../store/application-store'
-import { RefreshTokenStore } from '../store/refresh-token-store'
-import { TenantStore } from '../store/tenant-store'
-import { type TakenAction, type UserActionDefinition, UserActionStore } from '../store/user-action-store'
-import { type UserRecord, UserStore } from '../store/user-store'
+import type { TakenAction, UserActionDefinition } from '../store/user-action-store'
+import type { UserRecord } from '../store/user-store'
 
 export const userActionRoutes = new Hono<AppEnv>()
 userActionRoutes.use('/api/user-action', requireGlobalScope)
@@ -29,14 +26,12 @@ userActionRoutes.use('/api/user-action/*', requireGlobalScope)
 userActionRoutes.use('/api/user/action', requireApiKey())
 userActionRoutes.use('/api/user/action/*', requireApiKey())
 
-const definitions = (c: Context<AppEnv>) => new UserActionStore(c.env.DB)
-
 // ---- Definitions -------------------------------------------------------------------------------------------
 
 userActionRoutes.post('/api/user-action', (c) => saveDefinition(c, crypto.randomUUID(), null))
 userActionRoutes.post('/api/user-action/:id', async (c) => {
   const id = pathUuid(c)
-  if ((await definitions(c).getDefinition(id)) !== null) {
+  if ((await c.var.data.userActions.getDefinition(id)) !== null) {
     throw fieldError('userActionId', codes.duplicate('userActionId', `A User Action with Id [${id}] already exists.`))
   }
   return saveDefinition(c, id, null)
@@ -44,7 +39,7 @@ userActionRoutes.post('/api/user-action/:id', async (c) => {
 
 userActionRoutes.get('/api/user-action', async (c) => {
   const inactive = c.req.query('inactive') === 'true'
-  const all = await definitions(c).listDefinitions(null)
+  const all = await c.var.data.userActions.listDefinitions(null)
   return c.json({ userActions: all.filter((d) => d.active !== inactive) })
 })
 
@@ -54,7 +49,7 @@ userActionRoutes.put('/api/user-action/:id', async (c) => {
   const existing = await existingDefinition(c)
   if (c.req.query('reactivate') === 'true') {
     const reactivated = { ...existing, active: true, lastUpdateInstant: c.get('nowMillis') }
-    await definitions(c).updateDefinition(reactivated)
+    await c.var.data.userActions.updateDefinition(reactivated)
     return c.json({ userAction: reactivated })
   }
   return saveDefinition(c, existing.id, existing)
@@ -63,13 +58,13 @@ userActionRoutes.put('/api/user-action/:id', async (c) => {
 userActionRoutes.delete('/api/user-action/:id', async (c) => {
   const existing = await existingDefinition(c)
   // Hard delete takes the actions taken with it (ON DELETE CASCADE), as FusionAuth deletes their logs.
-  if (c.req.query('hardDelete') === 'true') await definitions(c).deleteDefinition(existing.id)
-  else await definitions(c).updateDefinition({ ...existing, active: false, lastUpdateInstant: c.get('nowMillis') })
+  if (c.req.query('hardDelete') === 'true') await c.var.data.userActions.deleteDefinition(existing.id)
+  else await c.var.data.userActions.updateDefinition({ ...existing, active: false, lastUpdateInstant: c.get('nowMillis') })
   return emptyOk(c)
 })
 
 async function existingDefinition(c: Context<AppEnv>): Promise<UserActionDefinition> {
-  const found = await definitions(c).getDefinition(pathUuid(c))
+  const found = await c.var.data.userActions.getDefinition(pathUuid(c))
   if (found === null) throw notFound()
   return found
 }
@@ -77,10 +72,10 @@ async function existingDefinition(c: Context<AppEnv>): Promise<UserActionDefinit
 async function saveDefinition(c: Context<AppEnv>, id: string, existing: UserActionDefinition | null): Promise<Response> {
   const body = FieldReader.body(await readJson(c))
   const definition = readDefinition(body.object('userAction'), id, c.get('nowMillis'), existing)
-  checkUniqueName(definition, await definitions(c).listDefinitions(null), body.errors)
+  checkUniqueName(definition, await c.var.data.userActions.listDefinitions(null), body.errors)
   body.errors.throwIfAny()
-  if (existing === null) await definitions(c).createDefinition(definition)
-  else await definitions(c).updateDefinition(definition)
+  if (existing === null) await c.var.data.userActions.createDefinition(definition)
+  else await c.var.data.userActions.updateDefinition(definition)
   return c.json({ userAction: definition })
 }
 
@@ -93,7 +88,7 @@ async function saveDefinition(c: Context<AppEnv>, id: string, existing: UserActi
  */
 async function checkActioner(c: Context<AppEnv>, actionerUserId: string | undefined, errors: Errors): Promise<void> {
   if (actionerUserId === undefined) return
-  const actioner = await new UserStore(c.env.DB).get(actionerUserId)
+  const actioner = await c.var.data.users.get(actionerUserId)
   if (actioner === null || !inRequestScope(c, actioner.user.tenantId)) {
     errors.field('action.actionerUserId', '[invalid]action.actionerUserId', `No User exists with Id [${actionerUserId}].`)
   }
@@ -105,7 +100,7 @@ async function checkActioner(c: Context<AppEnv>, actionerUserId: string | undefi
  * action on a user can only ever bear on logins to the applications of that user's tenant.
  */
 async function checkApplications(c: Context<AppEnv>, applicationIds: string[], tenantId: string | null, errors: Errors): Promise<void> {
-  const applications = new ApplicationStore(c.env.DB)
+  const applications = c.var.data.applications
   for (const id of applicationIds) {
     const application = isUuid(id) ? await applications.get(id.toLowerCase()) : null
     if (application === null || (tenantId !== null && application.tenantId !== tenantId)) {
@@ -117,7 +112,7 @@ async function checkApplications(c: Context<AppEnv>, applicationIds: string[], t
 
 /** The user with this id when the request may see it (another tenant's user is absent). */
 async function visibleUser(c: Context<AppEnv>, userId: string): Promise<UserRecord | null> {
-  const record = await new UserStore(c.env.DB).get(userId)
+  const record = await c.var.data.users.get(userId)
   if (record === null) return null
   assertSameTenant(c, record.user.tenantId)
   return record
@@ -144,7 +139,7 @@ userActionRoutes.post('/api/user/action', async (c) => {
   body.errors.throwIfAny()
 
   const errors = body.errors
-  const definition = userActionId === undefined ? null : await definitions(c).getDefinition(userActionId)
+  const definition = userActionId === undefined ? null : await c.var.data.userActions.getDefinition(userActionId)
   if (definition === null || !definition.active) errors.field('action.userActionId', '[invalid]action.userActionId', `No active User Action exists with Id [${userActionId ?? ''}].`)
   const actionee = actioneeUserId === undefined ? null : await visibleUser(c, actioneeUserId).catch(() => null)
   if (actionee === null) errors.field('action.actioneeUserId', '[invalid]action.actioneeUserId', `No User exists with Id [${actioneeUserId ?? ''}].`)
@@ -180,13 +175,13 @@ userActionRoutes.post('/api/user/action', async (c) => {
     ...(comment === undefined ? {} : { comment }),
     ...(option === undefined ? {} : { option, localizedOption: option }),
   }
-  const store = definitions(c)
-  const statements = [store.takeStatement(action, definition.preventLogin && definition.temporal)]
-  const tenant = await new TenantStore(c.env.DB).get(actionee.user.tenantId)
+  const data = c.var.data
+  const writes = [data.userActions.takeStatement(action, definition.preventLogin && definition.temporal)]
+  const tenant = await data.tenants.get(actionee.user.tenantId)
   if (definition.preventLogin && tenant?.jwtConfiguration.refreshTokenRevocationPolicy.onLoginPrevented === true) {
-    statements.push(new RefreshTokenStore(c.env.DB).revokeAllForUserStatement(actionee.user.id))
+    writes.push(data.refreshTokens.revokeAllForUserStatement(actionee.user.id))
   }
-  await c.env.DB.batch(statements)
+  await data.commit(writes)
   return c.json({ action: actionView(action) })
 })
 
@@ -197,7 +192,7 @@ userActionRoutes.get('/api/user/action', async (c) => {
   const now = c.get('nowMillis')
   const active = queryParam(c, 'active')
   const preventingLogin = queryParam(c, 'preventingLogin') === 'true'
-  const store = definitions(c)
+  const store = c.var.data.userActions
   const taken = await store.listForUser(userId)
   const preventing = new Map<string, boolean>()
   for (const { action } of taken) {
@@ -212,7 +207,7 @@ userActionRoutes.get('/api/user/action', async (c) => {
 })
 
 async function existingAction(c: Context<AppEnv>): Promise<{ action: TakenAction; canceled: boolean }> {
-  const found = await definitions(c).get(pathUuid(c))
+  const found = await c.var.data.userActions.get(pathUuid(c))
   if (found === null || (await visibleUser(c, found.action.userId)) === null) throw notFound()
   return found
 }
@@ -248,6 +243,6 @@ async function modifyAction(c: Context<AppEnv>, cancel: boolean): Promise<Respon
   if (expiry !== undefined) updated.expiry = expiry
   if (notifyUser !== undefined) updated.notifyUserOnEnd = notifyUser
   if (emailUser !== undefined) updated.emailUserOnEnd = emailUser
-  if (!(await definitions(c).saveAction(updated, cancel))) throw notInForce()
+  if (!(await c.var.data.userActions.saveAction(updated, cancel))) throw notInForce()
   return c.json({ action: actionView(updated) })
 }

@@ -23,11 +23,8 @@ import { requestTenantId, requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
 import { Errors, tenantIdRequired } from '../http/errors'
 import { FieldReader, isObject, isUuid } from '../http/fields'
-import { ApplicationStore } from '../store/application-store'
-import { TenantStore } from '../store/tenant-store'
-import { TwoFactorStore } from '../store/two-factor-store'
-import { UserStore } from '../store/user-store'
-import { emptyOk } from './admin-common'
+import { emptyOk } from '../http/responses'
+import type { DataContext, PendingWrite } from '../store/data-context'
 import { runWrites } from './users'
 
 /** Distinct applications one import may register users for (each is one lookup). */
@@ -58,7 +55,7 @@ userImportRoutes.post('/api/user/import', requireApiKey(), async (c) => {
       return
     }
     const plaintext = requestedHashSettings(tenant, requested, { scheme: 'encryptionScheme', factor: 'factor' }, new Errors()) ?? tenantHashSettings(tenant)
-    const lookups = { tenant, application: (id: string) => applications.get(id), plaintext, nowMillis: c.get('nowMillis') }
+    const lookups = { tenant, applications, plaintext, nowMillis: c.get('nowMillis') }
     imported.push(readImportUser(new FieldReader(raw, errors, `users[${i}]`), lookups))
   })
   // Top-level scheme/factor errors are reported once, not per user.
@@ -73,9 +70,9 @@ userImportRoutes.post('/api/user/import', requireApiKey(), async (c) => {
   if (validateDbConstraints && errors.empty) await checkDatabaseDuplicates(c, imported, errors)
   errors.throwIfAny()
 
-  const store = new UserStore(c.env.DB)
-  const statements: D1PreparedStatement[] = []
-  const twoFactor = new TwoFactorWriter(c)
+  const store = c.var.data.users
+  const statements: PendingWrite[] = []
+  const twoFactor = new TwoFactorWriter(c.var.data)
   for (const entry of imported) {
     let stored: StoredPassword | null = null
     if (entry.password?.kind === 'hashed') stored = entry.password.stored
@@ -116,7 +113,7 @@ function readUserList(body: FieldReader): unknown[] {
  * else the only tenant; with several tenants and none named, FusionAuth's `[TenantIdRequired]`.
  */
 async function loadTenants(c: Context<AppEnv>, users: unknown[], errors: Errors): Promise<(Tenant | undefined)[]> {
-  const store = new TenantStore(c.env.DB)
+  const store = c.var.data.tenants
   const scoped = requestTenantId(c)
   const named = users.map((raw) => scoped ?? (isObject(raw) && isUuid(raw.tenantId) ? raw.tenantId.toLowerCase() : null))
   let sole: string | null = null
@@ -153,7 +150,7 @@ async function loadApplications(c: Context<AppEnv>, users: unknown[], errors: Er
     errors.field('users', '[tooMany]users', `Registrations in one import may name at most ${MAX_IMPORT_APPLICATIONS} applications.`)
     return found
   }
-  const store = new ApplicationStore(c.env.DB)
+  const store = c.var.data.applications
   for (const id of ids) {
     const application = await store.get(id)
     if (application !== null) found.set(id, application)
@@ -166,25 +163,21 @@ async function loadApplications(c: Context<AppEnv>, users: unknown[], errors: Er
  * encrypted with SecretBox, recovery codes as keyed hashes, and the user's public `twoFactor` view rebuilt.
  */
 class TwoFactorWriter {
-  private readonly store: TwoFactorStore
-  private readonly nowMillis: number
-  constructor(private readonly c: Context<AppEnv>) {
-    this.store = new TwoFactorStore(c.env.DB)
-    this.nowMillis = c.get('nowMillis')
-  }
+  constructor(private readonly data: DataContext) {}
 
-  async statements(userId: string, twoFactor: ImportedTwoFactor): Promise<D1PreparedStatement[]> {
+  async statements(userId: string, twoFactor: ImportedTwoFactor): Promise<PendingWrite[]> {
     if (twoFactor.methods.length === 0) return []
-    const statements: D1PreparedStatement[] = []
+    const { twoFactor: store, nowMillis } = this.data
+    const statements: PendingWrite[] = []
     for (const [index, method] of twoFactor.methods.entries()) {
-      const secretEncrypted = method.method === 'authenticator' ? await (await secretBox(this.c.env.ENCRYPTION_KEY)).encrypt(method.keyBytes) : null
+      const secretEncrypted = method.method === 'authenticator' ? await (await secretBox(this.data.encryptionKey)).encrypt(method.keyBytes) : null
       const view = toPublicMethod(method.method === 'email' ? { id: method.id, method: 'email', email: method.email, name: method.name } : { id: method.id, method: 'authenticator', name: method.name })
       // Consecutive instants keep the request's order: the user's view lists methods by insert instant.
-      statements.push(this.store.insertMethodStatement(userId, { view, secretEncrypted, lastStep: null }, this.nowMillis + index))
+      statements.push(store.insertMethodStatement(userId, { view, secretEncrypted, lastStep: null }, nowMillis + index))
     }
-    const key = await recoveryCodeKey(this.c.env.ENCRYPTION_KEY)
+    const key = await recoveryCodeKey(this.data.encryptionKey)
     const hashes = await Promise.all(twoFactor.recoveryCodes.map((code) => hashRecoveryCode(code, key)))
-    statements.push(...this.store.insertRecoveryCodesStatements(userId, hashes, this.nowMillis), this.store.userViewStatement(userId))
+    statements.push(...store.insertRecoveryCodesStatements(userId, hashes, nowMillis), store.userViewStatement(userId))
     return statements
   }
 }
@@ -208,7 +201,7 @@ function checkBatchDuplicates(imported: ImportedUser[], errors: Errors): void {
 
 /** validateDbConstraints: ids, emails and usernames that already exist in the database. */
 async function checkDatabaseDuplicates(c: Context<AppEnv>, imported: ImportedUser[], errors: Errors): Promise<void> {
-  const store = new UserStore(c.env.DB)
+  const store = c.var.data.users
   const takenIds = await store.existingIds(imported.map(({ user }) => user.id))
   const byTenant = new Map<string, ImportedUser[]>()
   for (const entry of imported) byTenant.set(entry.user.tenantId, [...(byTenant.get(entry.user.tenantId) ?? []), entry])

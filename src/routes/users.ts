@@ -21,11 +21,11 @@ import { readJson } from '../http/body'
 import { ApiError, Errors, fieldError, notFound, unauthorized } from '../http/errors'
 import { FieldReader, isUuid } from '../http/fields'
 import { authenticateJwt } from '../http/jwt-auth'
+import { emptyOk } from '../http/responses'
 import { assertSameTenant, resolveTenantId } from '../http/tenant'
-import { RefreshTokenStore } from '../store/refresh-token-store'
-import { TenantStore } from '../store/tenant-store'
-import { type LoginIdType, type UserRecord, UserStore } from '../store/user-store'
-import { emptyOk, isUniqueViolation } from './admin-common'
+import type { PendingWrite } from '../store/data-context'
+import type { LoginIdType, UserRecord } from '../store/user-store'
+import { isUniqueViolation } from './admin-common'
 
 /** A path segment that is a UUID (Hono `:name{pattern}`). */
 export const UUID_SEGMENT = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
@@ -46,7 +46,7 @@ userRoutes.get('/api/user', async (c) => {
   if (principal === null) return c.json({ user: await jwtUser(c) })
   c.set('apiKey', principal)
   const tenantId = await resolveTenantId(c)
-  const store = new UserStore(c.env.DB)
+  const store = c.var.data.users
   const email = c.req.query('email')
   const username = c.req.query('username')
   const loginId = c.req.query('loginId')
@@ -81,11 +81,11 @@ userRoutes.delete(byId, requireApiKey(), async (c) => {
   const existing = await findScopedUser(c, c.req.param('id'))
   if (c.req.query('hardDelete') === 'true') {
     // Registrations and refresh tokens go with the row (ON DELETE CASCADE).
-    if (!(await new UserStore(c.env.DB).delete(existing.user.id))) throw notFound()
+    if (!(await c.var.data.users.delete(existing.user.id))) throw notFound()
   } else {
     // A deactivated user keeps no session: its refresh tokens go in the same transaction, so a later
     // reactivation does not bring old sessions back.
-    await setActive(c, existing.user, false, [new RefreshTokenStore(c.env.DB).revokeAllForUserStatement(existing.user.id)])
+    await setActive(c, existing.user, false, [c.var.data.refreshTokens.revokeAllForUserStatement(existing.user.id)])
   }
   return emptyOk(c)
 })
@@ -97,14 +97,14 @@ userRoutes.delete(byId, requireApiKey(), async (c) => {
 async function jwtUser(c: Context<AppEnv>): Promise<User> {
   const verified = await authenticateJwt(c)
   if (verified === null || !isUuid(verified.claims.sub)) throw unauthorized()
-  const record = await new UserStore(c.env.DB).get(verified.claims.sub.toLowerCase())
+  const record = await c.var.data.users.get(verified.claims.sub.toLowerCase())
   if (record === null || record.user.tenantId !== verified.tenant.id) throw notFound()
   return record.user
 }
 
 /** The user with this id when the request may see it: 404 when absent or in another tenant than the request's. */
 export async function findScopedUser(c: Context<AppEnv>, id: string): Promise<UserRecord> {
-  const record = await new UserStore(c.env.DB).get(id.toLowerCase())
+  const record = await c.var.data.users.get(id.toLowerCase())
   if (record === null) throw notFound()
   assertSameTenant(c, record.user.tenantId)
   return record
@@ -112,7 +112,7 @@ export async function findScopedUser(c: Context<AppEnv>, id: string): Promise<Us
 
 /** The tenant a request acts in; an id naming no tenant is `[invalid]tenantId`. */
 export async function loadTenant(c: Context<AppEnv>, tenantId: string): Promise<Tenant> {
-  const tenant = await new TenantStore(c.env.DB).get(tenantId)
+  const tenant = await c.var.data.tenants.get(tenantId)
   if (tenant === null) throw fieldError('tenantId', { code: '[invalid]tenantId', message: `No Tenant exists with Id [${tenantId}].` })
   return tenant
 }
@@ -169,7 +169,7 @@ async function createUser(c: Context<AppEnv>, id: string): Promise<Response> {
   body.uuid('applicationId')
   const tenant = await loadTenant(c, await resolveTenantId(c))
   const { user, password } = await prepareNewUser(c, tenant, body, id)
-  const store = new UserStore(c.env.DB)
+  const store = c.var.data.users
   await runWrites(c, [store.insertStatement(user, password)], () => checkUnique(c, tenant.id, fieldsOf(user), user.id, true, new Errors()))
   return c.json({ user: { ...user, registrations: [] } })
 }
@@ -193,8 +193,8 @@ async function saveProfile(c: Context<AppEnv>, existing: UserRecord, body: Field
     updated.verified = true
     updated.verifiedInstant = now
   }
-  const store = new UserStore(c.env.DB)
-  const statements: D1PreparedStatement[] = []
+  const store = c.var.data.users
+  const statements: PendingWrite[] = []
   if (password !== null) {
     updated.passwordLastUpdateInstant = now
     statements.push(store.passwordStatement(updated.id, await hashPassword(password.value, password.settings.scheme, password.settings.factor)))
@@ -205,10 +205,10 @@ async function saveProfile(c: Context<AppEnv>, existing: UserRecord, body: Field
 }
 
 /** Sets `active`, batching `alongside` (e.g. revocations) into the same transaction. */
-async function setActive(c: Context<AppEnv>, user: User, active: boolean, alongside: D1PreparedStatement[] = []): Promise<User> {
+async function setActive(c: Context<AppEnv>, user: User, active: boolean, alongside: PendingWrite[] = []): Promise<User> {
   const { registrations, lastLoginInstant, ...rest } = user
   const updated: User = { ...rest, active, lastUpdateInstant: c.get('nowMillis') }
-  await c.env.DB.batch([new UserStore(c.env.DB).updateStatement(updated), ...alongside])
+  await c.var.data.commit([c.var.data.users.updateStatement(updated), ...alongside])
   return { ...updated, registrations: registrations ?? [], ...(lastLoginInstant === undefined ? {} : { lastLoginInstant }) }
 }
 
@@ -239,7 +239,7 @@ function readNewPassword(tenant: Tenant, user: FieldReader, required: boolean): 
 
 /** `[duplicate]userId`, `[duplicate]user.email`, `[duplicate]user.username` (emails and usernames per tenant, case-insensitively). */
 async function checkUnique(c: Context<AppEnv>, tenantId: string, fields: UserFields, id: string, isNew: boolean, errors: Errors): Promise<Errors> {
-  const store = new UserStore(c.env.DB)
+  const store = c.var.data.users
   const [idTaken, emailTaken, usernameTaken] = await Promise.all([
     isNew ? store.idTaken(id) : Promise.resolve(false),
     fields.email === undefined || errors.has('user.email') ? Promise.resolve(false) : store.emailTaken(tenantId, fields.email, id),
@@ -261,9 +261,9 @@ const fieldsOf = (user: User): UserFields => ({
  * Runs the writes in one batch (one transaction). A uniqueness violation means a concurrent request won the
  * race after our checks: answer 400 with what the re-check finds, never 500.
  */
-export async function runWrites(c: Context<AppEnv>, statements: D1PreparedStatement[], recheck: () => Promise<Errors>): Promise<void> {
+export async function runWrites(c: Context<AppEnv>, statements: PendingWrite[], recheck: () => Promise<Errors>): Promise<void> {
   try {
-    await c.env.DB.batch(statements)
+    await c.var.data.commit(statements)
   } catch (error) {
     if (!isUniqueViolation(error)) throw error
     const errors = await recheck()

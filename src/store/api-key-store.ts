@@ -1,3 +1,4 @@
+import type { D1Handle } from './d1-handle'
 import type { JsonObject } from '../http/fields'
 import { parseDataColumn } from './json-column'
 
@@ -14,7 +15,7 @@ export interface StoredApiKey extends JsonObject {
 }
 
 export class ApiKeyStore {
-  constructor(private readonly db: D1Database) {}
+  constructor(private readonly db: D1Handle) {}
 
   async findByKeyHash(keyHash: string): Promise<StoredApiKey | null> {
     const row = await this.db.prepare('SELECT data FROM api_keys WHERE key_hash = ?').bind(keyHash).first<{ data: string }>()

@@ -1,9 +1,10 @@
+import type { D1Handle } from './d1-handle'
 import type { Application } from '../domain/application'
 import type { Tenant } from '../domain/tenant'
 import { type DataRow, parseDataColumn } from './json-column'
 
 export class ApplicationStore {
-  constructor(private readonly db: D1Database) {}
+  constructor(private readonly db: D1Handle) {}
 
   async get(id: string): Promise<Application | null> {
     const row = await this.db.prepare('SELECT data FROM applications WHERE id = ?').bind(id).first<DataRow>()

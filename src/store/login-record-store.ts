@@ -11,6 +11,7 @@ import type {
   NewLoginRecord,
 } from '../domain/login-record'
 import { deleteExpiredRows } from './bounded-delete'
+import type { D1Handle } from './d1-handle'
 
 const COLUMNS = ['tenant_id', 'user_id', 'application_id', 'login_id', 'login_id_type', 'instant', 'ip_address', 'authentication_type'] as const
 
@@ -90,11 +91,13 @@ function displayable(row: SearchRow): DisplayableLogin {
 }
 
 export class LoginRecordStore {
-  constructor(private readonly db: D1Database) {}
+  constructor(private readonly db: D1Handle) {}
 
-  /** One record's INSERT, for the login path to batch with its lastLoginInstant updates. */
-  insertStatement(record: NewLoginRecord): D1PreparedStatement {
-    return this.db.prepare(`INSERT INTO login_records (${COLUMNS.join(', ')}) VALUES ${ROW_PLACEHOLDERS}`).bind(...valuesOf(record))
+  /** One record's INSERT that a redelivery of the same record id turns into nothing (see login-events.ts). */
+  insertOnceStatement(recordId: string, record: NewLoginRecord): D1PreparedStatement {
+    return this.db
+      .prepare(`INSERT OR IGNORE INTO login_records (record_id, ${COLUMNS.join(', ')}) VALUES (?, ${COLUMNS.map(() => '?').join(', ')})`)
+      .bind(recordId, ...valuesOf(record))
   }
 
   /** Multi-row INSERTs of at most ROWS_PER_INSERT rows each (for imports, seeding and benchmarks); run them in a batch. */

@@ -1,3 +1,4 @@
+import type { D1Handle } from './d1-handle'
 import type { Application } from '../domain/application'
 import type { StoredPassword } from '../domain/password'
 import type { Tenant } from '../domain/tenant'
@@ -17,6 +18,39 @@ export interface LoginSubject {
   user: User
   password: StoredPassword | null
   preventingActions: PreventingAction[]
+  /** What the decision was made on, for the guard on the login's one primary write (see stateGuard). */
+  readState: LoginReadState
+}
+
+/**
+ * The parts of a user's stored state a login decision depends on, as they were read: the JSON (active, expiry,
+ * passwordChangeRequired, the two-factor methods' view, registrations' copy), the password hash, and how many
+ * prevent-login actions were in force. Opaque to domain code, which only hands it back to the store.
+ */
+export interface LoginReadState {
+  readonly userId: string
+  readonly data: string
+  readonly passwordHash: string | null
+  readonly preventingActionCount: number
+}
+
+/** A condition a write is made on: SQL over the primary's current rows and its bound values. */
+export interface WriteCondition {
+  readonly sql: string
+  readonly binds: readonly unknown[]
+}
+
+/**
+ * True on the primary while the user is as the login read them (possibly from a replica that lagged): still active,
+ * the same JSON and password hash, and the same number of prevent-login actions in force. A login's one primary
+ * write carries it, so a decision made on stale rows writes nothing and is made again at the primary.
+ */
+function stateGuard(state: LoginReadState, nowMillis: number): WriteCondition {
+  return {
+    sql: `EXISTS (SELECT 1 FROM users WHERE id = ? AND active = 1 AND data = ? AND password_hash IS ?)
+          AND (SELECT COUNT(*) FROM user_actions WHERE user_id = ? AND prevent_login = 1 AND canceled = 0 AND (expiry IS NULL OR expiry > ?)) = ?`,
+    binds: [state.userId, state.data, state.passwordHash, state.userId, nowMillis, state.preventingActionCount],
+  }
 }
 
 /** An application with its tenant. */
@@ -82,7 +116,22 @@ export function subjectQueries(match: UserMatch, nowMillis: number): { sql: stri
 export const userMatches = { byId, byLoginId, byLoginIdInApplicationTenant }
 
 export class LoginStore {
-  constructor(private readonly db: D1Database) {}
+  constructor(private readonly db: D1Handle) {}
+
+  /** The condition a login's primary write carries: the user is still as `state` was read (see stateGuard). */
+  unchangedSince(state: LoginReadState, nowMillis: number): WriteCondition {
+    return stateGuard(state, nowMillis)
+  }
+
+  /** The condition an unknown login id's failure write carries: still no user of the tenant has this login id. */
+  stillUnknown(tenantId: string, loginId: string): WriteCondition {
+    return { sql: 'NOT EXISTS (SELECT 1 FROM users u WHERE u.tenant_id = ? AND (u.email_key = ? OR u.username_key = ?))', binds: [tenantId, loginKey(loginId), loginKey(loginId)] }
+  }
+
+  /** Whether `condition` holds now, read where this store reads (the primary, for DataContext.primary). */
+  async holds(condition: WriteCondition): Promise<boolean> {
+    return (await this.db.prepare(`SELECT ${condition.sql} AS holds`).bind(...condition.binds).first<{ holds: number }>())?.holds === 1
+  }
 
   async findByLoginId(tenantId: string, loginId: string, nowMillis: number): Promise<LoginSubject | null> {
     return parseSubject(await this.db.batch(this.subjectStatements(byLoginId(tenantId, loginId), nowMillis)))
@@ -135,5 +184,6 @@ function parseSubject(results: D1Result[]): LoginSubject | null {
   const methodViews = owned<OwnedRow>(methods).map((m) => parseDataColumn<JsonObject>(m.data))
   if (methodViews.length > 0) user.twoFactor = { methods: methodViews }
   else delete user.twoFactor
-  return { user, password: storedPasswordFromRow(row), preventingActions }
+  const readState: LoginReadState = { userId: row.id, data: row.data, passwordHash: row.password_hash, preventingActionCount: preventingActions.length }
+  return { user, password: storedPasswordFromRow(row), preventingActions, readState }
 }

@@ -1,3 +1,4 @@
+import type { D1Handle } from './d1-handle'
 import { sha256Base64Url } from '../domain/crypto/secrets'
 import { deleteExpiredRows } from './bounded-delete'
 
@@ -6,7 +7,7 @@ import { deleteExpiredRows } from './bounded-delete'
  * redemptions exactly one inserts a row. Rows are kept until the token could no longer be valid.
  */
 export class RedemptionStore {
-  constructor(private readonly db: D1Database) {}
+  constructor(private readonly db: D1Handle) {}
 
   private async statement(kind: string, token: string, nowMillis: number, validForSeconds: number): Promise<D1PreparedStatement> {
     return this.db

@@ -1,6 +1,8 @@
+import type { D1Handle } from './d1-handle'
 import { sha256Base64Url } from '../domain/crypto/secrets'
 import type { JsonObject } from '../http/fields'
 import { parseDataColumn } from './json-column'
+import type { WriteCondition } from './login-store'
 
 /** A refresh token as FusionAuth shows it (never the token itself, of which only a SHA-256 is kept). */
 export interface RefreshTokenRecord extends JsonObject {
@@ -15,12 +17,13 @@ export interface RefreshTokenRecord extends JsonObject {
 }
 
 export class RefreshTokenStore {
-  constructor(private readonly db: D1Database) {}
+  constructor(private readonly db: D1Handle) {}
 
-  async insertStatement(token: string, record: RefreshTokenRecord): Promise<D1PreparedStatement> {
+  /** The INSERT of a new token; with `onlyIf`, it inserts nothing unless the condition holds at the primary (changes = 0). */
+  async insertStatement(token: string, record: RefreshTokenRecord, onlyIf?: WriteCondition): Promise<D1PreparedStatement> {
     return this.db
       .prepare(
-        'INSERT INTO refresh_tokens (id, token_hash, tenant_id, user_id, application_id, start_instant, expiration_instant, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO refresh_tokens (id, token_hash, tenant_id, user_id, application_id, start_instant, expiration_instant, data) SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE ${onlyIf?.sql ?? '1'}`,
       )
       .bind(
         record.id,
@@ -31,6 +34,7 @@ export class RefreshTokenStore {
         record.startInstant,
         record.expirationInstant,
         JSON.stringify(record),
+        ...(onlyIf?.binds ?? []),
       )
   }
 

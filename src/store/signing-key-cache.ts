@@ -1,5 +1,5 @@
 import type { SigningKeyMaterial } from '../domain/tokens/signing-key'
-import { SigningKeyStore } from './signing-key-store'
+import type { SigningKeyStore } from './signing-key-store'
 
 /** Keys never change under their id, so a short cache only delays a deletion; 60 s matches FusionAuth's key cache. */
 const CACHE_MILLIS = 60_000
@@ -10,10 +10,10 @@ const cache = new Map<string, { material: SigningKeyMaterial; loadedAtMillis: nu
  * A signing key by id, decrypted, cached in the isolate: the login hot path signs on every request and
  * should not pay a D1 round trip and an AES-GCM decryption each time.
  */
-export async function loadSigningKey(db: D1Database, encryptionKey: string | undefined, id: string, nowMillis: number): Promise<SigningKeyMaterial | null> {
+export async function loadSigningKey(store: SigningKeyStore, id: string, nowMillis: number): Promise<SigningKeyMaterial | null> {
   const hit = cache.get(id)
   if (hit !== undefined && nowMillis - hit.loadedAtMillis < CACHE_MILLIS && nowMillis >= hit.loadedAtMillis) return hit.material
-  const material = await new SigningKeyStore(db, encryptionKey).get(id)
+  const material = await store.get(id)
   if (material === null) {
     cache.delete(id)
     return null

@@ -1,3 +1,4 @@
+import type { D1Handle } from './d1-handle'
 import { secretBox } from '../domain/crypto/encryption'
 import type { SigningKeyMaterial } from '../domain/tokens/signing-key'
 import { parseDataColumn } from './json-column'
@@ -19,7 +20,7 @@ type PublicPart = Omit<SigningKeyMaterial, 'secret' | 'privateKeyPem'> & { inser
 /** Signing keys. Secrets and private keys are AES-GCM encrypted with ENCRYPTION_KEY; public halves are plain. */
 export class SigningKeyStore {
   constructor(
-    private readonly db: D1Database,
+    private readonly db: D1Handle,
     private readonly encryptionKey: string | undefined,
   ) {}
 

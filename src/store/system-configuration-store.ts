@@ -1,8 +1,9 @@
+import type { D1Handle } from './d1-handle'
 import type { SystemConfiguration } from '../domain/system-configuration'
 import { parseDataColumn } from './json-column'
 
 export class SystemConfigurationStore {
-  constructor(private readonly db: D1Database) {}
+  constructor(private readonly db: D1Handle) {}
 
   async get(): Promise<{ configuration: SystemConfiguration; defaultTenantId: string } | null> {
     const row = await this.db

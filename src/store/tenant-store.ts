@@ -1,9 +1,10 @@
+import type { D1Handle } from './d1-handle'
 import type { Tenant } from '../domain/tenant'
 import { type DataRow, parseDataColumn } from './json-column'
 
 /** Tenants, keyed by id; names are unique case-insensitively. */
 export class TenantStore {
-  constructor(private readonly db: D1Database) {}
+  constructor(private readonly db: D1Handle) {}
 
   async get(id: string): Promise<Tenant | null> {
     const row = await this.db.prepare('SELECT data FROM tenants WHERE id = ?').bind(id).first<DataRow>()

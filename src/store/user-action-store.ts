@@ -1,3 +1,4 @@
+import type { D1Handle } from './d1-handle'
 import type { JsonObject } from '../http/fields'
 import { parseDataColumn } from './json-column'
 
@@ -32,7 +33,7 @@ export interface TakenAction extends JsonObject {
 }
 
 export class UserActionStore {
-  constructor(private readonly db: D1Database) {}
+  constructor(private readonly db: D1Handle) {}
 
   async getDefinition(id: string): Promise<UserActionDefinition | null> {
     const row = await this.db.prepare('SELECT data FROM user_action_definitions WHERE id = ?').bind(id).first<{ data: string }>()

@@ -1,3 +1,4 @@
+import type { D1Handle } from './d1-handle'
 import type { StoredPassword } from '../domain/password'
 import { type Registration, type User, loginKey } from '../domain/user'
 import { type RegistrationRow, USER_COLUMNS, type UserRow, registrationFromRow, storedPasswordFromRow, userFromRow } from './user-rows'
@@ -10,7 +11,7 @@ export interface UserRecord {
 
 /** Users and their registrations. A user's `registrations` array is assembled from the registrations table. */
 export class UserStore {
-  constructor(private readonly db: D1Database) {}
+  constructor(private readonly db: D1Handle) {}
 
   /** One round trip: the user and all its registrations. */
   async get(id: string): Promise<UserRecord | null> {
@@ -186,19 +187,6 @@ export class UserStore {
   async deleteRegistration(userId: string, applicationId: string): Promise<boolean> {
     const result = await this.db.prepare('DELETE FROM registrations WHERE user_id = ? AND application_id = ?').bind(userId, applicationId).run()
     return result.meta.changes > 0
-  }
-
-  /** Statements that set lastLoginInstant on the user and, when given, its registration for the application. */
-  lastLoginStatements(userId: string, applicationId: string | null, instantMillis: number): D1PreparedStatement[] {
-    const statements = [this.db.prepare('UPDATE users SET last_login_instant = ? WHERE id = ?').bind(instantMillis, userId)]
-    if (applicationId !== null) {
-      statements.push(
-        this.db
-          .prepare('UPDATE registrations SET last_login_instant = ? WHERE user_id = ? AND application_id = ?')
-          .bind(instantMillis, userId, applicationId),
-      )
-    }
-    return statements
   }
 }
 

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { SystemConfiguration } from '../../src/domain/system-configuration'
 import worker from '../../src/index'
 import { DEFAULT_PURGE_BUDGET, purgeLoginRecords } from '../../src/jobs/purge-login-records'
+import { dataContextFor } from '../../src/store/data-context'
 import { LoginRecordStore } from '../../src/store/login-record-store'
 import { SystemConfigurationStore } from '../../src/store/system-configuration-store'
 import { defaultTenant } from '../fixtures'
@@ -48,7 +49,7 @@ describe('purgeLoginRecords', () => {
     const now = nowInThe1970s()
     const userId = await userWithRecordsAged(now, [400 * DAY, 31 * DAY])
     await setRetention(false)
-    expect(await purgeLoginRecords(env, now)).toEqual({ enabled: false, cutoffMillis: null, deleted: 0, batches: 0, complete: true })
+    expect(await purgeLoginRecords(dataContextFor(env, now))).toEqual({ enabled: false, cutoffMillis: null, deleted: 0, batches: 0, complete: true })
     expect(await storedInstants(userId)).toHaveLength(2)
   })
 
@@ -57,7 +58,7 @@ describe('purgeLoginRecords', () => {
     const cutoff = now - RETAIN_DAYS * DAY
     const userId = await userWithRecordsAged(now, [365 * DAY, RETAIN_DAYS * DAY + 1, RETAIN_DAYS * DAY, RETAIN_DAYS * DAY - 1, 0])
     await setRetention(true)
-    const result = await purgeLoginRecords(env, now)
+    const result = await purgeLoginRecords(dataContextFor(env, now))
     expect(result).toMatchObject({ enabled: true, cutoffMillis: cutoff, complete: true })
     expect(result.deleted).toBe(2)
     expect(await storedInstants(userId)).toEqual([now, cutoff + 1, cutoff])
@@ -67,7 +68,7 @@ describe('purgeLoginRecords', () => {
     const now = nowInThe1970s()
     const userId = await userWithRecordsAged(now, [8 * DAY, 6 * DAY])
     await setRetention(true, 7)
-    await purgeLoginRecords(env, now)
+    await purgeLoginRecords(dataContextFor(env, now))
     expect(await storedInstants(userId)).toEqual([now - 6 * DAY])
   })
 
@@ -76,10 +77,10 @@ describe('purgeLoginRecords', () => {
     const userId = await userWithRecordsAged(now, [...Array.from({ length: 25 }, (_, i) => 40 * DAY + i), DAY])
     await setRetention(true)
     const budget = { ...DEFAULT_PURGE_BUDGET, batchSize: 10, maxBatches: 2 }
-    const first = await purgeLoginRecords(env, now, budget)
+    const first = await purgeLoginRecords(dataContextFor(env, now), budget)
     expect(first).toMatchObject({ batches: 2, deleted: 20, complete: false })
     expect(await storedInstants(userId)).toHaveLength(6)
-    const second = await purgeLoginRecords(env, now, budget)
+    const second = await purgeLoginRecords(dataContextFor(env, now), budget)
     expect(second.complete).toBe(true)
     expect(await storedInstants(userId)).toEqual([now - DAY])
   })
@@ -91,7 +92,7 @@ describe('purgeLoginRecords', () => {
     let wallClock = 0
     // Every reading moves the wall clock 1 s: the start, then one check before each batch.
     const clock = (): number => (wallClock += 1000)
-    const result = await purgeLoginRecords(env, now, { batchSize: 3, maxBatches: 100, maxElapsedMillis: 2500, clock })
+    const result = await purgeLoginRecords(dataContextFor(env, now), { batchSize: 3, maxBatches: 100, maxElapsedMillis: 2500, clock })
     expect(result).toMatchObject({ batches: 2, deleted: 6, complete: false })
     expect(await storedInstants(userId)).toHaveLength(6)
   })

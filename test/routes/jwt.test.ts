@@ -5,6 +5,7 @@ import { SigningKeyStore } from '../../src/store/signing-key-store'
 import { UserStore } from '../../src/store/user-store'
 import { call, expectEmpty, json } from '../helpers'
 import { craftHs256, segment } from '../domain/tokens/craft'
+import { eventually } from '../support/eventually'
 import { type LoginBody, claimsOf, errorCodes, loginOk, world, type World } from './session-fixtures'
 
 const refresh = (body: unknown, nowMillis?: number) => call('/api/jwt/refresh', { body, apiKey: null, nowMillis })
@@ -30,7 +31,7 @@ describe('POST /api/jwt/refresh', () => {
     const cookies = response.headers.getSetCookie().join('\n')
     expect(cookies).toMatch(/access_token=[^;]+;.*HttpOnly/)
     expect(cookies).toMatch(/refresh_token=[^;]+; Max-Age=2592000/)
-    expect(await refreshCount(w.user.id)).toBe(1)
+    await eventually(async () => expect(await refreshCount(w.user.id)).toBe(1))
   })
 
   it('answers [invalid]refreshToken for unknown, expired, disallowed, or deactivated-user tokens', async () => {

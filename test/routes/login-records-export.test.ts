@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:test'
 import { unzipSync } from 'fflate'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { LOGIN_RECORD_CSV_HEADER } from '../../src/domain/export/csv'
 import { compileDateFormat } from '../../src/domain/export/java-date-format'
 import { EXPORT_PAGE_SIZE, exportCsvChunks } from '../../src/domain/login-record-export'
-import { LoginRecordStore } from '../../src/store/login-record-store'
+import { dataContextFor } from '../../src/store/data-context'
 import { SystemConfigurationStore } from '../../src/store/system-configuration-store'
 import { createTenant, defaultTenant } from '../fixtures'
 import { call, expectEmpty, json } from '../helpers'
@@ -134,19 +134,15 @@ describe('login-record export: keyset pages', () => {
     const base = privateWindowStart()
     const instants = [base, base, base + 1, base + 1, base + 1, base + 2, base + 3]
     await seedLoginRecords(instants.map((instant, i) => loginRecord(instant, { userId, loginId: `r${i}`, loginIdType: 'username' })))
-    const store = new LoginRecordStore(env.DB)
+    const data = dataContextFor(env, Date.now())
+    const exportPage = vi.spyOn(data.loginRecords, 'exportPage')
     const compiled = compileDateFormat('A')
     if (!compiled.ok) throw new Error(compiled.message)
-    const pageSizes: number[] = []
     let text = ''
-    const reader = async (after: Parameters<LoginRecordStore['exportPage']>[1], pageSize: number) => {
-      const page = await store.exportPage({ userId }, after, pageSize)
-      pageSizes.push(page.length)
-      return page
-    }
-    for await (const chunk of exportCsvChunks(reader, { formatter: compiled.formatter, zoneId: 'UTC' }, 2)) text += chunk
+    for await (const chunk of exportCsvChunks(data, { userId }, { formatter: compiled.formatter, zoneId: 'UTC' }, 2)) text += chunk
     expect(text.split('\n').filter(Boolean).map((line) => line.split(',')[1])).toEqual(['r6', 'r5', 'r4', 'r3', 'r2', 'r1', 'r0'])
-    expect(pageSizes).toEqual([2, 2, 2, 1])
+    const pages = await Promise.all(exportPage.mock.results.map((result) => result.value))
+    expect(pages.map((page) => page.length)).toEqual([2, 2, 2, 1])
   })
 })
 

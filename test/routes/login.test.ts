@@ -4,6 +4,7 @@ import { LoginRecordStore } from '../../src/store/login-record-store'
 import { UserStore } from '../../src/store/user-store'
 import { createApplication, createTenant, createUser, uniqueEmail } from '../fixtures'
 import { SUPERUSER_KEY, call, expectEmpty, json } from '../helpers'
+import { eventually } from '../support/eventually'
 
 interface LoginBody {
   token?: string
@@ -290,19 +291,23 @@ describe('POST /api/login: 200, tokens and cookies', () => {
     const response = await login({ applicationId: application.id, loginId: email, password, ipAddress: '203.0.113.9' }, { nowMillis: now })
     const body = await json<LoginBody>(response)
     expect(body.user?.lastLoginInstant).toBe(now)
-    const stored = await new UserStore(env.DB).get(user.id)
-    expect(stored?.user.lastLoginInstant).toBe(now)
-    expect(stored?.user.registrations?.[0]?.lastLoginInstant).toBe(now)
-    const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 10, offset: 0, retrieveTotal: true })
-    expect(records.logins).toHaveLength(1)
-    expect(records.logins[0]).toMatchObject({ userId: user.id, applicationId: application.id, loginId: email, ipAddress: '203.0.113.9', instant: now })
+    await eventually(async () => {
+      const stored = await new UserStore(env.DB).get(user.id)
+      expect(stored?.user.lastLoginInstant).toBe(now)
+      expect(stored?.user.registrations?.[0]?.lastLoginInstant).toBe(now)
+      const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 10, offset: 0, retrieveTotal: true })
+      expect(records.logins).toHaveLength(1)
+      expect(records.logins[0]).toMatchObject({ userId: user.id, applicationId: application.id, loginId: email, ipAddress: '203.0.113.9', instant: now })
+    })
   })
 
   it("takes the IP from X-Forwarded-For when the body's is absent or not an address", async () => {
     const { application, user, email, password } = await world()
     await login({ applicationId: application.id, loginId: email, password, ipAddress: 'undefined' }, { headers: { 'X-Forwarded-For': '198.51.100.7, 10.0.0.1' } })
-    const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 10, offset: 0, retrieveTotal: false })
-    expect(records.logins[0]?.ipAddress).toBe('198.51.100.7')
+    await eventually(async () => {
+      const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 10, offset: 0, retrieveTotal: false })
+      expect(records.logins[0]?.ipAddress).toBe('198.51.100.7')
+    })
   })
 })
 
@@ -320,10 +325,12 @@ describe('POST /api/login: the login record names the identity used', () => {
     const user = await createUser({ tenantId: tenant.id, email, username, password: 'pw-pw-pw-pw', registrations: [{ applicationId: application.id }] })
     await login({ applicationId: application.id, loginId: email.toUpperCase(), password: 'pw-pw-pw-pw' }, { nowMillis: Date.now() + 1 })
     await login({ applicationId: application.id, loginId: username, password: 'pw-pw-pw-pw' }, { nowMillis: Date.now() + 2 })
-    const { logins } = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 10, offset: 0, retrieveTotal: false })
-    expect(logins.map((l) => [l.loginId, l.loginIdType])).toEqual([
-      [username, 'username'],
-      [email.toUpperCase(), 'email'],
-    ])
+    await eventually(async () => {
+      const { logins } = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 10, offset: 0, retrieveTotal: false })
+      expect(logins.map((l) => [l.loginId, l.loginIdType])).toEqual([
+        [username, 'username'],
+        [email.toUpperCase(), 'email'],
+      ])
+    })
   })
 })

@@ -4,6 +4,7 @@ import { LoginRecordStore } from '../../src/store/login-record-store'
 import { UserStore } from '../../src/store/user-store'
 import { createApplication, createTenant, createUser, uniqueEmail } from '../fixtures'
 import { call, expectEmpty, json } from '../helpers'
+import { eventually } from '../support/eventually'
 
 async function world(options: { tenant?: Record<string, unknown>; user?: Record<string, unknown>; registration?: Record<string, unknown> | null } = {}) {
   const tenant = await createTenant(options.tenant)
@@ -33,18 +34,22 @@ describe('PUT /api/login/{userId}/{applicationId}', () => {
     const { application, user } = await world()
     const now = Date.now() + 60_000
     await expectBodyless(await ping(user.id, application.id, '?ipAddress=192.0.2.44', { nowMillis: now }), 200)
-    const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 5, offset: 0, retrieveTotal: true })
-    expect(records.logins[0]).toMatchObject({ applicationId: application.id, ipAddress: '192.0.2.44', instant: now })
-    const stored = await new UserStore(env.DB).get(user.id)
-    expect(stored?.user.lastLoginInstant).toBe(now)
-    expect(stored?.user.registrations?.[0]?.lastLoginInstant).toBe(now)
+    await eventually(async () => {
+      const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 5, offset: 0, retrieveTotal: true })
+      expect(records.logins[0]).toMatchObject({ applicationId: application.id, ipAddress: '192.0.2.44', instant: now })
+      const stored = await new UserStore(env.DB).get(user.id)
+      expect(stored?.user.lastLoginInstant).toBe(now)
+      expect(stored?.user.registrations?.[0]?.lastLoginInstant).toBe(now)
+    })
   })
 
   it("treats the official client's ipAddress=undefined as absent", async () => {
     const { application, user } = await world()
     await expectBodyless(await ping(user.id, application.id, '?ipAddress=undefined', { headers: { 'X-Forwarded-For': '198.51.100.2' } }), 200)
-    const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 5, offset: 0, retrieveTotal: false })
-    expect(records.logins[0]?.ipAddress).toBe('198.51.100.2')
+    await eventually(async () => {
+      const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 5, offset: 0, retrieveTotal: false })
+      expect(records.logins[0]?.ipAddress).toBe('198.51.100.2')
+    })
   })
 
   it('answers 202 when the user is not registered', async () => {
@@ -100,8 +105,10 @@ describe('PUT /api/login with a JWT', () => {
     const token = await tokenFor(application.id, email)
     await expectBodyless(await call('/api/login?ipAddress=192.0.2.9', { method: 'PUT', apiKey: null, headers: { Authorization: `Bearer ${token}` } }), 200)
     await expectBodyless(await call('/api/login', { method: 'PUT', apiKey: null, headers: { Cookie: `access_token=${token}` } }), 200)
-    const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 5, offset: 0, retrieveTotal: true })
-    expect(records.logins.filter((r) => r.ipAddress === '192.0.2.9')).toHaveLength(1)
+    await eventually(async () => {
+      const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 5, offset: 0, retrieveTotal: true })
+      expect(records.logins.filter((r) => r.ipAddress === '192.0.2.9')).toHaveLength(1)
+    })
   })
 
   it('answers 401 for no token, a malformed token, or a tampered one', async () => {

@@ -15,7 +15,7 @@ interface TenantBody {
 }
 
 describe('POST /api/tenant', () => {
-  it('creates a tenant over the defaults with the default signing key, and retrieves it', async () => {
+  it('creates a tenant over the defaults with a signing key of its own, and retrieves it', async () => {
     const name = uniqueName('tenant')
     const response = await call('/api/tenant', { body: { tenant: { name, issuer: 'example.com' } } })
     expect(response.status).toBe(200)

@@ -3,19 +3,17 @@ import type { Tenant } from '../tenant'
 import type { NewLoginRecord } from '../login-record'
 import { type User, loginIdTypeOf, primaryLoginIdentity } from '../user'
 import { randomToken } from '../crypto/secrets'
-import { LoginRecordStore } from '../../store/login-record-store'
-import { ExpiringValueStore } from '../../store/expiring-value-store'
-import { UserStore } from '../../store/user-store'
+import type { DataContext } from '../../store/data-context'
+import type { LoginReadState } from '../../store/login-store'
+import { StaleReadError } from '../../store/stale-read'
 import { issueTokens } from './issue-tokens'
 import type { AuthenticationType, CompletedStatus, LoginOutcome } from './outcome'
 
-/** The bindings a login needs, taken from the Worker env by the route. */
-export interface LoginEnvironment {
-  db: D1Database
-  kv: KVNamespace
-  encryptionKey: string | undefined
-  nowMillis: number
-}
+/**
+ * What a login reaches data through: the request's DataContext. The alias stays while the two-factor and
+ * change-password modules move from its transitional `db`/`kv` fields to its stores.
+ */
+export type LoginEnvironment = DataContext
 
 /** What the change-password id of a 203 carries (redeemed by the change-password API). */
 export interface ChangePasswordGrant {
@@ -38,6 +36,8 @@ export interface CompletionInput {
   ipAddress: string | null
   device?: Record<string, string>
   noJWT: boolean
+  /** The user's state as the decision read it (possibly at a replica); the refresh token's write is guarded by it. */
+  readState?: LoginReadState
   /** One-time-password logins keep the original token's expiry and may forbid refresh tokens. */
   expirationInstantMillis?: number
   allowRefreshToken?: boolean
@@ -55,7 +55,7 @@ export async function completeLogin(env: LoginEnvironment, input: CompletionInpu
   if (changeReason !== null) {
     const changePasswordId = randomToken(32)
     const grant: ChangePasswordGrant = { userId: user.id, tenantId: tenant.id, applicationId: application?.id ?? null, reason: changeReason }
-    await new ExpiringValueStore<ChangePasswordGrant>(env.kv, CHANGE_PASSWORD_PREFIX).put(
+    await env.changePasswordIds.put(
       changePasswordId,
       grant,
       tenant.externalIdentifierConfiguration.changePasswordIdTimeToLiveInSeconds,
@@ -67,7 +67,7 @@ export async function completeLogin(env: LoginEnvironment, input: CompletionInpu
   const registration = application === null ? null : (user.registrations ?? []).find((r) => r.applicationId === application.id) ?? null
   const issued = input.noJWT
     ? null
-    : await issueTokens(env.db, env.encryptionKey, {
+    : await issueTokens(env, {
         tenant,
         application,
         user,
@@ -77,21 +77,25 @@ export async function completeLogin(env: LoginEnvironment, input: CompletionInpu
         device: input.device,
         expirationInstantMillis: input.expirationInstantMillis,
         allowRefreshToken: input.allowRefreshToken,
+        readState: input.readState,
       })
 
-  await env.db.batch([
-    ...(issued?.writes ?? []),
-    ...recordLoginStatements(env.db, {
-      tenantId: tenant.id,
-      userId: user.id,
-      applicationId: application?.id ?? null,
-      loginId: input.loginId,
-      loginIdType: loginIdTypeOf(user, input.loginId),
-      ipAddress: input.ipAddress,
-      authenticationType: input.authenticationType,
-      instant: nowMillis,
-    }),
-  ])
+  // The refresh token must exist before the client can use it: the login's one primary round trip, and only when
+  // there is one. The login record and lastLoginInstant go through the queue, durable once send resolves.
+  if (issued !== null && issued.writes.length > 0) {
+    const [first] = await env.commit(issued.writes)
+    if (issued.guarded && first?.meta.changes === 0) throw new StaleReadError('the user')
+  }
+  await recordLogin(env, {
+    tenantId: tenant.id,
+    userId: user.id,
+    applicationId: application?.id ?? null,
+    loginId: input.loginId,
+    loginIdType: loginIdTypeOf(user, input.loginId),
+    ipAddress: input.ipAddress,
+    authenticationType: input.authenticationType,
+    instant: nowMillis,
+  })
 
   user.lastLoginInstant = nowMillis
   if (registration !== null) registration.lastLoginInstant = nowMillis
@@ -104,24 +108,18 @@ export interface LoginToRecord extends NewLoginRecord {
   authenticationType: AuthenticationType
 }
 
-/** A login record plus lastLoginInstant on the user and its registration: one batch, written together. */
-export function recordLoginStatements(db: D1Database, login: LoginToRecord): D1PreparedStatement[] {
-  return [
-    new LoginRecordStore(db).insertStatement(login),
-    ...new UserStore(db).lastLoginStatements(login.userId, login.applicationId, login.instant),
-  ]
+/**
+ * Records a login: the login record and lastLoginInstant of the user and registration, through the login queue
+ * (store/login-events.ts). Resolves once the queue holds the message; search sees it within the consumer's batch
+ * timeout.
+ */
+export function recordLogin(data: DataContext, login: LoginToRecord): Promise<void> {
+  return data.loginEvents.recordLogin(login)
 }
 
-/**
- * recordLoginStatements for a login that named no login id (a ping, a refresh exchange): the record shows the
- * user's primary identity.
- */
-export function recordUserLoginStatements(
-  db: D1Database,
-  user: User,
-  login: Omit<LoginToRecord, 'userId' | 'loginId' | 'loginIdType'>,
-): D1PreparedStatement[] {
-  return recordLoginStatements(db, { ...login, userId: user.id, ...primaryLoginIdentity(user) })
+/** recordLogin for a login that named no login id (a ping, a refresh exchange): the record shows the user's primary identity. */
+export function recordUserLogin(data: DataContext, user: User, login: Omit<LoginToRecord, 'userId' | 'loginId' | 'loginIdType'>): Promise<void> {
+  return recordLogin(data, { ...login, userId: user.id, ...primaryLoginIdentity(user) })
 }
 
 /** Why the user must change the password now, or null: an administrator's flag, or the tenant's maximum age passed. */

@@ -1,6 +1,8 @@
 import { effectiveJwtConfiguration } from '../application'
 import { newRefreshToken } from '../tokens/refresh-token'
-import { RefreshTokenStore, type RefreshTokenRecord } from '../../store/refresh-token-store'
+import type { DataContext, PendingWrite } from '../../store/data-context'
+import type { LoginReadState } from '../../store/login-store'
+import type { RefreshTokenRecord } from '../../store/refresh-token-store'
 import type { IssuedTokens } from './outcome'
 import { type AccessTokenRequest, signAccessToken } from './sign-access-token'
 
@@ -8,6 +10,8 @@ import { type AccessTokenRequest, signAccessToken } from './sign-access-token'
 export interface TokenRequest extends Pick<AccessTokenRequest, 'tenant' | 'application' | 'user' | 'registration' | 'authenticationType' | 'nowMillis'> {
   /** Device metadata stored on the refresh token (FusionAuth's metaData.device). */
   device?: Record<string, string>
+  /** The user's state as the login read it: the refresh token is written only if it still holds at the primary. */
+  readState?: LoginReadState
   /** Keep this expiry instead of a fresh TTL (one-time-password logins keep the original JWT's). */
   expirationInstantMillis?: number
   /** Whether a refresh token may be issued at all (an OTP login only when its issuer allowed it). */
@@ -17,7 +21,9 @@ export interface TokenRequest extends Pick<AccessTokenRequest, 'tenant' | 'appli
 export interface TokenIssue {
   tokens: IssuedTokens
   /** Statements to run in the login's write batch (the refresh token insert). */
-  writes: D1PreparedStatement[]
+  writes: PendingWrite[]
+  /** True when writes[0] is guarded by the read state: it inserts nothing (changes = 0) if the user changed. */
+  guarded: boolean
 }
 
 /**
@@ -25,7 +31,7 @@ export interface TokenIssue {
  * mints a refresh token whose id is the JWT's `sid`. Nothing is written here: the caller batches `writes`
  * with the login record so a login costs one write round trip.
  */
-export async function issueTokens(db: D1Database, encryptionKey: string | undefined, request: TokenRequest): Promise<TokenIssue> {
+export async function issueTokens(data: DataContext, request: TokenRequest): Promise<TokenIssue> {
   const { tenant, application, user, registration, nowMillis } = request
   const jwt = effectiveJwtConfiguration(tenant, application)
 
@@ -39,7 +45,7 @@ export async function issueTokens(db: D1Database, encryptionKey: string | undefi
       ? jwt.timeToLiveInSeconds
       : Math.max(0, Math.floor(request.expirationInstantMillis / 1000) - nowSeconds)
 
-  const { token, tokenExpirationInstant } = await signAccessToken(db, encryptionKey, jwt.accessTokenKeyId, {
+  const { token, tokenExpirationInstant } = await signAccessToken(data, jwt.accessTokenKeyId, {
     tenant,
     application,
     user,
@@ -51,7 +57,8 @@ export async function issueTokens(db: D1Database, encryptionKey: string | undefi
     sessionId: refreshTokenId,
   })
   const tokens: IssuedTokens = { token, tokenExpirationInstant }
-  const writes: D1PreparedStatement[] = []
+  const writes: PendingWrite[] = []
+  let guarded = false
   if (refreshToken !== null && refreshTokenId !== undefined && application !== null) {
     const ttlMinutes = jwt.refreshTokenTimeToLiveInMinutes
     const record: RefreshTokenRecord = {
@@ -64,10 +71,12 @@ export async function issueTokens(db: D1Database, encryptionKey: string | undefi
       expirationInstant: nowMillis + ttlMinutes * 60_000,
       metaData: { device: request.device ?? {}, data: { auth_time: nowSeconds, source: 'api' } },
     }
-    writes.push(await new RefreshTokenStore(db).insertStatement(refreshToken, record))
+    const guard = request.readState === undefined ? undefined : data.logins.unchangedSince(request.readState, nowMillis)
+    writes.push(await data.refreshTokens.insertStatement(refreshToken, record, guard))
+    guarded = guard !== undefined
     tokens.refreshToken = refreshToken
     tokens.refreshTokenId = refreshTokenId
     tokens.refreshTokenTtlSeconds = ttlMinutes * 60
   }
-  return { tokens, writes }
+  return { tokens, writes, guarded }
 }

@@ -1,8 +1,8 @@
 import type { Tenant } from '../tenant'
 import type { User } from '../user'
-import { FailedLoginStore } from '../../store/failed-login-store'
-import { RefreshTokenStore } from '../../store/refresh-token-store'
-import { type TakenAction, UserActionStore } from '../../store/user-action-store'
+import type { LoginReadState } from '../../store/login-store'
+import { StaleReadError } from '../../store/stale-read'
+import type { TakenAction } from '../../store/user-action-store'
 import type { LoginEnvironment } from './complete-login'
 import { preventedActionView } from './login-checks'
 import type { LoginOutcome } from './outcome'
@@ -24,19 +24,30 @@ export const countsFailures = (tenant: Tenant): boolean =>
  * Counts a failed authentication (wrong password or wrong two-factor code) and, when the tenant's
  * failedAuthenticationConfiguration names a user action and the count reaches tooManyAttempts, applies
  * that action for actionDuration. Returns 409 when this failure locked the user, else null (the caller's 404/421).
+ *
+ * `readState`: the user as a replica showed them, when the failure was decided on a replica's rows. The failure is
+ * then confirmed at the primary in the one round trip it costs anyway (the count is guarded by it; without a count,
+ * one read of it): a user who changed since (a new password, say) gets the decision made again at the primary
+ * (StaleReadError), not a 404.
  */
 export async function recordFailedAuthentication(
   env: LoginEnvironment,
   tenant: Tenant,
   user: User,
   _applicationId: string | null,
+  readState?: LoginReadState,
 ): Promise<LoginOutcome | null> {
   const policy = tenant.failedAuthenticationConfiguration
-  if (!countsFailures(tenant) || policy.userActionId === undefined) return null
-  const count = await new FailedLoginStore(env.db).recordFailure(tenant.id, user.id, env.nowMillis, policy.resetCountInSeconds * 1000)
+  const unchanged = readState !== undefined && env.readsAtReplica ? env.logins.unchangedSince(readState, env.nowMillis) : undefined
+  if (!countsFailures(tenant) || policy.userActionId === undefined) {
+    if (unchanged !== undefined && !(await env.holdsAtPrimary(unchanged))) throw new StaleReadError('the user')
+    return null
+  }
+  const count = await env.failedLogins.recordFailure(tenant.id, user.id, env.nowMillis, policy.resetCountInSeconds * 1000, unchanged)
+  if (count === null) throw new StaleReadError('the user')
   if (count < policy.tooManyAttempts) return null
 
-  const actions = new UserActionStore(env.db)
+  const actions = env.userActions
   const definition = await actions.getDefinition(policy.userActionId)
   if (definition === null) return null
   const action: TakenAction = {
@@ -49,10 +60,10 @@ export async function recordFailedAuthentication(
     comment: 'Failed Login Attempts Exceeded.',
     createInstant: env.nowMillis,
   }
-  const statements = [actions.takeStatement(action, definition.preventLogin), new FailedLoginStore(env.db).resetStatement(user.id)]
+  const statements = [actions.takeStatement(action, definition.preventLogin), env.failedLogins.resetStatement(user.id)]
   if (definition.preventLogin && tenant.jwtConfiguration.refreshTokenRevocationPolicy.onLoginPrevented) {
-    statements.push(new RefreshTokenStore(env.db).revokeAllForUserStatement(user.id))
+    statements.push(env.refreshTokens.revokeAllForUserStatement(user.id))
   }
-  await env.db.batch(statements)
+  await env.commit(statements)
   return definition.preventLogin ? { kind: 'prevented', actions: [preventedActionView(action)] } : null
 }

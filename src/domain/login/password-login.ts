@@ -1,10 +1,10 @@
 import type { Application } from '../application'
+import { countRequest } from '../rate-limit'
 import type { Tenant } from '../tenant'
 import { isPasswordScheme, needsRehash, hashPassword } from '../password'
 import { verifyTenantPassword } from '../user-password'
-import { FailedLoginStore } from '../../store/failed-login-store'
-import { LoginStore, type LoginSubject } from '../../store/login-store'
-import { UserStore } from '../../store/user-store'
+import type { LoginSubject, WriteCondition } from '../../store/login-store'
+import { StaleReadError } from '../../store/stale-read'
 import { type LoginEnvironment, completeLogin } from './complete-login'
 import { refuseBeforePassword } from './login-checks'
 import { countsFailures, recordFailedAuthentication } from './lockout'
@@ -26,30 +26,55 @@ export interface PasswordLoginInput {
 }
 
 /**
+ * A 404 that checked no password: the tenant's hash work, and the one primary round trip a wrong password's 404
+ * costs, so the two cannot be told apart by time: where the tenant counts failures, a failed-login write of the
+ * same shape; otherwise, when the decision was read at a replica, the read that confirms it. Either is made on
+ * `confirms` (the state the 404 was decided on), and a primary that disagrees gets the decision made again there.
+ */
+async function missedLogin(env: LoginEnvironment, tenant: Tenant, password: string, confirms: WriteCondition): Promise<LoginOutcome> {
+  await verifyTenantPassword(tenant, null, password)
+  const condition = env.readsAtReplica ? confirms : undefined
+  if (countsFailures(tenant)) {
+    if (!(await env.failedLogins.recordMiss(tenant.id, env.nowMillis, condition))) throw new StaleReadError('the login id')
+  } else if (condition !== undefined && !(await env.holdsAtPrimary(condition))) {
+    throw new StaleReadError('the login id')
+  }
+  return { kind: 'notFound' }
+}
+
+/**
  * POST /api/login with loginId and password, in FusionAuth's order: unknown user (404, after a hash of
- * equal cost) -> deactivated (423) -> prevent-login action (409) -> expired (410) -> password (404, counted
- * toward lockout) -> rehash -> two-factor challenge (242) -> completion (203/202/213/212/200).
+ * equal cost) -> deactivated (423) -> prevent-login action (409) -> expired (410) -> the tenant's failedLogin
+ * limit (404) -> password (404, counted toward lockout) -> rehash -> two-factor challenge (242) -> completion
+ * (203/202/213/212/200).
  */
 export async function passwordLogin(env: LoginEnvironment, input: PasswordLoginInput): Promise<LoginOutcome> {
   const { tenant, application } = input
-  const subject = input.subject !== undefined ? input.subject : await new LoginStore(env.db).findByLoginId(tenant.id, input.loginId, env.nowMillis)
+  const subject = input.subject !== undefined ? input.subject : await env.logins.findByLoginId(tenant.id, input.loginId, env.nowMillis)
   const tenantScheme = tenant.passwordEncryptionConfiguration
   if (subject === null) {
-    // Unknown users cost what a wrong password costs, so the 404s cannot be told apart by time: the tenant's hash
-    // work, and, where the tenant counts failures, one failed-login write of the same shape.
-    await verifyTenantPassword(tenant, null, input.password)
-    if (countsFailures(tenant)) await new FailedLoginStore(env.db).recordMiss(tenant.id, env.nowMillis)
-    return { kind: 'notFound' }
+    // Unknown users cost what a wrong password costs, so the 404s cannot be told apart by time; with a
+    // failedLogin limit the login id is counted too, for the write a known user's attempt costs.
+    await countRequest(env, tenant, 'failedLogin', { loginId: input.loginId })
+    return missedLogin(env, tenant, input.password, env.logins.stillUnknown(tenant.id, input.loginId))
   }
 
   const refused = refuseBeforePassword(subject, application?.id ?? null, env.nowMillis)
   if (refused !== null) return refused
 
+  // The tenant's failedLogin limit: the attempt is counted before the password is checked, so racing guesses
+  // cannot all pass; past the limit even the right password answers as a wrong one would (404, FusionAuth's
+  // behaviour), at the cost of an unknown user's 404.
+  const failedLogin = await countRequest(env, tenant, 'failedLogin', { userId: subject.user.id })
+  if (failedLogin.limited) return missedLogin(env, tenant, input.password, env.logins.unchangedSince(subject.readState, env.nowMillis))
+
   const stored = subject.password
   const passwordMatches = await verifyTenantPassword(tenant, stored, input.password)
   if (!passwordMatches) {
-    return (await recordFailedAuthentication(env, tenant, subject.user, application?.id ?? null)) ?? { kind: 'notFound' }
+    return (await recordFailedAuthentication(env, tenant, subject.user, application?.id ?? null, subject.readState)) ?? { kind: 'notFound' }
   }
+  // A right password is not a failed login: its count is given back.
+  await failedLogin.allowed?.release()
 
   const rehash =
     stored !== null &&
@@ -59,7 +84,7 @@ export async function passwordLogin(env: LoginEnvironment, input: PasswordLoginI
   if (rehash && isPasswordScheme(tenantScheme.encryptionScheme)) {
     // passwordLastUpdateInstant stays as it was: the password did not change, only its encoding.
     const fresh = await hashPassword(input.password, tenantScheme.encryptionScheme, tenantScheme.encryptionSchemeFactor)
-    await new UserStore(env.db).passwordStatement(subject.user.id, fresh).run()
+    await env.commit([env.users.passwordStatement(subject.user.id, fresh)])
   }
 
   const challenge = await challengeTwoFactor(env, {
@@ -80,5 +105,6 @@ export async function passwordLogin(env: LoginEnvironment, input: PasswordLoginI
     ipAddress: input.ipAddress,
     device: input.device,
     noJWT: input.noJWT,
+    readState: subject.readState,
   })
 }

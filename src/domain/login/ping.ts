@@ -1,7 +1,6 @@
 import type { Application } from '../application'
 import type { Tenant } from '../tenant'
-import { LoginStore } from '../../store/login-store'
-import { type LoginEnvironment, recordUserLoginStatements } from './complete-login'
+import { type LoginEnvironment, recordUserLogin } from './complete-login'
 
 /** What a ping came to: FusionAuth answers each with an empty body. */
 export type PingOutcome = { kind: 'notFound' } | { kind: 'recorded'; status: 200 | 202 | 212 | 213 }
@@ -11,7 +10,8 @@ export interface PingInput {
   /** The tenant the request is scoped to (header, key lock or JWT), or null for a global key. */
   scopedTenantId: string | null
   application: Application | null
-  tenantOf: (tenantId: string) => Promise<Tenant | null>
+  /** The tenant when the caller already has it (a verified JWT's); else the user's tenant is read. */
+  tenant?: Tenant
   ipAddress: string | null
 }
 
@@ -20,23 +20,21 @@ export interface PingInput {
  * lastLoginInstant. The ping's precedence differs from POST /api/login: 202 > 212 > 213 > 200.
  */
 export async function pingLogin(env: LoginEnvironment, input: PingInput): Promise<PingOutcome> {
-  const subject = await new LoginStore(env.db).findById(input.userId, env.nowMillis)
+  const subject = await env.logins.findById(input.userId, env.nowMillis)
   if (subject === null) return { kind: 'notFound' }
   const user = subject.user
   if (input.scopedTenantId !== null && input.scopedTenantId !== user.tenantId) return { kind: 'notFound' }
-  const tenant = await input.tenantOf(user.tenantId)
+  const tenant = input.tenant === undefined ? await env.tenants.get(user.tenantId) : input.tenant.id === user.tenantId ? input.tenant : null
   if (tenant === null) return { kind: 'notFound' }
 
   const application = input.application
-  await env.db.batch(
-    recordUserLoginStatements(env.db, user, {
-      tenantId: tenant.id,
-      applicationId: application?.id ?? null,
-      ipAddress: input.ipAddress,
-      authenticationType: 'PING',
-      instant: env.nowMillis,
-    }),
-  )
+  await recordUserLogin(env, user, {
+    tenantId: tenant.id,
+    applicationId: application?.id ?? null,
+    ipAddress: input.ipAddress,
+    authenticationType: 'PING',
+    instant: env.nowMillis,
+  })
 
   const registration = application === null ? null : (user.registrations ?? []).find((r) => r.applicationId === application.id)
   if (application !== null && registration === undefined) return { kind: 'recorded', status: 202 }

@@ -3,7 +3,7 @@ import type { Tenant } from '../tenant'
 import type { Registration, User } from '../user'
 import { buildAccessTokenClaims } from '../tokens/access-token'
 import { signJwt } from '../tokens/jwt'
-import { loadSigningKey } from '../../store/signing-key-cache'
+import type { DataContext } from '../../store/data-context'
 import type { AuthenticationType } from './outcome'
 
 export interface AccessTokenRequest {
@@ -25,13 +25,12 @@ export interface AccessTokenRequest {
  * The one place a login, a one-time-password login and a refresh exchange turn claims into a JWT.
  */
 export async function signAccessToken(
-  db: D1Database,
-  encryptionKey: string | undefined,
+  data: DataContext,
   keyId: string | undefined,
   request: AccessTokenRequest,
 ): Promise<{ token: string; tokenExpirationInstant: number }> {
   const { tenant, application, user, registration, nowMillis } = request
-  const key = keyId === undefined ? null : await loadSigningKey(db, encryptionKey, keyId, nowMillis)
+  const key = keyId === undefined ? null : await data.signingKey(keyId)
   if (key === null) throw new Error(`signing key [${keyId ?? 'none'}] of tenant [${tenant.id}] is missing`)
   const nowSeconds = Math.floor(nowMillis / 1000)
   const { claims, tokenExpirationInstant } = buildAccessTokenClaims({

@@ -1,10 +1,10 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import type { LoginEnvironment } from '../../../src/domain/login/complete-login'
 import { findPendingLogin } from '../../../src/domain/login/two-factor-gate'
 import { completeTwoFactorLogin } from '../../../src/domain/two-factor-login/complete-two-factor-login'
 import { timeStepAt, totpCode } from '../../../src/domain/two-factor/totp'
 import { ApplicationStore } from '../../../src/store/application-store'
+import { dataContextFor } from '../../../src/store/data-context'
 import { TenantStore } from '../../../src/store/tenant-store'
 import { challenge, enableAuthenticator, stepStart, world } from './world'
 
@@ -15,7 +15,7 @@ describe('completeTwoFactorLogin', () => {
     const enabled = await enableAuthenticator(w.user.id, base)
     const now = base + 30_000
     const twoFactorId = await challenge(w.application.id, w.email, { nowMillis: now })
-    const loginEnv: LoginEnvironment = { db: env.DB, kv: env.KV, encryptionKey: env.ENCRYPTION_KEY, nowMillis: now }
+    const loginEnv = dataContextFor(env, now)
     // Both requests read the pending login before either redeems it, as two isolates could.
     const pending = await findPendingLogin(loginEnv, twoFactorId)
     if (pending === null) throw new Error('pending login missing')

@@ -1,0 +1,219 @@
+/**
+ * The per-request context: the one way routes and domain code reach data. Built once per request from the
+ * bindings (app.ts), it holds the request's D1 handle (a Sessions API session, see d1-handle.ts), KV, the login
+ * queue, the clock and the parsed secrets, and builds each store on first use. Domain code takes a DataContext
+ * and asks it for stores; it never sees D1Database, KVNamespace or Hono's Context.
+ */
+import type { ChangePasswordGrant } from '../domain/login/complete-login'
+import type { OneTimePasswordGrant } from '../domain/login/one-time-password-login'
+import type { PendingTwoFactorLogin } from '../domain/login/two-factor-gate'
+import type { TwoFactorTrust } from '../domain/two-factor-login/trust'
+import type { SigningKeyMaterial } from '../domain/tokens/signing-key'
+import type { Bindings } from '../env'
+import { DevOutboxMailer } from '../mail/dev-outbox'
+import { ApiKeyStore } from './api-key-store'
+import { ApplicationStore } from './application-store'
+import { ensureBootstrapped } from './bootstrap'
+import { type D1Handle, type ReadPlacement, openSession } from './d1-handle'
+import { ExpiringValueStore } from './expiring-value-store'
+import { FailedLoginStore } from './failed-login-store'
+import { LoginEventQueue, type LoginQueueMessage } from './login-events'
+import { LoginRecordStore } from './login-record-store'
+import { LoginStore, type WriteCondition } from './login-store'
+import { KV_PREFIXES } from './names'
+import { parseSimulatedLatency, withSimulatedLatency } from './observed-d1'
+import { RedemptionStore } from './redemption-store'
+import { RefreshTokenStore } from './refresh-token-store'
+import { loadSigningKey } from './signing-key-cache'
+import { SigningKeyStore } from './signing-key-store'
+import { SystemConfigurationStore } from './system-configuration-store'
+import { TenantStore } from './tenant-store'
+import { TwoFactorStore } from './two-factor-store'
+import { UserActionStore } from './user-action-store'
+import { UserStore } from './user-store'
+
+/** A write a store prepared for the caller to commit with others in one batch (one round trip, one transaction). */
+export type PendingWrite = D1PreparedStatement
+
+export interface DataContextInit {
+  database: D1Database
+  /** D1_READS=primary: the operator wants every read at the primary, replicas never. */
+  strictReads: boolean
+  kv: KVNamespace
+  loginQueue: Queue<LoginQueueMessage>
+  nowMillis: number
+  encryptionKey: string | undefined
+}
+
+/** The context for one request (or one scheduled run) from the Worker's bindings. */
+export function dataContextFor(env: Bindings, nowMillis: number): DataContext {
+  return new DataContext({
+    database: databaseFor(env),
+    strictReads: env.D1_READS === 'primary',
+    kv: env.KV,
+    loginQueue: env.LOGIN_QUEUE,
+    nowMillis,
+    encryptionKey: env.ENCRYPTION_KEY,
+  })
+}
+
+/** Environments where the benchmark may ask for simulated D1 latency; never production. */
+const LOCAL_ENVIRONMENTS: ReadonlySet<string> = new Set(['development', 'test'])
+
+/** One delayed wrapper per binding, so the isolate's once-per-database checks (bootstrap.ts) stay once. */
+const delayed = new WeakMap<D1Database, D1Database>()
+
+/** The D1 binding, delayed per round trip when a local benchmark asks (D1_SIMULATED_LATENCY, observed-d1.ts). */
+function databaseFor(env: Bindings): D1Database {
+  const latency = env.ENVIRONMENT !== undefined && LOCAL_ENVIRONMENTS.has(env.ENVIRONMENT) ? parseSimulatedLatency(env.D1_SIMULATED_LATENCY) : null
+  if (latency === null) return env.DB
+  let wrapped = delayed.get(env.DB)
+  if (wrapped === undefined) {
+    wrapped = withSimulatedLatency(env.DB, latency)
+    delayed.set(env.DB, wrapped)
+  }
+  return wrapped
+}
+
+export class DataContext {
+  private readonly init: DataContextInit
+  readonly nowMillis: number
+  readonly encryptionKey: string | undefined
+  /** @deprecated Transitional, while modules move to the stores below; nothing new may use it. */
+  readonly kv: KVNamespace
+  private readonly database: D1Database
+  private readonly strictReads: boolean
+  private placement: ReadPlacement = 'primary'
+  private session: D1Handle | undefined
+  private readonly loginQueue: Queue<LoginQueueMessage>
+  private readonly built = new Map<string, unknown>()
+
+  constructor(init: DataContextInit) {
+    this.init = init
+    this.database = init.database
+    this.strictReads = init.strictReads
+    this.kv = init.kv
+    this.loginQueue = init.loginQueue
+    this.nowMillis = init.nowMillis
+    this.encryptionKey = init.encryptionKey
+  }
+
+  /**
+   * Lets this request's reads go to the nearest replica (unless the operator set D1_READS=primary). Requests are
+   * read at the primary unless their route opts in here, before the first read: the login family does, whose
+   * writes carry guards against a lagging replica (docs/storage.md).
+   */
+  readFromReplicas(): void {
+    if (this.session !== undefined) throw new Error('readFromReplicas() after the first read')
+    if (!this.strictReads) this.placement = 'replica'
+  }
+
+  /** True while this request's reads may come from a replica (the decision must then be confirmed before it is final). */
+  get readsAtReplica(): boolean {
+    return this.placement === 'replica'
+  }
+
+  /** Whether a condition holds at the primary now (one round trip, outside the session): confirms a replica's answer. */
+  holdsAtPrimary(condition: WriteCondition): Promise<boolean> {
+    return new LoginStore(this.database).holds(condition)
+  }
+
+  /** A fresh context for the same request that reads at the primary: the retry after a StaleReadError. */
+  atPrimary(): DataContext {
+    return new DataContext({ ...this.init, strictReads: true })
+  }
+
+  /** @deprecated Transitional, as `kv`: the request's session, opened on first use. */
+  get db(): D1Handle {
+    this.session ??= openSession(this.database, this.placement)
+    return this.session
+  }
+
+  /** One store per request and kind, built on first use. */
+  private store<T>(name: string, build: () => T): T {
+    let store = this.built.get(name) as T | undefined // set below from the same `build` type
+    if (store === undefined) {
+      store = build()
+      this.built.set(name, store)
+    }
+    return store
+  }
+
+  get users(): UserStore {
+    return this.store('users', () => new UserStore(this.db))
+  }
+  get logins(): LoginStore {
+    return this.store('logins', () => new LoginStore(this.db))
+  }
+  get tenants(): TenantStore {
+    return this.store('tenants', () => new TenantStore(this.db))
+  }
+  get applications(): ApplicationStore {
+    return this.store('applications', () => new ApplicationStore(this.db))
+  }
+  get apiKeys(): ApiKeyStore {
+    return this.store('apiKeys', () => new ApiKeyStore(this.db))
+  }
+  get signingKeys(): SigningKeyStore {
+    return this.store('signingKeys', () => new SigningKeyStore(this.db, this.encryptionKey))
+  }
+  /** A signing key by id, decrypted, through the isolate's cache (signing-key-cache.ts states its bound). */
+  signingKey(id: string): Promise<SigningKeyMaterial | null> {
+    return loadSigningKey(this.signingKeys, id, this.nowMillis)
+  }
+  get refreshTokens(): RefreshTokenStore {
+    return this.store('refreshTokens', () => new RefreshTokenStore(this.db))
+  }
+  get redemptions(): RedemptionStore {
+    return this.store('redemptions', () => new RedemptionStore(this.db))
+  }
+  get failedLogins(): FailedLoginStore {
+    return this.store('failedLogins', () => new FailedLoginStore(this.db))
+  }
+  get twoFactor(): TwoFactorStore {
+    return this.store('twoFactor', () => new TwoFactorStore(this.db))
+  }
+  get userActions(): UserActionStore {
+    return this.store('userActions', () => new UserActionStore(this.db))
+  }
+  get loginRecords(): LoginRecordStore {
+    return this.store('loginRecords', () => new LoginRecordStore(this.db))
+  }
+  get systemConfiguration(): SystemConfigurationStore {
+    return this.store('systemConfiguration', () => new SystemConfigurationStore(this.db))
+  }
+
+  get pendingTwoFactorLogins(): ExpiringValueStore<PendingTwoFactorLogin> {
+    return this.store('pendingTwoFactorLogins', () => new ExpiringValueStore<PendingTwoFactorLogin>(this.kv, KV_PREFIXES.pendingTwoFactorLogin))
+  }
+  get trustIds(): ExpiringValueStore<TwoFactorTrust> {
+    return this.store('trustIds', () => new ExpiringValueStore<TwoFactorTrust>(this.kv, KV_PREFIXES.trustId))
+  }
+  get oneTimePasswords(): ExpiringValueStore<OneTimePasswordGrant> {
+    return this.store('oneTimePasswords', () => new ExpiringValueStore<OneTimePasswordGrant>(this.kv, KV_PREFIXES.oneTimePassword))
+  }
+  get changePasswordIds(): ExpiringValueStore<ChangePasswordGrant> {
+    return this.store('changePasswordIds', () => new ExpiringValueStore<ChangePasswordGrant>(this.kv, KV_PREFIXES.changePasswordId))
+  }
+
+  /** The development outbox in KV (mail/dev-outbox.ts), read by the dev-only outbox route. */
+  get devOutbox(): DevOutboxMailer {
+    return this.store('devOutbox', () => new DevOutboxMailer(this.kv))
+  }
+
+  /** The login queue's producer: login records and lastLoginInstant leave the request through it. */
+  get loginEvents(): LoginEventQueue {
+    return this.store('loginEvents', () => new LoginEventQueue(this.loginQueue))
+  }
+
+  /** Seeds an empty database once per isolate (bootstrap.ts); always at the primary, outside the request's session. */
+  ensureBootstrapped(): Promise<void> {
+    return ensureBootstrapped(this.database, this.encryptionKey, this.nowMillis)
+  }
+
+  /** Commits writes from several stores in one batch: one round trip to the primary, one transaction. */
+  async commit(writes: readonly PendingWrite[]): Promise<D1Result[]> {
+    if (writes.length === 0) return []
+    return this.db.batch([...writes])
+  }
+}
