@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from './env'
+import { MisconfiguredError, requireUsableSecrets } from './configuration'
 import { clock } from './http/clock'
 import { ApiError, Errors } from './http/errors'
 import { loginRoutes } from './routes/login'
@@ -27,6 +28,7 @@ export function createApp(): Hono<AppEnv> {
   })
   app.use(clock)
   app.use(async (c, next) => {
+    requireUsableSecrets(c.env)
     c.set('data', dataContextFor(c.env, c.get('nowMillis')))
     await next()
   })
@@ -51,6 +53,14 @@ export function createApp(): Hono<AppEnv> {
   app.notFound(() => new Response(null, { status: 404 }))
   app.onError((error, c) => {
     if (error instanceof ApiError) return error.toResponse()
+    if (error instanceof MisconfiguredError) {
+      // One line an operator can search for; the caller learns only that the server, not the request, is at fault.
+      console.error(JSON.stringify({ level: 'error', event: 'misconfigured', requestId: c.get('requestId'), problems: error.problems }))
+      return new ApiError(
+        500,
+        new Errors().general('[ServerMisconfigured]', `The server is misconfigured, so it cannot answer this request. Its operator finds the reason in the Worker's logs under request id [${c.get('requestId')}].`),
+      ).toResponse()
+    }
     // Unexpected: log with the request id, answer without detail.
     console.error(JSON.stringify({ requestId: c.get('requestId'), error: String(error), stack: error instanceof Error ? error.stack : undefined }))
     return new ApiError(500, new Errors().general('[InternalError]', `An unexpected error occurred. Request id [${c.get('requestId')}].`)).toResponse()

@@ -1,23 +1,51 @@
+import { MisconfiguredError } from '../configuration'
 import { systemConfigurationDefaults } from '../domain/system-configuration'
 import { type Tenant, tenantDefaults } from '../domain/tenant'
 import { generateSigningKey } from '../domain/tokens/signing-key'
 import { SigningKeyStore } from './signing-key-store'
 import { SystemConfigurationStore } from './system-configuration-store'
 
-/** Set once this isolate has seen a bootstrapped database, so later requests skip the check. */
-let bootstrapped: Promise<void> | null = null
+/**
+ * The newest migration this code needs (migrations/). A database behind it makes every request a misconfiguration
+ * 500 until `wrangler d1 migrations apply` runs; a test keeps this equal to the newest file.
+ */
+export const SCHEMA_VERSION = '0007_login_record_ids.sql'
+
+/** Per binding, once this isolate has seen it migrated and bootstrapped, so later requests skip the checks. */
+const ready = new WeakMap<D1Database, Promise<void>>()
 
 /**
- * Makes sure the database has its default tenant, default HS256 signing key and system configuration.
- * Racing first requests are safe: the singleton system_configuration row names the winning tenant id,
- * and the tenant and key inserts in the same batch only happen for the request whose id won.
+ * Makes sure the database is migrated to SCHEMA_VERSION (else MisconfiguredError) and has its default tenant,
+ * default HS256 signing key and system configuration. Racing first requests are safe: the singleton
+ * system_configuration row names the winning tenant id, and the tenant and key inserts in the same batch only
+ * happen for the request whose id won.
  */
 export function ensureBootstrapped(db: D1Database, encryptionKey: string | undefined, nowMillis: number): Promise<void> {
-  bootstrapped ??= bootstrapDatabase(db, encryptionKey, nowMillis).catch((error: unknown) => {
-    bootstrapped = null
-    throw error
-  })
-  return bootstrapped
+  let once = ready.get(db)
+  if (once === undefined) {
+    once = requireSchema(db)
+      .then(() => bootstrapDatabase(db, encryptionKey, nowMillis))
+      .catch((error: unknown) => {
+        ready.delete(db)
+        throw error
+      })
+    ready.set(db, once)
+  }
+  return once
+}
+
+/** MisconfiguredError unless the newest applied migration is SCHEMA_VERSION or later. */
+async function requireSchema(db: D1Database): Promise<void> {
+  let newest: string | null
+  try {
+    newest = (await db.prepare('SELECT name FROM d1_migrations ORDER BY id DESC LIMIT 1').first<{ name: string }>())?.name ?? null
+  } catch {
+    newest = null // no d1_migrations table: nothing was ever applied
+  }
+  if (newest === null || newest < SCHEMA_VERSION) {
+    const applied = newest === null ? 'no migration is applied' : `the newest applied migration is ${newest}`
+    throw new MisconfiguredError([`the D1 schema is behind this code: ${applied}, ${SCHEMA_VERSION} is needed (npx wrangler d1 migrations apply DB --remote)`])
+  }
 }
 
 export async function bootstrapDatabase(db: D1Database, encryptionKey: string | undefined, nowMillis: number): Promise<void> {
