@@ -6,7 +6,8 @@ import type { AppEnv } from '../env'
 import { authenticateApiKey, requestTenantId } from '../http/auth'
 import { clientIp } from '../http/client-ip'
 import { codes, fieldError, notFound, unauthorized } from '../http/errors'
-import { isUuid } from '../http/fields'
+import { FieldReader, isUuid } from '../http/fields'
+import { readJson } from '../http/body'
 import { authenticateJwt } from '../http/jwt-auth'
 import { loginEnvironment } from '../http/login-request'
 import { replicaReads } from '../http/read-placement'
@@ -27,6 +28,8 @@ interface PingTarget {
   application: Application | null
   scopedTenantId: string | null
   tenant?: Tenant
+  /** The request body's ipAddress (the JSON form); else the query's. */
+  ipAddress?: string
 }
 
 async function ping(c: Context<AppEnv>, userId: string, target: PingTarget): Promise<Response> {
@@ -35,7 +38,7 @@ async function ping(c: Context<AppEnv>, userId: string, target: PingTarget): Pro
   const outcome = await pingLogin(loginEnvironment(c), {
     userId: userId.toLowerCase(),
     ...target,
-    ipAddress: clientIp(c, c.req.query('ipAddress')),
+    ipAddress: clientIp(c, target.ipAddress ?? c.req.query('ipAddress')),
   })
   if (outcome.kind === 'notFound') throw notFound()
   // FusionAuth's ping has no response body for any status.
@@ -43,10 +46,10 @@ async function ping(c: Context<AppEnv>, userId: string, target: PingTarget): Pro
 }
 
 /** The API-key forms: the application comes from the path, the scope from the header or the key's lock. */
-async function keyPing(c: Context<AppEnv>, userId: string, applicationId: string | undefined): Promise<Response> {
+async function keyPing(c: Context<AppEnv>, userId: string, applicationId: string | undefined, ipAddress?: string): Promise<Response> {
   const scopedTenantId = requestTenantId(c)
   const application = await pingApplication(c, applicationId, scopedTenantId)
-  return ping(c, userId, { application, scopedTenantId })
+  return ping(c, userId, { application, scopedTenantId, ipAddress })
 }
 
 /** API-key ping. The official client sends `?ipAddress=undefined` without an address: clientIp ignores it. */
@@ -65,10 +68,21 @@ pingRoutes.put('/api/login/:userId', replicaReads, async (c) => {
 })
 
 /**
- * JWT ping: the user and application come from the token's `sub` and `applicationId` claims, checked
- * (with the token's tenant) by authenticateJwt, so neither is read again.
+ * PUT /api/login has two forms. With an API key, the official client's loginPingWithRequest: the user, application
+ * and IP in a JSON LoginPingRequest body. Without one, the JWT ping: the user and application come from the token's
+ * `sub` and `applicationId` claims, checked (with the token's tenant) by authenticateJwt, so neither is read again.
  */
 pingRoutes.put('/api/login', replicaReads, async (c) => {
+  const principal = await authenticateApiKey(c)
+  if (principal !== null) {
+    c.set('apiKey', principal)
+    const body = FieldReader.body(await readJson(c))
+    const userId = body.requiredString('userId')
+    const applicationId = body.string('applicationId')
+    const ipAddress = body.string('ipAddress')
+    body.errors.throwIfAny()
+    return keyPing(c, userId ?? '', applicationId, ipAddress)
+  }
   const verified = await authenticateJwt(c)
   if (verified === null) throw unauthorized()
   const { claims, tenant } = verified

@@ -122,3 +122,35 @@ describe('PUT /api/login with a JWT', () => {
     }
   })
 })
+
+describe('PUT /api/login with an API key and a LoginPingRequest body (loginPingWithRequest)', () => {
+  it('records a PING for the body’s user, application and IP', async () => {
+    const { application, user } = await world()
+    const now = Date.now() + 120_000
+    const response = await call('/api/login', { method: 'PUT', body: { userId: user.id, applicationId: application.id, ipAddress: '192.0.2.77' }, nowMillis: now })
+    await expectBodyless(response, 200)
+    await eventually(async () => {
+      const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 5, offset: 0, retrieveTotal: false })
+      expect(records.logins[0]).toMatchObject({ applicationId: application.id, ipAddress: '192.0.2.77', instant: now })
+    })
+  })
+
+  it('answers bad bodies with 400 Errors JSON and unknown users with 404', async () => {
+    const { application } = await world()
+    const missing = await call('/api/login', { method: 'PUT', body: { applicationId: application.id } })
+    expect(missing.status).toBe(400)
+    expect(Object.keys((await json<{ fieldErrors: Record<string, unknown> }>(missing)).fieldErrors)).toEqual(['userId'])
+    const wrongType = await call('/api/login', { method: 'PUT', body: { userId: 42 } })
+    expect(wrongType.status).toBe(400)
+    const malformed = await call('/api/login', { method: 'PUT', rawBody: '{"userId":' })
+    expect(malformed.status).toBe(400)
+    await expectEmpty(await call('/api/login', { method: 'PUT', body: { userId: crypto.randomUUID() } }), 404)
+    const otherApplication = await call('/api/login', { method: 'PUT', body: { userId: crypto.randomUUID(), applicationId: crypto.randomUUID() } })
+    expect(otherApplication.status).toBe(400)
+  })
+
+  it('refuses a wrong key like a missing one', async () => {
+    const { user } = await world()
+    await expectEmpty(await call('/api/login', { method: 'PUT', apiKey: 'not-a-key', body: { userId: user.id } }), 401)
+  })
+})
