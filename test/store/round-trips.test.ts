@@ -44,6 +44,20 @@ describe('round trips to the D1 primary', () => {
     expect(await counted('/api/login', { body: loginBody(noRefresh) })).toMatchObject({ response: { status: 200 }, primary: 0 })
   })
 
+  it('wrong password and unknown user: one each, the same for both, whether or not the tenant counts failures', async () => {
+    const definition = await callWith({}, '/api/user-action', { body: { userAction: { name: `lock-${crypto.randomUUID()}`, preventLogin: true, temporal: true } } })
+    const { userAction } = await definition.json<{ userAction: { id: string } }>()
+    const counting = { failedAuthenticationConfiguration: { userActionId: userAction.id, tooManyAttempts: 100, resetCountInSeconds: 60, actionDuration: 1, actionDurationUnit: 'MINUTES' } }
+    for (const tenant of [counting, {}]) {
+      const w = await world({ tenant })
+      const wrong = await counted('/api/login', { body: loginBody(w, { password: 'not the password' }) })
+      const unknown = await counted('/api/login', { body: loginBody(w, { loginId: `nobody-${crypto.randomUUID()}@example.com` }) })
+      expect([wrong.response.status, unknown.response.status]).toEqual([404, 404])
+      expect([wrong.primary, unknown.primary]).toEqual([1, 1])
+      expect(wrong.replica).toBe(unknown.replica)
+    }
+  })
+
   it('login ping by API key and by JWT: none', async () => {
     const w = await world()
     expect(await counted(`/api/login/${w.user.id}/${w.application.id}`, { method: 'PUT', apiKey: SUPERUSER_KEY })).toMatchObject({
