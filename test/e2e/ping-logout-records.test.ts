@@ -3,6 +3,7 @@ import DefaultRESTClientBuilder from '@fusionauth/typescript-client/build/src/De
 import { strFromU8, unzipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { NO_ID, client, createFixture, fieldCode, host, ok, rejection, superuserKey, unique } from './support'
+import { eventually } from '../support/eventually'
 
 /**
  * What a JavaScript caller passes when it leaves the argument out. The d.ts types these parameters as `string`,
@@ -83,8 +84,12 @@ describe('login records: search, JWT ping and export', () => {
     const loginIp = testIp()
     const started = Date.now()
     const login = await ok(api.login({ loginId: email, password, applicationId, ipAddress: loginIp }))
-    const afterLogin = await search()
-    expect(afterLogin.total).toBe((before.total ?? 0) + 1)
+    // Login records arrive through the login queue, within its batch timeout (about a second).
+    const afterLogin = await eventually(async () => {
+      const found = await search()
+      expect(found.total).toBe((before.total ?? 0) + 1)
+      return found
+    })
     const newest = afterLogin.logins?.[0]
     expect(newest).toMatchObject({ userId, applicationId, loginId: email, ipAddress: loginIp })
     // On the wire loginIdType is a string, whatever the d.ts says (spec/typescript-client.md A.6).
@@ -103,8 +108,11 @@ describe('login records: search, JWT ping and export', () => {
       .go()
     expect(jwtPing.statusCode).toBe(200)
     expect(jwtPing.response).toBeUndefined()
-    const afterPing = await search()
-    expect(afterPing.total).toBe((before.total ?? 0) + 2)
+    const afterPing = await eventually(async () => {
+      const found = await search()
+      expect(found.total).toBe((before.total ?? 0) + 2)
+      return found
+    })
     expect(afterPing.logins?.[0]).toMatchObject({ userId, applicationId, ipAddress: pingIp })
 
     // Paging: one result per page, total still counts them all.
