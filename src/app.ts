@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from './env'
 import { MisconfiguredError, requireUsableSecrets } from './configuration'
 import { clock } from './http/clock'
+import { requestLog } from './http/request-log'
 import { ApiError, Errors } from './http/errors'
 import { loginRoutes } from './routes/login'
 import { loginRecordRoutes } from './routes/login-records'
@@ -21,11 +22,7 @@ import { devOutboxRoutes } from './routes/dev-outbox'
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
 
-  app.use(async (c, next) => {
-    c.set('requestId', c.req.header('cf-ray') ?? crypto.randomUUID())
-    c.set('apiKey', null)
-    await next()
-  })
+  app.use(requestLog)
   app.use(clock)
   app.use(async (c, next) => {
     requireUsableSecrets(c.env)
