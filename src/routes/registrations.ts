@@ -14,7 +14,11 @@ import { requestTenantId, requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
 import { ApiError, Errors, codes, notFound } from '../http/errors'
 import { FieldReader, type JsonObject } from '../http/fields'
-import { emptyOk } from '../http/responses'
+import { emptyOk, fusionJson } from '../http/responses'
+import { clientIp } from '../http/client-ip'
+import { setAccessTokenCookie, setRefreshTokenCookie } from '../http/cookies'
+import { registrationLogin } from '../domain/login/registration-login'
+import type { Tenant } from '../domain/tenant'
 import { resolveTenantId } from '../http/tenant'
 import type { PendingWrite } from '../store/data-context'
 import { findScopedUser, loadTenant, prepareNewUser, runWrites, UUID_SEGMENT } from './users'
@@ -69,23 +73,44 @@ async function register(c: Context<AppEnv>, pathUserId: string | null): Promise<
   }
 
   let user: User
+  let createdWithPassword: Tenant | null = null
   const statements: PendingWrite[] = []
   if (existing !== null) {
     body.errors.throwIfAny()
     user = existing.user
   } else {
-    const prepared = await prepareNewUser(c, await loadTenant(c, tenantId), body, pathUserId ?? crypto.randomUUID())
+    const tenant = await loadTenant(c, tenantId)
+    const prepared = await prepareNewUser(c, tenant, body, pathUserId ?? crypto.randomUUID())
     user = { ...prepared.user, registrations: [] }
     statements.push(store.insertStatement(prepared.user, prepared.password))
+    if (prepared.password !== null) createdWithPassword = tenant
   }
   // Without an application an error was recorded, and the checks above have thrown it.
   if (app === null) throw new ApiError(400, body.errors)
   const registration = newRegistration(input, app, c.get('nowMillis'), { skipVerification })
   statements.push(store.registrationInsertStatement(user.id, registration))
+  const registered: User = { ...user, registrations: [...(user.registrations ?? []), registration] }
+  // A user created with a password is logged in, as FusionAuth answers the combined registration.
+  const login =
+    createdWithPassword === null
+      ? null
+      : await registrationLogin(c.var.data, { tenant: createdWithPassword, application: app, user: registered, registration, ipAddress: clientIp(c, undefined) })
+  statements.push(...(login?.writes ?? []))
   await runWrites(c, statements, async () =>
     new Errors().field('registration', '[duplicate]registration', `The User is already registered for the Application with Id [${registration.applicationId}].`),
   )
-  return c.json({ registration, user: { ...user, registrations: [...(user.registrations ?? []), registration] } })
+  if (login === null) return c.json({ registration, user: registered })
+  await login.record()
+  const { tokens } = login
+  setAccessTokenCookie(c, tokens.token)
+  if (tokens.refreshToken !== undefined) setRefreshTokenCookie(c, tokens.refreshToken, tokens.refreshTokenTtlSeconds ?? 0)
+  return fusionJson(c, {
+    ...(tokens.refreshToken === undefined ? {} : { refreshToken: tokens.refreshToken, refreshTokenId: tokens.refreshTokenId }),
+    registration,
+    token: tokens.token,
+    tokenExpirationInstant: tokens.tokenExpirationInstant,
+    user: registered,
+  })
 }
 
 /** PUT (replace the settable fields) and PATCH (merge them); the application id comes from the path or the body. */

@@ -5,6 +5,7 @@ import { UserStore } from '../../src/store/user-store'
 import { createApplication, createTenant, createUser, uniqueEmail } from '../fixtures'
 import { call, expectEmpty, json } from '../helpers'
 import { createApiKey, fieldCodes, generalCodes } from './admin-fixtures'
+import { eventually } from '../support/eventually'
 
 interface RegistrationBody {
   registration: { id: string; applicationId: string; roles: string[]; verified: boolean; data?: Record<string, unknown>; username?: string; insertInstant: number }
@@ -163,5 +164,55 @@ describe('GET, PUT, PATCH, DELETE /api/user/registration/{userId}/{applicationId
     expect(await deleted.text()).toBe('')
     await expectEmpty(await call(path), 404)
     await expectEmpty(await call(path, { method: 'DELETE' }), 404)
+  })
+})
+
+describe('POST /api/user/registration creating the user with a password (a login, as FusionAuth answers it)', () => {
+  interface LoginLikeBody extends RegistrationBody {
+    token?: string
+    tokenExpirationInstant?: number
+    refreshToken?: string
+    refreshTokenId?: string
+  }
+
+  it('answers with an access token carrying the roles, a refresh token, their cookies, and records a REGISTRATION login', async () => {
+    const { tenant, app } = await world({ loginConfiguration: { requireAuthentication: true, generateRefreshTokens: true, allowTokenRefresh: true } })
+    const email = uniqueEmail()
+    const response = await register(null, { user: { email, password: 'password-1' }, registration: { applicationId: app.id, roles: ['admin'] } }, { tenantId: tenant.id })
+    expect(response.status).toBe(200)
+    const body = await json<LoginLikeBody>(response)
+    expect(Object.keys(body)).toEqual(['refreshToken', 'refreshTokenId', 'registration', 'token', 'tokenExpirationInstant', 'user'])
+    const claims = JSON.parse(atob((body.token ?? '').split('.')[1]?.replace(/-/g, '+').replace(/_/g, '/') ?? '')) as Record<string, unknown>
+    expect(claims).toMatchObject({ sub: body.user?.id, applicationId: app.id, roles: ['admin'], authenticationType: 'REGISTRATION', tid: tenant.id })
+    const cookies = response.headers.getSetCookie().map((c) => c.split('=')[0])
+    expect(cookies).toEqual(['access_token', 'refresh_token'])
+    const refreshed = await call('/api/jwt/refresh', { body: { refreshToken: body.refreshToken }, apiKey: null })
+    expect(refreshed.status).toBe(200)
+    await eventually(async () => {
+      const row = await env.DB.prepare('SELECT authentication_type, login_id, application_id FROM login_records WHERE user_id = ? ORDER BY instant LIMIT 1').bind(body.user?.id).first()
+      expect(row).toEqual({ authentication_type: 'REGISTRATION', login_id: email, application_id: app.id })
+    })
+  })
+
+  it('issues no refresh token when the application issues none, and no token for a user created without a password or registered later', async () => {
+    const { tenant, app, user } = await world({ loginConfiguration: { requireAuthentication: true, generateRefreshTokens: false } })
+    const plain = await json<LoginLikeBody>(await register(null, { user: { email: uniqueEmail(), password: 'password-1' }, registration: { applicationId: app.id } }, { tenantId: tenant.id }))
+    expect(plain.token).toEqual(expect.any(String))
+    expect(plain.refreshToken).toBeUndefined()
+
+    const noPassword = await json<LoginLikeBody>(
+      await register(null, { user: { email: uniqueEmail() }, sendSetPasswordEmail: true, registration: { applicationId: app.id } }, { tenantId: tenant.id }),
+    )
+    expect(noPassword.token).toBeUndefined()
+    const existing = await json<LoginLikeBody>(await register(user.id, { registration: { applicationId: app.id } }))
+    expect(existing.token).toBeUndefined()
+  })
+
+  it('creates nothing, and records no login, when the registration is refused', async () => {
+    const { tenant, app } = await world()
+    const email = uniqueEmail()
+    const refused = await register(null, { user: { email, password: 'password-1' }, registration: { applicationId: app.id, roles: ['nope'] } }, { tenantId: tenant.id })
+    expect(refused.status).toBe(400)
+    expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM users WHERE email_key = ?').bind(email.toLowerCase()).first('n')).toBe(0)
   })
 })

@@ -36,4 +36,4 @@ export type LoginOutcome =
     }
 
 /** How the user authenticated, as FusionAuth names it in the JWT's authenticationType claim. */
-export type AuthenticationType = 'PASSWORD' | 'ONE_TIME_PASSWORD' | 'PING' | 'REFRESH_TOKEN' | 'APPLICATION_TOKEN'
+export type AuthenticationType = 'PASSWORD' | 'ONE_TIME_PASSWORD' | 'PING' | 'REFRESH_TOKEN' | 'APPLICATION_TOKEN' | 'REGISTRATION'
