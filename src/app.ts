@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from './env'
 import { MisconfiguredError, requireUsableSecrets } from './configuration'
 import { clock } from './http/clock'
+import { corsFilter } from './http/cors'
 import { requestLog } from './http/request-log'
 import { ApiError, Errors } from './http/errors'
 import { loginRoutes } from './routes/login'
@@ -18,6 +19,7 @@ import { userActionRoutes } from './routes/user-actions'
 import { dataContextFor } from './store/data-context'
 import { twoFactorRoutes } from './routes/two-factor'
 import { devOutboxRoutes } from './routes/dev-outbox'
+import { statusRoutes } from './routes/status'
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
@@ -29,10 +31,14 @@ export function createApp(): Hono<AppEnv> {
     c.set('data', dataContextFor(c.env, c.get('nowMillis')))
     await next()
   })
+  // Before the bootstrap check, so an unmigrated database gets the status endpoints' failure statuses.
+  app.route('/', statusRoutes)
   app.use(async (c, next) => {
     await c.var.data.ensureBootstrapped()
     await next()
   })
+  // Before every route: a preflight carries no API key, and a refused origin is answered before any work.
+  app.use(corsFilter)
 
   // Route families are mounted here, one module each.
   app.route('/', loginRoutes)

@@ -1,11 +1,12 @@
 /**
  * `/api/system-configuration`: retrieve, replace (PUT, over the defaults) and merge (PATCH) the one
- * system configuration. A global endpoint, as in FusionAuth (fusionauth-issues #3452): a tenant-locked key,
- * or a global key sending X-FusionAuth-TenantId, gets 401 for every method.
+ * system configuration, in FusionAuth's full shape. A global endpoint, as in FusionAuth (fusionauth-issues #3452):
+ * a tenant-locked key, or a global key sending X-FusionAuth-TenantId, gets 401 for every method. Saving drops this
+ * isolate's cached copy (system-configuration-store.ts), so its CORS filter answers by the new values at once.
  */
 import { Hono, type Context } from 'hono'
 import { deepMerge } from '../domain/json-merge'
-import { type SystemConfiguration, systemConfigurationDefaults } from '../domain/system-configuration'
+import { normalizeSystemConfiguration, type SystemConfiguration, systemConfigurationDefaults } from '../domain/system-configuration'
 import { validateSystemConfiguration } from '../domain/system-configuration-validation'
 import type { AppEnv } from '../env'
 import { readJson } from '../http/body'
@@ -28,10 +29,10 @@ async function save(c: Context<AppEnv>, mode: 'replace' | 'merge'): Promise<Resp
   const body = FieldReader.body(await readJson(c))
   const input = withoutServerFields(body.rawObject('systemConfiguration') ?? {})
   const base: SystemConfiguration = mode === 'merge' ? existing : { ...systemConfigurationDefaults(), insertInstant: existing.insertInstant }
-  const configuration = deepMerge(base, input)
-  configuration.lastUpdateInstant = c.get('nowMillis')
-  validateSystemConfiguration(configuration, body.errors)
+  const merged = deepMerge(base, input)
+  validateSystemConfiguration(merged, body.errors)
   body.errors.throwIfAny()
+  const configuration = { ...normalizeSystemConfiguration(merged), lastUpdateInstant: c.get('nowMillis') }
   await c.var.data.systemConfiguration.update(configuration, c.get('nowMillis'))
   return c.json({ systemConfiguration: configuration })
 }
