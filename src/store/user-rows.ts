@@ -24,15 +24,22 @@ export interface RegistrationRow {
 
 /** The API view of a user row; lastLoginInstant lives in its own column so a login need not rewrite the JSON. */
 export function userFromRow(row: UserRow): User {
-  const user = parseDataColumn<User>(row.data)
-  if (row.last_login_instant !== null) user.lastLoginInstant = row.last_login_instant
-  return user
+  return withLastLoginLast(parseDataColumn<User>(row.data), row.last_login_instant)
 }
 
 export function registrationFromRow(row: RegistrationRow): Registration {
-  const registration = parseDataColumn<Registration>(row.data)
-  if (row.last_login_instant !== null) registration.lastLoginInstant = row.last_login_instant
-  return registration
+  return withLastLoginLast(parseDataColumn<Registration>(row.data), row.last_login_instant)
+}
+
+/**
+ * lastLoginInstant from its column (else the JSON's), always as the last key: a login then answers with the same
+ * key order whether or not the login queue has written the previous login yet.
+ */
+function withLastLoginLast<T extends { lastLoginInstant?: number }>(value: T, column: number | null): T {
+  const instant = column ?? value.lastLoginInstant
+  delete value.lastLoginInstant
+  if (instant !== undefined) value.lastLoginInstant = instant
+  return value
 }
 
 /** The password columns as a StoredPassword, or null for a user without one (or with a scheme this build does not know). */
