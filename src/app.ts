@@ -11,6 +11,7 @@ import { adminRoutes } from './routes/admin'
 import { registrationRoutes } from './routes/registrations'
 import { userImportRoutes } from './routes/user-import'
 import { userRoutes } from './routes/users'
+import { userSearchRoutes } from './routes/user-search'
 import { logoutRoutes } from './routes/logout'
 import { pingRoutes } from './routes/ping'
 import { changePasswordRoutes } from './routes/change-password'
@@ -49,6 +50,7 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', twoFactorRoutes)
   app.route('/', devOutboxRoutes)
   app.route('/', adminRoutes)
+  app.route('/', userSearchRoutes)
   app.route('/', new Hono<AppEnv>().route('/', userImportRoutes).route('/', registrationRoutes).route('/', userRoutes))
   app.route('/', pingRoutes)
   app.route('/', logoutRoutes)

@@ -30,7 +30,7 @@ const WHOLE_NUMBER = /^[+-]?\d+$/
 const CLIENT_PLACEHOLDERS = new Set(['undefined', 'null'])
 
 /** Typed access to query parameters (the first value of each), recording conversion errors. */
-class QueryReader {
+export class QueryReader {
   constructor(
     private readonly query: URLSearchParams,
     readonly errors: Errors,
@@ -83,7 +83,7 @@ class QueryReader {
   }
 }
 
-function checkRange(errors: Errors, path: string, value: number | undefined, max: number): number | undefined {
+export function checkRange(errors: Errors, path: string, value: number | undefined, max: number): number | undefined {
   if (value === undefined || (value >= 0 && value <= max)) return value
   errors.field(path, `[invalid]${path}`, `The [${path}] property must be between 0 and ${max}.`)
   return undefined

@@ -30,6 +30,7 @@ import { SystemConfigurationStore } from './system-configuration-store'
 import { TenantStore } from './tenant-store'
 import { TwoFactorStore } from './two-factor-store'
 import { UserActionStore } from './user-action-store'
+import { UserSearchStore } from './user-search-store'
 import { UserStore } from './user-store'
 
 /** A write a store prepared for the caller to commit with others in one batch (one round trip, one transaction). */
@@ -175,6 +176,9 @@ export class DataContext {
   }
   get userActions(): UserActionStore {
     return this.store('userActions', () => new UserActionStore(this.db))
+  }
+  get userSearch(): UserSearchStore {
+    return this.store('userSearch', () => new UserSearchStore(this.db))
   }
   get loginRecords(): LoginRecordStore {
     return this.store('loginRecords', () => new LoginRecordStore(this.db))
