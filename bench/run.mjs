@@ -3,8 +3,9 @@
  * `npm run bench [-- <part>...] [--rows N] [--iterations N] [--warmup N]`
  *
  * Parts: `login` (a password login against its one PBKDF2 hash), `latency` (login requests with simulated D1 round-trip
- * latency, as a caller far from the primary sees them) and `records` (login-record search, export and purge against
- * the same work in node:sqlite). No part named: all. A full run with default sizes rewrites
+ * latency, as a caller far from the primary sees them), `records` (login-record search, export and purge against
+ * the same work in node:sqlite) and `users` (user search with a queryString at 100,000 users, against the same
+ * statements in node:sqlite). No part named: all. A full run with default sizes rewrites
  * BENCHMARKS.md; any other run prints its report and writes bench/out/BENCHMARKS.partial.md instead, so a quick
  * run never replaces the published numbers.
  */
@@ -12,13 +13,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { benchBundle } from './bundle.mjs'
 import { benchLatency } from './latency.mjs'
 import { benchLogin } from './login.mjs'
 import { benchRecords, DEFAULT_ROWS } from './records/records.mjs'
+import { benchUsers, DEFAULT_USERS } from './users/users.mjs'
 import { execFileSync } from 'node:child_process'
 import { ROOT, snapshotProject } from './lib/wrangler.mjs'
 
-const PARTS = ['login', 'latency', 'records']
+const PARTS = ['login', 'latency', 'records', 'users', 'bundle']
 const argv = process.argv.slice(2)
 const { values: options, positionals } = parseArgs({
   args: argv,
@@ -32,7 +35,7 @@ const { values: options, positionals } = parseArgs({
 })
 
 if (options.help) {
-  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(2, 9).join('\n'))
+  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(2, 10).join('\n'))
   process.exit(0)
 }
 
@@ -99,6 +102,17 @@ if (parts.includes('records')) {
   const result = await benchRecords({ rows, log, iterations, warmup })
   sections.push(`## Login records at ${rows.toLocaleString('en-US')} rows\n\n${result.markdown}`)
   summaries.push(...result.summary)
+}
+if (parts.includes('users')) {
+  const result = await benchUsers({ users: DEFAULT_USERS, log, iterations, warmup })
+  sections.push(`## User search at ${DEFAULT_USERS.toLocaleString('en-US')} users\n\n${result.markdown}`)
+  summaries.push(...result.summary)
+}
+
+if (parts.includes('bundle')) {
+  const result = await benchBundle({ log })
+  sections.push(`## Bundle size\n\n${result.markdown}`)
+  summaries.push(result.summary)
 }
 
 const elapsedSeconds = Math.round((Date.now() - startedMillis) / 1000)
