@@ -3,6 +3,7 @@ import type { Context } from 'hono'
 import type { Application } from '../domain/application'
 import { type PendingTwoFactorLogin, findPendingLogin } from '../domain/login/two-factor-gate'
 import { completeTwoFactorLogin, completionNeedsApiKey } from '../domain/two-factor-login/complete-two-factor-login'
+import type { CodeAttemptLedger } from '../domain/two-factor-login/guess-cap'
 import { disableTwoFactor, enableTwoFactor, regenerateRecoveryCodes } from '../domain/two-factor-login/manage-methods'
 import { type SendOutcome, sendLoginCode, sendUserCode } from '../domain/two-factor-login/send-codes'
 import { isMethodId } from '../domain/two-factor/methods'
@@ -18,25 +19,23 @@ import { loginEnvironment, readDevice } from '../http/login-request'
 import { renderLoginOutcome } from '../http/login-response'
 import { pathUuid } from '../http/path'
 import { queryParam } from '../http/query'
+import { decideFresh, replicaReads } from '../http/read-placement'
 import { emptyOk, fusionJson } from '../http/responses'
 import { assertSameTenant } from '../http/tenant'
 import { mailerFor } from '../mail/mailer'
-import { ApplicationStore } from '../store/application-store'
-import { TenantStore } from '../store/tenant-store'
-import { UserStore } from '../store/user-store'
 
 /** Two-factor login, code delivery and method management (FusionAuth's wire format). */
 export const twoFactorRoutes = new Hono<AppEnv>()
 
 /** The user a management call names, hidden (404) when unknown or in another tenant than the request's. */
 async function pathUser(c: Context<AppEnv>): Promise<User> {
-  const record = await new UserStore(c.env.DB).get(pathUuid(c, 'userId'))
+  const record = await c.var.data.users.get(pathUuid(c, 'userId'))
   if (record === null) throw notFound()
   assertSameTenant(c, record.user.tenantId)
   return record.user
 }
 
-twoFactorRoutes.post('/api/two-factor/login', async (c) => {
+twoFactorRoutes.post('/api/two-factor/login', replicaReads, async (c) => {
   const body = FieldReader.body(await readJson(c))
   const twoFactorId = body.requiredString('twoFactorId')
   const code = body.requiredString('code')
@@ -46,16 +45,20 @@ twoFactorRoutes.post('/api/two-factor/login', async (c) => {
   const device = readDevice(body)
   const env = loginEnvironment(c)
 
+  // The pending login and the named application are read at once (neither needs the other).
+  const requested = body.source.applicationId
+  const named = requested !== undefined && requested !== null
+  const [pending, found] = await Promise.all([
+    twoFactorId === undefined ? null : findPendingLogin(env, twoFactorId),
+    named && isUuid(requested) ? env.applications.get(requested.toLowerCase()) : null,
+  ])
   // An unknown or expired twoFactorId is 404 before any validation error counts, as in FusionAuth.
-  const pending = twoFactorId === undefined ? null : await findPendingLogin(env, twoFactorId)
   if (twoFactorId !== undefined && pending === null) throw notFound()
   const scoped = tenantHeader(c)
   if (pending !== null && scoped !== null && scoped !== pending.tenantId) throw notFound()
 
   let application: Application | null | undefined
-  const requested = body.source.applicationId
-  if (requested !== undefined && requested !== null) {
-    const found = isUuid(requested) ? await new ApplicationStore(c.env.DB).get(requested.toLowerCase()) : null
+  if (named) {
     if (found === null || (pending !== null && found.tenantId !== pending.tenantId)) {
       body.errors.field('applicationId', '[invalid]applicationId', `The [applicationId] property is not valid. No application exists with Id [${String(requested)}].`)
     }
@@ -70,18 +73,21 @@ twoFactorRoutes.post('/api/two-factor/login', async (c) => {
     if (principal === null || (principal.tenantId !== null && principal.tenantId !== pending.tenantId)) throw unauthorized()
   }
 
-  const outcome = await completeTwoFactorLogin(env, {
-    twoFactorId,
-    pending,
-    code,
-    trustComputer,
-    ...(application === undefined ? {} : { application }),
-    ipAddress,
-    device,
-    noJWT,
-    loadTenant: (id) => new TenantStore(c.env.DB).get(id),
-    loadApplication: (id) => new ApplicationStore(c.env.DB).get(id),
-  })
+  // One ledger for both runs: a retry at the primary does not count the attempt again.
+  const ledger: CodeAttemptLedger = {}
+  const outcome = await decideFresh(env, (data) =>
+    completeTwoFactorLogin(data, {
+      twoFactorId,
+      pending,
+      code,
+      trustComputer,
+      ...(application === undefined ? {} : { application }),
+      ipAddress,
+      device,
+      noJWT,
+      ledger,
+    }),
+  )
   if (outcome.kind === 'invalidCode') throw new ApiError(421)
   return renderLoginOutcome(c, outcome)
 })
@@ -107,7 +113,7 @@ twoFactorRoutes.post('/api/two-factor/send/:twoFactorId', async (c) => {
   const twoFactorId = c.req.param('twoFactorId')
   const pending = await findPendingLogin(env, twoFactorId)
   if (pending === null) throw notFound()
-  const tenant = await new TenantStore(c.env.DB).get(pending.tenantId)
+  const tenant = await c.var.data.tenants.get(pending.tenantId)
   if (tenant === null) throw notFound()
   return renderSendOutcome(c, await sendLoginCode(env, mailerFor(c.env), { twoFactorId, pending, tenant, methodId: methodId ?? null }))
 })
@@ -126,10 +132,10 @@ twoFactorRoutes.post('/api/two-factor/send', requireApiKey('tenant'), async (c) 
   }
   body.errors.throwIfAny()
 
-  const record = await new UserStore(c.env.DB).get(userId ?? '')
+  const record = await c.var.data.users.get(userId ?? '')
   if (record === null) throw notFound()
   assertSameTenant(c, record.user.tenantId)
-  const tenant = await new TenantStore(c.env.DB).get(record.user.tenantId)
+  const tenant = await c.var.data.tenants.get(record.user.tenantId)
   if (tenant === null) throw notFound()
   const request = methodId !== undefined ? { kind: 'disable' as const, methodId } : { kind: 'enable' as const, email: email ?? '' }
   return renderSendOutcome(c, await sendUserCode(loginEnvironment(c), mailerFor(c.env), record.user, tenant, request))
@@ -144,7 +150,7 @@ twoFactorRoutes.post('/api/user/two-factor/:userId', requireApiKey('tenant'), as
   const code = body.requiredString('code')
   const name = body.string('name')
   const twoFactorIdField = body.string('twoFactorId')
-  const tenant = await new TenantStore(c.env.DB).get(user.tenantId)
+  const tenant = await c.var.data.tenants.get(user.tenantId)
   if (tenant === null) throw notFound()
   const enabledOnTenant = (kind: string): boolean => {
     const entry = tenant.multiFactorConfiguration[kind]

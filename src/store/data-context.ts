@@ -28,10 +28,12 @@ import { loadSigningKey } from './signing-key-cache'
 import { SigningKeyStore } from './signing-key-store'
 import { SystemConfigurationStore } from './system-configuration-store'
 import { TenantStore } from './tenant-store'
+import { TwoFactorCompletionStore } from './two-factor-completion-store'
 import { TwoFactorStore } from './two-factor-store'
 import { UserActionStore } from './user-action-store'
 import { UserSearchStore } from './user-search-store'
 import { UserStore } from './user-store'
+import { WebhookStore } from './webhook-store'
 
 /** A write a store prepared for the caller to commit with others in one batch (one round trip, one transaction). */
 export type PendingWrite = D1PreparedStatement
@@ -174,6 +176,10 @@ export class DataContext {
   get twoFactor(): TwoFactorStore {
     return this.store('twoFactor', () => new TwoFactorStore(this.db))
   }
+  /** POST /api/two-factor/login's counted, guarded completion batch (two-factor-completion-store.ts). */
+  get twoFactorCompletions(): TwoFactorCompletionStore {
+    return this.store('twoFactorCompletions', () => new TwoFactorCompletionStore(this.db))
+  }
   get userActions(): UserActionStore {
     return this.store('userActions', () => new UserActionStore(this.db))
   }
@@ -185,6 +191,10 @@ export class DataContext {
   }
   get systemConfiguration(): SystemConfigurationStore {
     return this.store('systemConfiguration', () => new SystemConfigurationStore(this.db))
+  }
+  /** Webhooks; HTTP basic passwords are encrypted with the context's key (webhook-store.ts). */
+  get webhooks(): WebhookStore {
+    return this.store('webhooks', () => new WebhookStore(this.db, this.encryptionKey))
   }
 
   get pendingTwoFactorLogins(): ExpiringValueStore<PendingTwoFactorLogin> {

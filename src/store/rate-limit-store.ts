@@ -1,5 +1,6 @@
 import { deleteExpiredRows } from './bounded-delete'
 import type { D1Handle } from './d1-handle'
+import type { WriteCondition } from './login-store'
 
 /** One counted request: its place in the window, and which window (so a release cannot reach a later one). */
 export interface CountedRequest {
@@ -53,6 +54,21 @@ export class RateLimitStore {
       .prepare('UPDATE rate_limits SET count = count - 1 WHERE key = ? AND window_start_instant = ? AND count > 0')
       .bind(key, counted.windowStartInstant)
       .run()
+  }
+
+  /**
+   * release() for a caller's batch, made only if `onlyIf` holds too. `windowStartInstant` null: the window the same
+   * batch just counted in (it cannot have ended in between).
+   */
+  releaseStatement(key: string, windowStartInstant: number | null, onlyIf: WriteCondition): D1PreparedStatement {
+    return this.db
+      .prepare(`UPDATE rate_limits SET count = count - 1 WHERE key = ? AND (? IS NULL OR window_start_instant = ?) AND count > 0 AND (${onlyIf.sql})`)
+      .bind(key, windowStartInstant, windowStartInstant, ...onlyIf.binds)
+  }
+
+  /** True at the primary while the key's count is at most `max` (read after countStatement in one batch). */
+  countAtMostCondition(key: string, max: number): WriteCondition {
+    return { sql: '(SELECT count FROM rate_limits WHERE key = ?) <= ?', binds: [key, max] }
   }
 
   /** Deletes counters whose window has ended, in a bounded batch (for the scheduled purge). */

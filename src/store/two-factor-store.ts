@@ -1,4 +1,5 @@
 import type { D1Handle } from './d1-handle'
+import type { WriteCondition } from './login-store'
 import { type PublicTwoFactorMethod, type TwoFactorMethodKind, isTwoFactorMethodKind, toPublicMethod } from '../domain/two-factor/methods'
 import { parseDataColumn } from './json-column'
 import { deleteExpiredRows } from './bounded-delete'
@@ -103,6 +104,16 @@ export class TwoFactorStore {
     return result.meta.changes === 1
   }
 
+  /**
+   * advanceStep for a caller's batch, made only if `onlyIf` holds too; RETURNING the method's id when the step
+   * moved (anonymous placeholders, so `onlyIf` may carry its own).
+   */
+  advanceStepStatement(userId: string, methodId: string, step: number, onlyIf: WriteCondition): D1PreparedStatement {
+    return this.db
+      .prepare(`UPDATE two_factor_methods SET last_step = ? WHERE user_id = ? AND id = ? AND (last_step IS NULL OR last_step < ?) AND (${onlyIf.sql}) RETURNING id`)
+      .bind(step, userId, methodId, step, ...onlyIf.binds)
+  }
+
   /** Replaces the user's recovery codes with these hashes (a new set invalidates the old one). */
   replaceRecoveryCodesStatements(userId: string, codeHashes: readonly string[], nowMillis: number): D1PreparedStatement[] {
     return [
@@ -152,6 +163,18 @@ export class TwoFactorStore {
     return row !== null
   }
 
+  /** True at the primary while the user has this recovery code: the check of a recovery code, inside a batch. */
+  hasRecoveryCodeCondition(userId: string, codeHash: string): WriteCondition {
+    return { sql: 'EXISTS (SELECT 1 FROM two_factor_recovery_codes WHERE user_id = ? AND code_hash = ?)', binds: [userId, codeHash] }
+  }
+
+  /** redeemRecoveryCode for a caller's batch, made only if `onlyIf` holds too. */
+  redeemRecoveryCodeStatement(userId: string, codeHash: string, onlyIf: WriteCondition): D1PreparedStatement {
+    return this.db
+      .prepare(`DELETE FROM two_factor_recovery_codes WHERE user_id = ? AND code_hash = ? AND (${onlyIf.sql}) RETURNING code_hash`)
+      .bind(userId, codeHash, ...onlyIf.binds)
+  }
+
   async countRecoveryCodes(userId: string): Promise<number> {
     const row = await this.db.prepare('SELECT COUNT(*) AS n FROM two_factor_recovery_codes WHERE user_id = ?').bind(userId).first<{ n: number }>()
     return row?.n ?? 0
@@ -186,6 +209,18 @@ export class TwoFactorStore {
     return row !== null
   }
 
+  /** True at the primary while the scope's current, unexpired code has this hash (any target): the check of an emailed code, inside a batch. */
+  hasCodeCondition(scope: string, codeHash: string, nowMillis: number): WriteCondition {
+    return { sql: 'EXISTS (SELECT 1 FROM two_factor_codes WHERE scope = ? AND code_hash = ? AND expires_instant > ?)', binds: [scope, codeHash, nowMillis] }
+  }
+
+  /** Spends the scope's code (any target) in a caller's batch, only if `onlyIf` holds too. */
+  redeemCodeStatement(scope: string, codeHash: string, nowMillis: number, onlyIf: WriteCondition): D1PreparedStatement {
+    return this.db
+      .prepare(`DELETE FROM two_factor_codes WHERE scope = ? AND code_hash = ? AND expires_instant > ? AND (${onlyIf.sql}) RETURNING scope`)
+      .bind(scope, codeHash, nowMillis, ...onlyIf.binds)
+  }
+
   async deleteCode(scope: string): Promise<void> {
     await this.db.prepare('DELETE FROM two_factor_codes WHERE scope = ?').bind(scope).run()
   }
@@ -210,6 +245,16 @@ export class TwoFactorStore {
 
   async countAttempt(scope: string, expiresInstant: number): Promise<number> {
     return TwoFactorStore.attemptNumber(await this.countAttemptStatement(scope, expiresInstant).first<AttemptRow>())
+  }
+
+  /** True at the primary while the scope has had at most `max` attempts counted (read after countAttemptStatement in one batch). */
+  attemptsAtMostCondition(scope: string, max: number): WriteCondition {
+    return { sql: '(SELECT count FROM two_factor_attempts WHERE scope = ?) <= ?', binds: [scope, max] }
+  }
+
+  /** True at the primary once the scope has had more than `max` attempts counted. */
+  attemptsOverCondition(scope: string, max: number): WriteCondition {
+    return { sql: '(SELECT count FROM two_factor_attempts WHERE scope = ?) > ?', binds: [scope, max] }
   }
 
   /** Reads what countAttemptStatement returned; no row counts as over every cap. */

@@ -7,6 +7,8 @@ import { env } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { SUPERUSER_KEY } from '../helpers'
 import { claimsOf, PASSWORD, world, type World } from '../routes/session-fixtures'
+import { timeStepAt, totpCode } from '../../src/domain/two-factor/totp'
+import * as twoFactor from '../domain/two-factor-login/world'
 import { countingD1 } from '../support/counting-d1'
 import { callWith } from '../support/worker-call'
 
@@ -85,5 +87,38 @@ describe('round trips to the D1 primary', () => {
     const sliding = await world({ tenant: { jwtConfiguration: { refreshTokenExpirationPolicy: 'SlidingWindow' } } })
     const slid = await (await callWith({}, '/api/login', { body: loginBody(sliding) })).json<{ refreshToken: string }>()
     expect(await counted('/api/jwt/refresh', { body: { refreshToken: slid.refreshToken }, apiKey: null })).toMatchObject({ response: { status: 200 }, primary: 1 })
+  })
+
+  describe('two-factor completion (200)', () => {
+    /** A user with an authenticator and recovery codes, and a twoFactorId from a password login one step later. */
+    async function challenged() {
+      const base = twoFactor.stepStart()
+      const w = await twoFactor.world({ application: { loginConfiguration: { requireAuthentication: false, generateRefreshTokens: true } } })
+      const enabled = await twoFactor.enableAuthenticator(w.user.id, base)
+      const now = base + 30_000
+      const twoFactorId = await twoFactor.challenge(w.application.id, w.email, { nowMillis: now })
+      return { ...enabled, now, twoFactorId, code: await totpCode(enabled.keyBytes, timeStepAt(now)) }
+    }
+    const complete = (twoFactorId: string, code: string, nowMillis: number) =>
+      counted('/api/two-factor/login', { body: { twoFactorId, code }, apiKey: null, nowMillis })
+
+    it('with a recovery code: one (count, check, redeem, spend, refresh token and give-back in one batch), reads at a replica', async () => {
+      const u = await challenged()
+      const { response, primary, log } = await complete(u.twoFactorId, u.recoveryCodes[0] ?? '', u.now)
+      expect(response.status).toBe(200)
+      expect((await response.json<{ refreshToken?: string }>()).refreshToken).toBeDefined()
+      expect({ primary, log: log.filter((trip) => trip.startsWith('primary')) }).toEqual({ primary: 1, log: [expect.stringMatching(/INSERT INTO refresh_tokens/)] })
+    })
+
+    it('with a TOTP code: two (the attempt is counted before the secret is decrypted; then redeem, spend and refresh token)', async () => {
+      const u = await challenged()
+      const { response, primary, log } = await complete(u.twoFactorId, u.code, u.now)
+      expect(response.status).toBe(200)
+      expect((await response.json<{ refreshToken?: string }>()).refreshToken).toBeDefined()
+      expect({ primary, log: log.filter((trip) => trip.startsWith('primary')) }).toEqual({
+        primary: 2,
+        log: [expect.stringMatching(/^primary: INSERT INTO two_factor_attempts/), expect.stringMatching(/UPDATE two_factor_methods.*INSERT INTO refresh_tokens/)],
+      })
+    })
   })
 })

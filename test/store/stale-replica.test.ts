@@ -8,6 +8,12 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { call } from '../helpers'
 import { PASSWORD, world } from '../routes/session-fixtures'
 import { countingD1, feedReplica } from '../support/counting-d1'
+import { loginCodeScope } from '../../src/domain/two-factor-login/one-time-codes'
+import { timeStepAt, totpCode } from '../../src/domain/two-factor/totp'
+import { REDEMPTION_KINDS } from '../../src/store/names'
+import { RedemptionStore } from '../../src/store/redemption-store'
+import { UserStore } from '../../src/store/user-store'
+import * as twoFactor from '../domain/two-factor-login/world'
 import { callWith } from '../support/worker-call'
 
 const TABLES = ['system_configuration', 'tenants', 'signing_keys', 'applications', 'users', 'registrations', 'api_keys', 'user_action_definitions', 'user_actions', 'two_factor_methods', 'refresh_tokens'] as const
@@ -88,5 +94,37 @@ describe('a login read from a lagging replica', () => {
     expect((await callWith({ DB: lagging.binding }, '/api/login', { body })).status).toBe(200)
     await catchUp()
     expect((await callWith({ DB: lagging.binding }, '/api/login', { body })).status).toBe(423)
+  })
+
+  it('two-factor completion: a user deactivated after the 242 gets 423 from the primary, and the twoFactorId is not spent', async () => {
+    const base = twoFactor.stepStart()
+    const w = await twoFactor.world()
+    const enabled = await twoFactor.enableAuthenticator(w.user.id, base)
+    const now = base + 30_000
+    const code = await totpCode(enabled.keyBytes, timeStepAt(now))
+    const twoFactorId = await twoFactor.challenge(w.application.id, w.email, { nowMillis: now })
+    await catchUp()
+    expect((await call(`/api/user/${w.user.id}`, { method: 'DELETE' })).status).toBe(200)
+
+    lagging.reset()
+    const complete = () => callWith({ DB: lagging.binding }, '/api/two-factor/login', { body: { twoFactorId, code }, apiKey: null, nowMillis: now })
+    expect((await complete()).status).toBe(423)
+    // The replica said active: the batch counted the attempt and found the guard false, so it redeemed nothing; the
+    // retry read the user at the primary and refused before the code, without counting the request a second time.
+    const log = lagging.trips.log
+    expect(log.filter((trip) => /INSERT INTO two_factor_attempts/.test(trip))).toEqual([expect.stringMatching(/^primary: /)])
+    expect(log.some((trip) => /^replica: SELECT u\.id/.test(trip))).toBe(true)
+    expect(log.some((trip) => /^primary: SELECT u\.id/.test(trip))).toBe(true)
+    expect(await new RedemptionStore(env.DB).wasRedeemed(REDEMPTION_KINDS.twoFactorId, twoFactorId)).toBe(false)
+    const scope = await loginCodeScope(twoFactorId)
+    expect(await env.DB.prepare('SELECT count FROM two_factor_attempts WHERE scope = ?').bind(scope).first('count')).toBe(1)
+
+    // Not spent: once the user is active again (and the replica has caught up), the same twoFactorId and code complete.
+    const users = new UserStore(env.DB)
+    const stored = await users.get(w.user.id)
+    if (stored === null) throw new Error('user missing')
+    await users.update({ ...stored.user, active: true })
+    await catchUp()
+    expect((await complete()).status).toBe(200)
   })
 })

@@ -3,10 +3,10 @@ import type { Tenant } from '../tenant'
 import type { NewLoginRecord } from '../login-record'
 import { type User, loginIdTypeOf, primaryLoginIdentity } from '../user'
 import { randomToken } from '../crypto/secrets'
-import type { DataContext } from '../../store/data-context'
-import type { LoginReadState } from '../../store/login-store'
+import type { DataContext, PendingWrite } from '../../store/data-context'
+import type { LoginReadState, WriteCondition } from '../../store/login-store'
 import { StaleReadError } from '../../store/stale-read'
-import { issueTokens } from './issue-tokens'
+import { prepareTokens } from './issue-tokens'
 import type { AuthenticationType, CompletedStatus, LoginOutcome } from './outcome'
 
 /**
@@ -49,25 +49,60 @@ export interface CompletionInput {
  * not registered (202) -> registration unverified (213) -> email unverified (212) -> 200.
  */
 export async function completeLogin(env: LoginEnvironment, input: CompletionInput): Promise<LoginOutcome> {
+  const login = await prepareLogin(env, input)
+  // The refresh token must exist before the client can use it: the login's one primary round trip, and only when
+  // there is one; the JWT is signed meanwhile.
+  if (login.writes.length > 0) {
+    const [[first]] = await Promise.all([env.commit(login.writes), login.sign()])
+    if (login.guarded && first?.meta.changes === 0) throw new StaleReadError('the user')
+  }
+  return login.finish()
+}
+
+/** A completion whose writes the caller commits in a batch of its own, before `finish`. */
+export interface PreparedLogin {
+  /** The login's writes at the primary: the refresh token insert, or none (203, noJWT, no refresh token). */
+  writes: PendingWrite[]
+  /** True when writes[0] is guarded by the input's readState: it inserts nothing if the user changed. */
+  guarded: boolean
+  /** Signs the access token (once), writing nothing: may run beside the commit. */
+  sign(): Promise<unknown>
+  /** Once the writes took effect: the 203's change-password id or the signed tokens, the login record, the outcome. */
+  finish(): Promise<LoginOutcome>
+}
+
+/**
+ * completeLogin split around its commit, for a caller that batches the login's writes after writes of its own
+ * (two-factor completion: the twoFactorId's redemption and the factor's spending): `onlyIf` is a further
+ * condition on each of them (e.g. AFTER_PREVIOUS_WRITE), and nothing is written, signed or recorded here.
+ */
+export async function prepareLogin(env: LoginEnvironment, input: CompletionInput, onlyIf?: WriteCondition): Promise<PreparedLogin> {
   const { tenant, application, user, nowMillis } = { ...input, nowMillis: env.nowMillis }
 
   const changeReason = passwordChangeReason(tenant, user, nowMillis)
   if (changeReason !== null) {
-    const changePasswordId = randomToken(32)
-    const grant: ChangePasswordGrant = { userId: user.id, tenantId: tenant.id, applicationId: application?.id ?? null, reason: changeReason }
-    await env.changePasswordIds.put(
-      changePasswordId,
-      grant,
-      tenant.externalIdentifierConfiguration.changePasswordIdTimeToLiveInSeconds,
-      nowMillis,
-    )
-    return { kind: 'changePasswordRequired', changePasswordId, changePasswordReason: changeReason }
+    return {
+      writes: [],
+      guarded: false,
+      sign: () => Promise.resolve(),
+      finish: async () => {
+        const changePasswordId = randomToken(32)
+        const grant: ChangePasswordGrant = { userId: user.id, tenantId: tenant.id, applicationId: application?.id ?? null, reason: changeReason }
+        await env.changePasswordIds.put(
+          changePasswordId,
+          grant,
+          tenant.externalIdentifierConfiguration.changePasswordIdTimeToLiveInSeconds,
+          nowMillis,
+        )
+        return { kind: 'changePasswordRequired', changePasswordId, changePasswordReason: changeReason }
+      },
+    }
   }
 
   const registration = application === null ? null : (user.registrations ?? []).find((r) => r.applicationId === application.id) ?? null
-  const issued = input.noJWT
+  const prepared = input.noJWT
     ? null
-    : await issueTokens(env, {
+    : await prepareTokens(env, {
         tenant,
         application,
         user,
@@ -78,28 +113,32 @@ export async function completeLogin(env: LoginEnvironment, input: CompletionInpu
         expirationInstantMillis: input.expirationInstantMillis,
         allowRefreshToken: input.allowRefreshToken,
         readState: input.readState,
+        onlyIf,
       })
 
-  // The refresh token must exist before the client can use it: the login's one primary round trip, and only when
-  // there is one. The login record and lastLoginInstant go through the queue, durable once send resolves.
-  if (issued !== null && issued.writes.length > 0) {
-    const [first] = await env.commit(issued.writes)
-    if (issued.guarded && first?.meta.changes === 0) throw new StaleReadError('the user')
+  const sign = () => prepared?.sign() ?? Promise.resolve(null)
+  return {
+    writes: prepared?.writes ?? [],
+    guarded: prepared?.guarded ?? false,
+    sign,
+    finish: async () => {
+      const tokens = await sign()
+      // The login record and lastLoginInstant go through the queue, durable once send resolves.
+      await recordLogin(env, {
+        tenantId: tenant.id,
+        userId: user.id,
+        applicationId: application?.id ?? null,
+        loginId: input.loginId,
+        loginIdType: loginIdTypeOf(user, input.loginId),
+        ipAddress: input.ipAddress,
+        authenticationType: input.authenticationType,
+        instant: nowMillis,
+      })
+      user.lastLoginInstant = nowMillis
+      if (registration !== null) registration.lastLoginInstant = nowMillis
+      return { kind: 'completed', status: completedStatus(tenant, application, user), user, tokens }
+    },
   }
-  await recordLogin(env, {
-    tenantId: tenant.id,
-    userId: user.id,
-    applicationId: application?.id ?? null,
-    loginId: input.loginId,
-    loginIdType: loginIdTypeOf(user, input.loginId),
-    ipAddress: input.ipAddress,
-    authenticationType: input.authenticationType,
-    instant: nowMillis,
-  })
-
-  user.lastLoginInstant = nowMillis
-  if (registration !== null) registration.lastLoginInstant = nowMillis
-  return { kind: 'completed', status: completedStatus(tenant, application, user), user, tokens: issued?.tokens ?? null }
 }
 
 /** A login to record, with the authentication types this server issues. */

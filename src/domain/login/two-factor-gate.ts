@@ -5,15 +5,9 @@ import { isObject, type JsonObject } from '../../http/fields'
 import { randomToken } from '../crypto/secrets'
 import { type TwoFactorMethodKind, isMethodId, isTwoFactorMethodKind, toPublicMethod } from '../two-factor/methods'
 import { isTrusted } from '../two-factor-login/trust'
-import { ExpiringValueStore } from '../../store/expiring-value-store'
-import { RedemptionStore } from '../../store/redemption-store'
+import { REDEMPTION_KINDS } from '../../store/names'
 import type { LoginEnvironment } from './complete-login'
 import type { AuthenticationType, LoginOutcome } from './outcome'
-
-/** KV prefix of pending two-factor logins, keyed by twoFactorId (docs/storage.md). */
-export const PENDING_TWO_FACTOR_PREFIX = '2fa:'
-/** RedemptionStore kind under which a twoFactorId is spent. */
-export const TWO_FACTOR_ID_REDEMPTION = 'two-factor-id'
 
 /** Everything POST /api/two-factor/login needs to finish the login a 242 paused. */
 export interface PendingTwoFactorLogin {
@@ -83,7 +77,7 @@ export async function challengeTwoFactor(env: LoginEnvironment, input: TwoFactor
   if (methods.length === 0 && configurable.length === 0) return null
   if (methods.length > 0) {
     const login = { userId: input.user.id, tenantId: input.tenant.id, application: input.application }
-    if (await isTrusted(env.kv, input.trustId, login, env.nowMillis)) return null
+    if (await isTrusted(env.trustIds, input.trustId, login, env.nowMillis)) return null
   }
 
   const twoFactorId = randomToken(32)
@@ -96,32 +90,35 @@ export async function challengeTwoFactor(env: LoginEnvironment, input: TwoFactor
     startedInstant: env.nowMillis,
     expiresInstant: env.nowMillis + ttlSeconds * 1000,
   }
-  await pendingStore(env.kv).put(twoFactorId, pending, ttlSeconds, env.nowMillis)
+  await env.pendingTwoFactorLogins.put(twoFactorId, pending, ttlSeconds, env.nowMillis)
   return configurable.length > 0
     ? { kind: 'twoFactorRequired', twoFactorId, methods: [], configurableMethods: configurable }
     : { kind: 'twoFactorRequired', twoFactorId, methods }
 }
 
-const pendingStore = (kv: KVNamespace) => new ExpiringValueStore<PendingTwoFactorLogin>(kv, PENDING_TWO_FACTOR_PREFIX)
-
 /**
  * The pending login for a twoFactorId, or null when unknown, past its true deadline, or already spent.
- * KV may still hold a spent id (deletes lag across locations), so the D1 redemption decides.
+ * KV may still hold a spent id (deletes lag across locations), so the D1 redemption decides; both are read at once.
+ * Read where the request reads: a replica may not show a redemption yet, and completion's batch then finds it.
  */
-export async function findPendingLogin(env: Pick<LoginEnvironment, 'db' | 'kv' | 'nowMillis'>, twoFactorId: string): Promise<PendingTwoFactorLogin | null> {
-  const pending = await pendingStore(env.kv).get(twoFactorId, env.nowMillis)
-  if (pending === null) return null
-  if (await new RedemptionStore(env.db).wasRedeemed(TWO_FACTOR_ID_REDEMPTION, twoFactorId)) return null
-  return pending
+export async function findPendingLogin(env: Pick<LoginEnvironment, 'pendingTwoFactorLogins' | 'redemptions' | 'nowMillis'>, twoFactorId: string): Promise<PendingTwoFactorLogin | null> {
+  const [pending, redeemed] = await Promise.all([
+    env.pendingTwoFactorLogins.get(twoFactorId, env.nowMillis),
+    env.redemptions.wasRedeemed(REDEMPTION_KINDS.twoFactorId, twoFactorId),
+  ])
+  return pending === null || redeemed ? null : pending
 }
+
+/** How long a twoFactorId's redemption row must be kept: until the pending login could no longer be used. */
+export const redemptionLifetimeSeconds = (pending: PendingTwoFactorLogin, nowMillis: number): number =>
+  Math.max(1, Math.ceil((pending.expiresInstant - nowMillis) / 1000))
 
 /**
  * Spends a twoFactorId in D1: true for the one request that redeems it. The KV entry is then removed
  * on a best-effort basis; correctness rests on the redemption.
  */
-export async function redeemPendingLogin(env: Pick<LoginEnvironment, 'db' | 'kv' | 'nowMillis'>, twoFactorId: string, pending: PendingTwoFactorLogin): Promise<boolean> {
-  const validForSeconds = Math.max(1, Math.ceil((pending.expiresInstant - env.nowMillis) / 1000))
-  const redeemed = await new RedemptionStore(env.db).redeem(TWO_FACTOR_ID_REDEMPTION, twoFactorId, env.nowMillis, validForSeconds)
-  if (redeemed) await pendingStore(env.kv).delete(twoFactorId)
+export async function redeemPendingLogin(env: Pick<LoginEnvironment, 'pendingTwoFactorLogins' | 'redemptions' | 'nowMillis'>, twoFactorId: string, pending: PendingTwoFactorLogin): Promise<boolean> {
+  const redeemed = await env.redemptions.redeem(REDEMPTION_KINDS.twoFactorId, twoFactorId, env.nowMillis, redemptionLifetimeSeconds(pending, env.nowMillis))
+  if (redeemed) await env.pendingTwoFactorLogins.delete(twoFactorId)
   return redeemed
 }

@@ -1,16 +1,18 @@
 import type { Application } from '../application'
 import type { Tenant } from '../tenant'
-import { type LoginEnvironment, completeLogin } from '../login/complete-login'
+import type { User } from '../user'
+import { type LoginEnvironment, type PreparedLogin, prepareLogin } from '../login/complete-login'
 import { recordFailedAuthentication } from '../login/lockout'
 import { refuseBeforePassword } from '../login/login-checks'
 import type { LoginOutcome } from '../login/outcome'
-import { type PendingTwoFactorLogin, redeemPendingLogin } from '../login/two-factor-gate'
-import { LoginStore } from '../../store/login-store'
-import { TwoFactorStore } from '../../store/two-factor-store'
-import { MAX_CODE_ATTEMPTS, admitCodeCheck } from './guess-cap'
+import { type PendingTwoFactorLogin, redeemPendingLogin, redemptionLifetimeSeconds } from '../login/two-factor-gate'
+import { StaleReadError } from '../../store/stale-read'
+import type { CompletionResult, SpentFactor } from '../../store/two-factor-completion-store'
+import { AFTER_PREVIOUS_WRITE } from '../../store/write-conditions'
+import { type CodeAttemptLedger, MAX_CODE_ATTEMPTS, admissionOf, codeCounting } from './guess-cap'
 import { loginCodeScope } from './one-time-codes'
 import { issueTrust } from './trust'
-import { consumeCode, matchCode } from './verify-code'
+import { hashedFactor, matchTotp } from './verify-code'
 
 export interface TwoFactorLoginInput {
   twoFactorId: string
@@ -23,9 +25,11 @@ export interface TwoFactorLoginInput {
   ipAddress: string | null
   device?: Record<string, string>
   noJWT?: boolean
-  /** Loads the pending login's tenant and (when the request named none) its application. */
-  loadTenant: (tenantId: string) => Promise<Tenant | null>
-  loadApplication: (applicationId: string) => Promise<Application | null>
+  /**
+   * The request's counted attempt, shared by its decisions: the route passes one ledger to the first run and to
+   * the retry at the primary, so the retry does not count the request again. A fresh one when absent.
+   */
+  ledger?: CodeAttemptLedger
 }
 
 /** 421: the code matched nothing (or lost a race for the factor it matched). */
@@ -49,54 +53,116 @@ export function completionNeedsApiKey(pending: PendingTwoFactorLogin, applicatio
  * user, and the twoFactorId is spent); the twoFactorId is redeemed in D1 (a racing completion gets 404); the
  * matched factor is spent (a lost race gets 421); then the login completes as a password login would
  * (203/202/213/212/200), plus trust when asked.
+ *
+ * Round trips: the reads, concurrently, where the request reads (a replica when the route opts in); then one batch
+ * at the primary (two-factor-completion-store.ts) that counts the attempt, checks an emailed or recovery code by
+ * its hash after the count, and redeems, spends, inserts the refresh token and gives the count back. A TOTP code
+ * needs the authenticator's secret, which is decrypted only once the attempt is counted (issue 8: a code is
+ * checked only after its attempt is counted), so it costs a second batch: redeem, advance the step, refresh token.
+ * Every write after the counts carries the user state guard when the reads were at a replica; when it fails,
+ * nothing after the counts is written and StaleReadError has the route decide again at the primary, where the
+ * attempt, counted once, is not counted again (the ledger).
  */
-export async function completeTwoFactorLogin(env: LoginEnvironment, input: TwoFactorLoginInput): Promise<TwoFactorLoginOutcome> {
-  const { pending } = input
-  const tenant = await input.loadTenant(pending.tenantId)
+export async function completeTwoFactorLogin(data: LoginEnvironment, input: TwoFactorLoginInput): Promise<TwoFactorLoginOutcome> {
+  const { pending, twoFactorId } = input
+  // The user first: in a session that starts at the primary (the retry after a StaleReadError), the first read is
+  // the primary's, and the user's state is what the retry is for.
+  const [subject, tenant, application, methods, oneTimeScope] = await Promise.all([
+    data.logins.findById(pending.userId, data.nowMillis),
+    data.tenants.get(pending.tenantId),
+    input.application !== undefined ? input.application : pending.applicationId === null ? null : data.applications.get(pending.applicationId),
+    data.twoFactor.listMethods(pending.userId),
+    loginCodeScope(twoFactorId),
+  ])
   if (tenant === null) return { kind: 'notFound' }
-  const application =
-    input.application !== undefined ? input.application : pending.applicationId === null ? null : await input.loadApplication(pending.applicationId)
-
-  const subject = await new LoginStore(env.db).findById(pending.userId, env.nowMillis)
   if (subject === null || subject.user.tenantId !== tenant.id) return { kind: 'notFound' }
-  const refused = refuseBeforePassword(subject, application?.id ?? null, env.nowMillis)
+  const refused = refuseBeforePassword(subject, application?.id ?? null, data.nowMillis)
   if (refused !== null) return refused
 
   const userId = subject.user.id
-  const oneTimeScope = await loginCodeScope(input.twoFactorId)
-  const admission = await admitCodeCheck(env, { scope: oneTimeScope, expiresInstant: pending.expiresInstant, tenantId: tenant.id, userId })
-  if (admission.kind === 'twoFactorIdSpent') {
-    await redeemPendingLogin(env, input.twoFactorId, pending)
+  const code = input.code.trim()
+  const ledger = input.ledger ?? {}
+  const unchanged = data.readsAtReplica ? data.logins.unchangedSince(subject.readState, data.nowMillis) : undefined
+  const login = await prepareLogin(
+    data,
+    {
+      tenant,
+      application,
+      user: subject.user,
+      authenticationType: pending.authenticationType,
+      loginId: pending.loginId,
+      ipAddress: input.ipAddress ?? pending.ipAddress,
+      device: input.device ?? pending.device,
+      noJWT: input.noJWT ?? pending.noJWT,
+    },
+    // Right after the factor's spending in the same batch (the user guard is on the redemption before it).
+    AFTER_PREVIOUS_WRITE,
+  )
+  const commit = async (factor: SpentFactor | null): Promise<CompletionResult> => {
+    const counting = await codeCounting({ scope: oneTimeScope, expiresInstant: pending.expiresInstant, tenantId: tenant.id, userId, nowMillis: data.nowMillis }, ledger)
+    const result = await data.twoFactorCompletions.commit({
+      twoFactorId,
+      nowMillis: data.nowMillis,
+      validForSeconds: redemptionLifetimeSeconds(pending, data.nowMillis),
+      counting,
+      unchanged,
+      factor,
+      completion: login.writes,
+    })
+    if (result.counted !== null) ledger.counted = result.counted
+    if (!result.unchanged) throw new StaleReadError('the user')
+    return result
+  }
+
+  const first = await commit(await hashedFactor(data, { userId, oneTimeScope }, code))
+  if (first.spentBefore) return { kind: 'notFound' }
+  const counted = ledger.counted
+  // Always set by the batch (now or in the run before a retry); without it, no check.
+  const admission = counted === undefined ? 'twoFactorIdSpent' : admissionOf(counted)
+  if (admission === 'twoFactorIdSpent') {
+    // Spent by the batch; the KV entry goes too, on a best-effort basis.
+    await data.pendingTwoFactorLogins.delete(twoFactorId)
     return { kind: 'notFound' }
   }
-  if (admission.kind === 'userCapped') return { kind: 'invalidCode' }
+  if (admission === 'userCapped') return { kind: 'invalidCode' }
+  if (first.redeemed) return completed(data, input, login, first, { userId, tenant, application })
+  // Matched, yet not redeemed, with nothing spent before: cannot happen in one transaction; answer as a lost race.
+  if (first.matched) return { kind: 'notFound' }
 
-  const rules = { userId, methods: await new TwoFactorStore(env.db).listMethods(userId), oneTimeScope, allowRecoveryCode: true }
-  const match = await matchCode(env, rules, input.code.trim())
-  if (match === null) {
-    const locked = await recordFailedAuthentication(env, tenant, subject.user, application?.id ?? null)
-    // Locked by this failure, or out of attempts: the challenge is over (as in FusionAuth for the lock), and
-    // further guesses get 404.
-    if (locked !== null || admission.attempt >= MAX_CODE_ATTEMPTS) await redeemPendingLogin(env, input.twoFactorId, pending)
-    return locked ?? { kind: 'invalidCode' }
-  }
+  // Not an emailed or recovery code. A TOTP code, then? Only now, with the attempt counted, are secrets decrypted.
+  const totp = await matchTotp(data, methods, code)
+  if (totp === null) return wrongCode(data, input, { tenant, application, user: subject.user, attempt: counted?.attempt ?? MAX_CODE_ATTEMPTS })
+  const [second] = await Promise.all([commit({ kind: 'totp', userId, methodId: totp.methodId, step: totp.step }), login.sign()])
+  if (!second.redeemed) return { kind: 'notFound' }
+  return completed(data, input, login, second, { userId, tenant, application })
+}
 
-  if (!(await redeemPendingLogin(env, input.twoFactorId, pending))) return { kind: 'notFound' }
-  if (!(await consumeCode(env, userId, match))) return { kind: 'invalidCode' }
-  // A right code is not held against the user's hourly checks.
-  await admission.giveBack()
+/** The code matched no factor: 421, counted toward the tenant's lockout; the twoFactorId is spent when that locks the user or this was its last attempt. */
+async function wrongCode(
+  data: LoginEnvironment,
+  input: TwoFactorLoginInput,
+  subject: { tenant: Tenant; application: Application | null; user: User; attempt: number },
+): Promise<TwoFactorLoginOutcome> {
+  // No read-state confirmation here: the batch found the user unchanged at the primary.
+  const locked = await recordFailedAuthentication(data, subject.tenant, subject.user, subject.application?.id ?? null)
+  // Locked by this failure, or out of attempts: the challenge is over (as in FusionAuth for the lock), and
+  // further guesses get 404.
+  if (locked !== null || subject.attempt >= MAX_CODE_ATTEMPTS) await redeemPendingLogin(data, input.twoFactorId, input.pending)
+  return locked ?? { kind: 'invalidCode' }
+}
 
-  const outcome = await completeLogin(env, {
-    tenant,
-    application,
-    user: subject.user,
-    authenticationType: pending.authenticationType,
-    loginId: pending.loginId,
-    ipAddress: input.ipAddress ?? pending.ipAddress,
-    device: input.device ?? pending.device,
-    noJWT: input.noJWT ?? pending.noJWT,
-  })
+/** The batch redeemed the twoFactorId: with the factor spent, the login completes (203/202/213/212/200), plus trust when asked. */
+async function completed(
+  data: LoginEnvironment,
+  input: TwoFactorLoginInput,
+  login: PreparedLogin,
+  result: CompletionResult,
+  subject: { userId: string; tenant: Tenant; application: Application | null },
+): Promise<TwoFactorLoginOutcome> {
+  // The twoFactorId is spent either way; a factor another request spent first (the same TOTP step, say) is a 421.
+  const [outcome] = await Promise.all([result.consumed ? login.finish() : null, data.pendingTwoFactorLogins.delete(input.twoFactorId)])
+  if (outcome === null) return { kind: 'invalidCode' }
   if (outcome.kind !== 'completed' || !input.trustComputer) return outcome
-  const twoFactorTrust = await issueTrust(env.kv, { userId, tenant, application }, env.nowMillis)
+  const twoFactorTrust = await issueTrust(data.trustIds, subject, data.nowMillis)
   return { ...outcome, twoFactorTrust }
 }

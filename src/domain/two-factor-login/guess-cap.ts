@@ -1,7 +1,6 @@
-import type { LoginEnvironment } from '../login/complete-login'
 import { counterKey } from '../rate-limit'
-import { type CountRow, RateLimitStore } from '../../store/rate-limit-store'
-import { type AttemptRow, TwoFactorStore } from '../../store/two-factor-store'
+import type { CountedRequest } from '../../store/rate-limit-store'
+import type { CodeCounting } from '../../store/two-factor-completion-store'
 
 /**
  * Codes one twoFactorId may have checked. With 10^6 six-digit codes, five per challenge keep a guessed login
@@ -20,34 +19,59 @@ export const MAX_USER_CODE_CHECKS = 10
 export const USER_CODE_WINDOW_SECONDS = 3600
 const USER_COUNTER = 'twoFactorCode'
 
-/** Whether a submitted code may be checked. */
-export type CodeAdmission =
-  /** Check it; `attempt` is its number on this twoFactorId; `giveBack` returns the user's count when the code was right. */
-  | { kind: 'check'; attempt: number; giveBack: () => Promise<void> }
-  /** The twoFactorId has had its attempts: spend it (404). */
-  | { kind: 'twoFactorIdSpent' }
-  /** The user has had their checks for the window: refuse without checking (421). */
-  | { kind: 'userCapped' }
+/** The numbers a request's attempt got when it was counted: its place on the twoFactorId and in the user's window. */
+export interface CountedCodeAttempt {
+  attempt: number
+  user: CountedRequest
+}
 
 /**
- * Counts the attempt before the code is looked at (count first, then check), on the twoFactorId and on the user,
- * in one D1 batch: one round trip, and of any number of concurrent attempts each gets its own numbers, so at
- * most MAX_CODE_ATTEMPTS codes of one twoFactorId and MAX_USER_CODE_CHECKS of one user are ever checked.
+ * Carries a request's counted attempt from its first decision to a retry at the primary (after a StaleReadError)
+ * and from its first batch to its second (a TOTP code): one request is one attempt, however often it is decided.
  */
-export async function admitCodeCheck(
-  env: Pick<LoginEnvironment, 'db' | 'nowMillis'>,
-  login: { scope: string; expiresInstant: number; tenantId: string; userId: string },
-): Promise<CodeAdmission> {
-  const attempts = new TwoFactorStore(env.db)
-  const counters = new RateLimitStore(env.db)
+export interface CodeAttemptLedger {
+  counted?: CountedCodeAttempt
+}
+
+/** Whether a counted attempt's code may be checked. */
+export type CodeAdmission =
+  /** Check it. */
+  | 'check'
+  /** The twoFactorId has had its attempts: it is spent (404). */
+  | 'twoFactorIdSpent'
+  /** The user has had their checks for the window: refuse without checking (421). */
+  | 'userCapped'
+
+export function admissionOf(counted: CountedCodeAttempt): CodeAdmission {
+  if (counted.attempt > MAX_CODE_ATTEMPTS) return 'twoFactorIdSpent'
+  if (counted.user.count > MAX_USER_CODE_CHECKS) return 'userCapped'
+  return 'check'
+}
+
+/**
+ * How a completion batch treats this request's attempt: counted in it, before anything looks at the code (count
+ * first, then check), on the twoFactorId and on the user, so of any number of concurrent attempts each gets its
+ * own numbers and at most MAX_CODE_ATTEMPTS codes of one twoFactorId and MAX_USER_CODE_CHECKS of one user are
+ * ever checked; or, once the ledger holds the numbers, as counted already.
+ */
+export async function codeCounting(
+  login: { scope: string; expiresInstant: number; tenantId: string; userId: string; nowMillis: number },
+  ledger: CodeAttemptLedger,
+): Promise<CodeCounting> {
   const userKey = await counterKey(USER_COUNTER, login.tenantId, { userId: login.userId })
-  const [onId, onUser] = await env.db.batch<AttemptRow & CountRow>([
-    attempts.countAttemptStatement(login.scope, login.expiresInstant),
-    counters.countStatement(userKey, env.nowMillis, USER_CODE_WINDOW_SECONDS * 1000),
-  ])
-  const attempt = TwoFactorStore.attemptNumber(onId?.results[0])
-  const userCount = RateLimitStore.counted(onUser?.results[0])
-  if (attempt > MAX_CODE_ATTEMPTS) return { kind: 'twoFactorIdSpent' }
-  if (userCount.count > MAX_USER_CODE_CHECKS) return { kind: 'userCapped' }
-  return { kind: 'check', attempt, giveBack: () => counters.release(userKey, userCount) }
+  const counted = ledger.counted
+  if (counted === undefined) {
+    return {
+      kind: 'count',
+      scope: login.scope,
+      expiresInstant: login.expiresInstant,
+      userKey,
+      nowMillis: login.nowMillis,
+      windowMillis: USER_CODE_WINDOW_SECONDS * 1000,
+      maxAttempts: MAX_CODE_ATTEMPTS,
+      maxUserChecks: MAX_USER_CODE_CHECKS,
+    }
+  }
+  const admission = admissionOf(counted)
+  return { kind: 'counted', admitted: admission === 'check', overAttempts: admission === 'twoFactorIdSpent', userKey, windowStartInstant: counted.user.windowStartInstant }
 }

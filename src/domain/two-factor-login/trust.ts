@@ -1,10 +1,10 @@
 import type { Application } from '../application'
 import type { Tenant } from '../tenant'
 import { randomToken } from '../crypto/secrets'
-import { ExpiringValueStore } from '../../store/expiring-value-store'
+import type { ExpiringValueStore } from '../../store/expiring-value-store'
 
-/** KV prefix of two-factor trust ids (`twoFactorTrustId`, the fusionauth.trust cookie); docs/storage.md. */
-export const TRUST_PREFIX = 'trust:'
+/** Where trust ids live: the request's DataContext.trustIds (KV, `trustId` prefix of store/names.ts). */
+type TrustStore = ExpiringValueStore<TwoFactorTrust>
 
 /** What a trust id vouches for: this user in this tenant, established while logging in to this application. */
 export interface TwoFactorTrust {
@@ -28,18 +28,16 @@ export function trustTtlSeconds(tenant: Tenant, application: Application | null)
   return typeof own === 'number' && Number.isSafeInteger(own) && own > 0 ? own : tenant.externalIdentifierConfiguration.twoFactorTrustIdTimeToLiveInSeconds
 }
 
-const store = (kv: KVNamespace) => new ExpiringValueStore<TwoFactorTrust>(kv, TRUST_PREFIX)
-
 /** Issues a trust id after a completed two-factor login with trustComputer. */
 export async function issueTrust(
-  kv: KVNamespace,
+  trustIds: TrustStore,
   subject: { userId: string; tenant: Tenant; application: Application | null },
   nowMillis: number,
 ): Promise<{ trustId: string; ttlSeconds: number }> {
   const trustId = randomToken(32)
   const ttlSeconds = trustTtlSeconds(subject.tenant, subject.application)
   const trust: TwoFactorTrust = { userId: subject.userId, tenantId: subject.tenant.id, applicationId: subject.application?.id ?? null, issuedInstant: nowMillis }
-  await store(kv).put(trustId, trust, ttlSeconds, nowMillis)
+  await trustIds.put(trustId, trust, ttlSeconds, nowMillis)
   return { trustId, ttlSeconds }
 }
 
@@ -50,7 +48,7 @@ export async function issueTrust(
  * trust id not yet visible elsewhere, which only costs one more challenge.
  */
 export async function isTrusted(
-  kv: KVNamespace,
+  trustIds: TrustStore,
   trustId: string | null,
   login: { userId: string; tenantId: string; application: Application | null },
   nowMillis: number,
@@ -58,7 +56,7 @@ export async function isTrusted(
   if (trustId === null || trustId === '') return false
   const policy = trustPolicyOf(login.application)
   if (policy === 'None') return false
-  const trust = await store(kv).get(trustId, nowMillis)
+  const trust = await trustIds.get(trustId, nowMillis)
   if (trust === null || trust.userId !== login.userId || trust.tenantId !== login.tenantId) return false
   return policy === 'Any' || trust.applicationId === (login.application?.id ?? null)
 }

@@ -2,6 +2,7 @@ import { secretBox } from '../crypto/encryption'
 import { hashRecoveryCode, looksLikeRecoveryCode, recoveryCodeKey } from '../two-factor/recovery-codes'
 import { verifyTotp } from '../two-factor/totp'
 import { type StoredTwoFactorMethod, TwoFactorStore } from '../../store/two-factor-store'
+import type { SpentFactor } from '../../store/two-factor-completion-store'
 import { type CodeEnvironment, hashOneTimeCode } from './one-time-codes'
 
 /** Which factor a submitted code matched; consumeCode spends exactly that. */
@@ -21,6 +22,12 @@ export interface CodeRules {
   allowRecoveryCode: boolean
 }
 
+const SIX_DIGITS = /^[0-9]{6}$/
+
+type TotpEnvironment = Pick<CodeEnvironment, 'encryptionKey' | 'nowMillis'>
+
+const authenticatorsOf = (methods: readonly StoredTwoFactorMethod[]) => methods.filter((m) => m.method === 'authenticator' && m.secretEncrypted !== null)
+
 /**
  * Finds what a code matches without spending it: a TOTP code of one of the methods (fresher than the
  * method's last accepted step), the scope's newest emailed code, or one of the user's recovery codes.
@@ -29,16 +36,9 @@ export interface CodeRules {
  */
 export async function matchCode(env: CodeEnvironment, rules: CodeRules, code: string): Promise<CodeMatch | null> {
   const store = new TwoFactorStore(env.db)
-  const authenticators = rules.methods.filter((m) => m.method === 'authenticator' && m.secretEncrypted !== null)
-  if (authenticators.length > 0 && /^[0-9]{6}$/.test(code)) {
-    const box = await secretBox(env.encryptionKey)
-    for (const method of authenticators) {
-      const key = await box.decrypt(method.secretEncrypted ?? '')
-      const verified = await verifyTotp(key, code, env.nowMillis, { lastAcceptedStep: method.lastStep })
-      if (verified.ok) return { kind: 'totp', methodId: method.id, step: verified.step }
-    }
-  }
-  if (rules.oneTimeScope !== null && /^[0-9]{6}$/.test(code)) {
+  const totp = await matchTotp(env, rules.methods, code)
+  if (totp !== null) return totp
+  if (rules.oneTimeScope !== null && SIX_DIGITS.test(code)) {
     const codeHash = await hashOneTimeCode(env.encryptionKey, rules.oneTimeScope, code)
     const target = await store.findCode(rules.oneTimeScope, codeHash, env.nowMillis)
     if (target !== null && (rules.oneTimeTarget === undefined || rules.oneTimeTarget === target)) {
@@ -49,6 +49,33 @@ export async function matchCode(env: CodeEnvironment, rules: CodeRules, code: st
     const codeHash = await hashRecoveryCode(code, await recoveryCodeKey(env.encryptionKey))
     if (await store.hasRecoveryCode(rules.userId, codeHash)) return { kind: 'recovery', codeHash }
   }
+  return null
+}
+
+/**
+ * The TOTP step of the first authenticator (in the methods' order) the code is valid for and fresher than the
+ * method's last accepted step; decrypts each secret, so the caller counts the attempt first.
+ */
+export async function matchTotp(env: TotpEnvironment, methods: readonly StoredTwoFactorMethod[], code: string): Promise<Extract<CodeMatch, { kind: 'totp' }> | null> {
+  const authenticators = authenticatorsOf(methods)
+  if (authenticators.length === 0 || !SIX_DIGITS.test(code)) return null
+  const box = await secretBox(env.encryptionKey)
+  for (const method of authenticators) {
+    const key = await box.decrypt(method.secretEncrypted ?? '')
+    const verified = await verifyTotp(key, code, env.nowMillis, { lastAcceptedStep: method.lastStep })
+    if (verified.ok) return { kind: 'totp', methodId: method.id, step: verified.step }
+  }
+  return null
+}
+
+/**
+ * What a login's code is, if it is a code D1 can check by its hash (an emailed code of the pending login, or a
+ * recovery code): the hash of the input under the server's key, to be compared inside the completion batch after
+ * the attempt is counted. Null when the code has neither shape. Computing the hash checks nothing.
+ */
+export async function hashedFactor(env: Pick<CodeEnvironment, 'encryptionKey'>, login: { userId: string; oneTimeScope: string }, code: string): Promise<SpentFactor | null> {
+  if (SIX_DIGITS.test(code)) return { kind: 'oneTime', scope: login.oneTimeScope, codeHash: await hashOneTimeCode(env.encryptionKey, login.oneTimeScope, code) }
+  if (looksLikeRecoveryCode(code)) return { kind: 'recovery', userId: login.userId, codeHash: await hashRecoveryCode(code, await recoveryCodeKey(env.encryptionKey)) }
   return null
 }
 

@@ -3,9 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { findPendingLogin } from '../../../src/domain/login/two-factor-gate'
 import { completeTwoFactorLogin } from '../../../src/domain/two-factor-login/complete-two-factor-login'
 import { timeStepAt, totpCode } from '../../../src/domain/two-factor/totp'
-import { ApplicationStore } from '../../../src/store/application-store'
 import { dataContextFor } from '../../../src/store/data-context'
-import { TenantStore } from '../../../src/store/tenant-store'
 import { challenge, enableAuthenticator, stepStart, world } from './world'
 
 describe('completeTwoFactorLogin', () => {
@@ -28,8 +26,6 @@ describe('completeTwoFactorLogin', () => {
           code,
           trustComputer: false,
           ipAddress: null,
-          loadTenant: (id) => new TenantStore(env.DB).get(id),
-          loadApplication: (id) => new ApplicationStore(env.DB).get(id),
         }),
       ),
     )
