@@ -1,32 +1,38 @@
 #!/usr/bin/env node
-// `npm run kickstart -- [kickstart.json] [--url http://localhost:9011] [--key <bootstrap key>]`
+// `npm run kickstart -- [kickstart.json] [--url http://localhost:9011] [--key <bootstrap key>] [--strict]`
 //
 // Seeds an EMPTY instance from a FusionAuth kickstart.json, as FusionAuth's FUSIONAUTH_APP_KICKSTART_FILE does:
-// creates the file's API keys with the bootstrap key, then sends its requests in order with the first of them.
-// Empty means: no API keys, only the default tenant, no applications (this API has no user search, so users
-// in the default tenant cannot be seen; a request creating one that exists fails with [duplicate]).
-// Exit codes: 0 done, 1 bad file or a failed request, 2 usage, 3 the instance is not empty (nothing sent).
+// creates the file's first API key with the bootstrap key, sends the requests in order with it, then creates the
+// other API keys (FusionAuth's order, so a key may be locked to a tenant the requests create). Requests to APIs this
+// product does not serve are skipped, one line each and a summary at the end (--strict refuses the file instead,
+// before anything is sent). The whole file is templated and checked before the server is touched.
+// Empty means: no API keys, only the default tenant, no applications.
+// Exit codes: 0 done, 1 bad file, --strict refusal or a failed request, 2 usage, 3 the instance is not empty (nothing sent).
+import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { BUILT_INS, KickstartError, applyTemplate, checkShape, lookupFor, readJsonFile, resolveVariables } from './kickstart-template.mjs'
+import {
+  FUSIONAUTH_APPLICATION_ID, FUSIONAUTH_APPLICATION_ROLES, SHADOW_KEYS, TENANT_MANAGER_ROLES, builtInValue, isBuiltInVariable,
+} from './kickstart-builtins.mjs'
+import { classify, pathOf } from './kickstart-endpoints.mjs'
+import { KickstartError, applyTemplate, checkApiKeys, lookupFor, readJsonFile, readRequest, resolveVariables } from './kickstart-template.mjs'
 import { readDevVars } from './lib/dev-vars.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-/** FusionAuth's fixed id for its own admin application, which kickstart files register admins to. */
-const FUSIONAUTH_APPLICATION_ID = '3c219e58-ed0e-4b18-ad48-f4f92793ae32'
-/** The roles of FusionAuth's admin application that kickstart files commonly grant. */
-const FUSIONAUTH_APPLICATION_ROLES = [
-  'admin', 'api_key_manager', 'application_deleter', 'application_manager', 'audit_log_viewer', 'email_template_manager',
-  'event_log_viewer', 'group_deleter', 'group_manager', 'key_manager', 'lambda_manager', 'report_viewer', 'system_manager',
-  'tenant_deleter', 'tenant_manager', 'theme_manager', 'user_action_deleter', 'user_action_manager', 'user_deleter',
-  'user_manager', 'user_support_manager', 'user_support_viewer', 'webhook_manager',
-]
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
+/** Built-ins are templated as these markers and replaced once the server has told us their values. */
+const MARKER = /\u0000builtin:([^\u0000]+)\u0000/g
+const marker = (name) => `\u0000builtin:${name}\u0000`
+/** Stands in for every built-in while a request is classified (a route may want a UUID in that place). */
+const PLACEHOLDER_ID = '00000000-0000-4000-8000-000000000000'
+const USAGE = 'usage: npm run kickstart -- [kickstart.json] [--url http://localhost:9011] [--key <bootstrap API key>] [--strict]'
 
 class UsageError extends Error {}
 class NotEmptyError extends Error {}
 
 function parseArguments(argv) {
-  const options = { file: undefined, url: 'http://localhost:9011', key: undefined }
+  const options = { file: undefined, url: 'http://localhost:9011', key: undefined, strict: false }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
@@ -34,6 +40,8 @@ function parseArguments(argv) {
       const value = inline ?? argv[++i]
       if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`)
       options[flag.slice(2)] = value
+    } else if (flag === '--strict' && inline === undefined) {
+      options.strict = true
     } else if (flag === '--help' || flag === '-h') {
       throw new UsageError('')
     } else if (arg.startsWith('-')) {
@@ -50,6 +58,44 @@ function parseArguments(argv) {
   return options
 }
 
+const isPlainObject = (value) => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** Every string in a JSON value passed through `change` (object keys are left alone). */
+function mapStrings(value, change) {
+  if (typeof value === 'string') return change(value)
+  if (Array.isArray(value)) return value.map((item) => mapStrings(item, change))
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, change)]))
+  return value
+}
+
+/** `[3/9] POST /api/user/registration`, built-ins not yet known shown as the file writes them. */
+const label = (request, total) => `[${request.index + 1}/${total}] ${request.method} ${request.url.replace(MARKER, '#{$1}')}`
+
+/**
+ * Templates the whole file with built-ins as markers, so every mistake is found before the server is touched,
+ * and decides which requests are skipped. Skipped requests keep their body untemplated: it is never sent.
+ */
+function templateFile(raw, baseDir, env) {
+  const builtIn = (name) => (isBuiltInVariable(name) ? marker(name) : undefined)
+  const variables = resolveVariables(raw.variables, env, builtIn)
+  for (const name of ['defaultTenantId', 'tenantManagerApplicationId']) {
+    if (variables[name] !== undefined && !UUID.test(variables[name])) throw new KickstartError(`variable "${name}" must be a UUID, not "${variables[name]}"`)
+  }
+  const lookup = lookupFor(variables, builtIn, env)
+  const apiKeys = applyTemplate(raw.apiKeys, lookup, baseDir)
+  const keySkips = new Map()
+  checkApiKeys(apiKeys, (i, reason) => keySkips.set(i, reason))
+  if (raw.requests !== undefined && !Array.isArray(raw.requests)) throw new KickstartError('"requests" must be an array')
+  const requests = (raw.requests ?? []).map((item, index) => {
+    const request = readRequest(item, index, lookup, baseDir)
+    const verdict = classify(request.method, request.url.replace(MARKER, PLACEHOLDER_ID))
+    if (!verdict.served) return { ...request, index, body: undefined, skip: verdict }
+    const body = request.body === undefined ? undefined : applyTemplate(request.body, lookup, baseDir)
+    return { ...request, index, body, global: verdict.global }
+  })
+  return { variables, apiKeys, keySkips, requests }
+}
+
 /** A JSON API call; resolves to { status, body }. Network failures and timeouts throw with the URL named. */
 async function send(base, { method, url, key, body, tenantId, contentType, timeoutMs }) {
   const headers = { Authorization: key }
@@ -63,7 +109,7 @@ async function send(base, { method, url, key, body, tenantId, contentType, timeo
   try {
     response = await fetch(new URL(url, base), { method, headers, body: payload, signal: AbortSignal.timeout(timeoutMs) })
   } catch (error) {
-    throw new KickstartError(`${method} ${url} failed: ${error.cause?.code ?? error.message}`)
+    throw new KickstartError(`${method} ${url} failed: ${error.cause?.code ?? error.cause?.message ?? error.message} (is the server running at ${base}?)`)
   }
   const text = await response.text()
   let parsed = text
@@ -85,11 +131,12 @@ async function read(base, key, url, timeoutMs) {
 
 /** Refuses a used instance, as FusionAuth does, and learns the default tenant and its signing key. */
 async function inspectInstance(base, key, timeoutMs) {
-  const [apiKeys, tenants, active, inactive] = await Promise.all([
+  const [apiKeys, tenants, active, inactive, keys] = await Promise.all([
     read(base, key, '/api/api-key', timeoutMs),
     read(base, key, '/api/tenant', timeoutMs),
     read(base, key, '/api/application', timeoutMs),
     read(base, key, '/api/application?inactive=true', timeoutMs),
+    read(base, key, '/api/key', timeoutMs),
   ])
   const problems = []
   if ((apiKeys.apiKeys ?? []).length > 0) problems.push(`${apiKeys.apiKeys.length} API key(s) exist`)
@@ -98,13 +145,121 @@ async function inspectInstance(base, key, timeoutMs) {
   if (applications.length > 0) problems.push(`${applications.length} application(s) exist`)
   if (problems.length > 0) throw new NotEmptyError(`the instance is not empty (${problems.join('; ')}); kickstart only runs on a fresh instance. Nothing was changed.`)
   const tenant = tenants.tenants[0]
-  return { tenantId: tenant.id, signingKeyId: tenant.jwtConfiguration?.accessTokenKeyId }
+  const signingKeyId = tenant.jwtConfiguration?.accessTokenKeyId
+  const signingKey = (keys.keys ?? []).find((k) => k.id === signingKeyId)
+  return { tenantId: tenant.id, signingKeyId, signingKeyAlgorithm: signingKey?.algorithm }
 }
 
-async function expectOk(label, result) {
-  if (result.status >= 200 && result.status < 300) return
-  const detail = result.body === undefined ? '' : `: ${typeof result.body === 'string' ? result.body : JSON.stringify(result.body)}`
-  throw new KickstartError(`${label} answered ${result.status}${detail}`)
+/**
+ * Puts the instance's values in: built-ins, and FusionAuth's fixed ids that the file names without creating them
+ * (its shadow keys, the default tenant's id from `defaultTenantId`). Decides which of FusionAuth's built-in objects
+ * must be created first, and adapts bodies FusionAuth accepts but this server reads differently.
+ */
+function resolveForInstance(kickstart, instance) {
+  const warnings = []
+  const ids = new Map()
+  const requested = kickstart.variables.defaultTenantId?.toLowerCase()
+  if (requested !== undefined && requested !== instance.tenantId) {
+    // FusionAuth gives its default tenant this id; this server cannot change a tenant's id (see README, Seeding: kickstart).
+    warnings.push(`the default tenant's id is ${instance.tenantId} and cannot be changed to defaultTenantId ${requested}; #{defaultTenantId}, #{FUSIONAUTH_TENANT_ID} and ${requested} written out in the file resolve to it`)
+    ids.set(requested, instance.tenantId)
+  }
+  const sent = kickstart.requests.filter((r) => r.skip === undefined)
+  // Ids the file creates itself are the file's, not FusionAuth's built-ins.
+  const created = new Set(
+    sent.filter((r) => r.method === 'POST').map((r) => /^\/api\/(?:application|key\/generate|tenant)\/([^/]+)$/.exec(pathOf(r.url))?.[1]?.toLowerCase()).filter(Boolean),
+  )
+  const named = JSON.stringify([kickstart.apiKeys, sent]).toLowerCase()
+  const generatedKeys = []
+  for (const { id, algorithm } of SHADOW_KEYS) {
+    if (created.has(id) || !named.includes(id)) continue
+    const shadow = `${id} is FusionAuth's ${algorithm} OpenID Connect shadow key (HMAC with the application's client secret, which this product does not have)`
+    if (algorithm === instance.signingKeyAlgorithm) {
+      ids.set(id, instance.signingKeyId)
+      warnings.push(`${shadow}; it resolves to the default signing key ${instance.signingKeyId} (${algorithm})`)
+    } else {
+      const target = randomUUID()
+      ids.set(id, target)
+      generatedKeys.push({ id: target, algorithm, name: `OpenID Connect compliant HMAC using SHA-${algorithm.slice(2)}` })
+      warnings.push(`${shadow}; it resolves to a new ${algorithm} key ${target}`)
+    }
+  }
+
+  const unmatched = new Map()
+  const values = {
+    tenantId: instance.tenantId,
+    signingKeyId: instance.signingKeyId ?? '',
+    tenantManagerApplicationId: kickstart.variables.tenantManagerApplicationId?.toLowerCase() ?? randomUUID(),
+    unmatched: (name, what) => {
+      if (!unmatched.has(name)) unmatched.set(name, { id: randomUUID(), what })
+      return unmatched.get(name).id
+    },
+  }
+  const substitute = (text) =>
+    text.replace(MARKER, (_, name) => builtInValue(name, values)).replace(UUIDS, (id) => ids.get(id.toLowerCase()) ?? id)
+
+  const apiKeys = mapStrings(kickstart.apiKeys, substitute)
+  const requests = kickstart.requests.map((request) => {
+    if (request.skip !== undefined) return request
+    const resolved = { ...request, url: substitute(request.url), tenantId: request.tenantId === undefined ? undefined : substitute(request.tenantId), body: mapStrings(request.body, substitute) }
+    if (resolved.global && resolved.tenantId !== undefined) {
+      // FusionAuth (since issue #3452) and this server refuse a tenant on a global API with a 401. Files written
+      // before that send one anyway; it never meant anything there, so it is dropped rather than failing the run.
+      warnings.push(`${label(resolved, kickstart.requests.length)}: a global API takes no tenant; its "tenantId" is not sent`)
+      resolved.tenantId = undefined
+    }
+    const roles = resolved.body?.application?.roles
+    if (/^\/api\/application(\/[^/]+)?$/.test(pathOf(resolved.url)) && Array.isArray(roles)) {
+      // FusionAuth reads a role given as a string as a role of that name (ApplicationRole has a String constructor).
+      resolved.body = { ...resolved.body, application: { ...resolved.body.application, roles: roles.map((role) => (typeof role === 'string' ? { name: role } : role)) } }
+    }
+    return resolved
+  })
+  for (const [name, { what }] of unmatched) warnings.push(`#{${name}} names ${what}; it resolves to an id no object has`)
+
+  const text = JSON.stringify([apiKeys, requests.filter((r) => r.skip === undefined)]).toLowerCase()
+  const builtIns = []
+  for (const key of generatedKeys) {
+    builtIns.push({ what: `${key.algorithm} key ${key.id} for FusionAuth's ${key.algorithm} OpenID Connect shadow key`, method: 'POST', url: `/api/key/generate/${key.id}`, body: { key: { algorithm: key.algorithm, name: key.name } } })
+  }
+  const applications = [
+    { id: FUSIONAUTH_APPLICATION_ID, name: 'FusionAuth', roles: FUSIONAUTH_APPLICATION_ROLES, what: "FusionAuth's admin application" },
+    { id: values.tenantManagerApplicationId, name: 'Tenant Manager', roles: TENANT_MANAGER_ROLES, what: "FusionAuth's Tenant Manager application" },
+  ]
+  for (const app of applications) {
+    if (created.has(app.id) || !text.includes(app.id)) continue
+    builtIns.push({ what: `${app.what} ${app.id}`, method: 'POST', url: `/api/application/${app.id}`, tenantId: instance.tenantId, body: { application: { name: app.name, roles: app.roles } } })
+  }
+
+  // A request that names an object a skipped POST would have created (the id its URL ends with) is worth a word.
+  const skippedIds = new Map()
+  for (const request of requests.filter((r) => r.skip !== undefined && r.method === 'POST')) {
+    const id = pathOf(request.url).split('/').at(-1).toLowerCase()
+    if (UUID.test(id) && !skippedIds.has(id)) skippedIds.set(id, request)
+  }
+  for (const request of requests.filter((r) => r.skip === undefined)) {
+    const mentioned = JSON.stringify([request.url, request.tenantId, request.body]).toLowerCase()
+    request.notes = [...skippedIds].filter(([id]) => mentioned.includes(id)).map(([id, by]) => `refers to ${id}, which the skipped ${label(by, kickstart.requests.length)} would have created`)
+  }
+  return { apiKeys, requests, builtIns, warnings }
+}
+
+/** One skipped request's line: which request, and why. */
+const skipLine = (request, total) => `${label(request, total)} skipped: ${request.skip.reason}`
+
+/** The body FusionAuth's kickstart builds from an `apiKeys[]` entry (its `description` is metadata). */
+function apiKeyBody({ id, description, ...apiKey }) {
+  return { url: typeof id === 'string' ? `/api/api-key/${id}` : '/api/api-key', body: { apiKey: description === undefined ? apiKey : { ...apiKey, metaData: { attributes: { description } } } } }
+}
+
+class StoppedError extends Error {}
+
+function startOverAdvice(applied) {
+  return (
+    `kickstart stopped after changing the instance (${applied}), so it is no longer empty and kickstart will not run on it again. ` +
+    'To start over, stop the server and give it an empty database: delete .wrangler/state (the folder `npm start` keeps its data in) ' +
+    'or start it on a new folder with `npm start -- --persist-to <new folder>`; for a deployed Worker, use a new D1 database. Then fix the file and run kickstart again.'
+  )
 }
 
 async function main() {
@@ -112,52 +267,86 @@ async function main() {
   const file = path.resolve(options.file)
   const baseDir = path.dirname(file)
   const raw = readJsonFile(file)
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new KickstartError('the kickstart file must hold a JSON object')
-  const { variables: rawVariables, ...rest } = raw
-  const variables = resolveVariables(rawVariables, process.env)
-  const timeoutMs = (raw.settings?.connectTimeout ?? 5_000) + (raw.settings?.readTimeout ?? 25_000)
+  if (!isPlainObject(raw)) throw new KickstartError('the kickstart file must hold a JSON object')
+  const timeoutMs = Number(raw.settings?.connectTimeout ?? 5_000) + Number(raw.settings?.readTimeout ?? 25_000)
 
-  // A dry run with placeholder built-ins finds every bad name, include and shape before the server is touched.
-  const placeholders = Object.fromEntries(BUILT_INS.map((name) => [name, '00000000-0000-0000-0000-000000000000']))
-  const usesAdminApplication = JSON.stringify(rest).includes('FUSIONAUTH_APPLICATION_ID')
-  checkShape(applyTemplate(rest, lookupFor(variables, placeholders, process.env), baseDir))
+  const kickstart = templateFile(raw, baseDir, process.env)
+  const total = kickstart.requests.length
+  const skipped = kickstart.requests.filter((r) => r.skip !== undefined)
+  if (options.strict && (skipped.length > 0 || kickstart.keySkips.size > 0)) {
+    for (const request of skipped) console.error(`kickstart: ${skipLine(request, total)}`)
+    for (const [i, reason] of kickstart.keySkips) console.error(`kickstart: apiKeys[${i}] skipped: ${reason}`)
+    throw new KickstartError(`--strict: ${skipped.length} request(s) and ${kickstart.keySkips.size} API key(s) would be skipped (above); nothing was sent`)
+  }
   if (raw.licenseId !== undefined || raw.license !== undefined) console.warn('kickstart: licenseId/license are ignored (no licensed features here)')
 
   const instance = await inspectInstance(options.url, options.key, timeoutMs)
-  if (variables.defaultTenantId !== undefined && variables.defaultTenantId.toLowerCase() !== instance.tenantId) {
-    // FusionAuth renames its default tenant; this server cannot, so the variable names the real one.
-    console.warn(`kickstart: the default tenant's id is ${instance.tenantId} and cannot be changed; #{defaultTenantId} resolves to it`)
-    variables.defaultTenantId = instance.tenantId
-  }
-  const builtIns = {
-    FUSIONAUTH_TENANT_ID: instance.tenantId,
-    FUSIONAUTH_APPLICATION_ID,
-    FUSIONAUTH_DEFAULT_SIGNING_KEY_ID: instance.signingKeyId ?? '',
-  }
-  const { apiKeys, requests } = checkShape(applyTemplate(rest, lookupFor(variables, builtIns, process.env), baseDir))
+  const { apiKeys, requests, builtIns, warnings } = resolveForInstance(kickstart, instance)
+  for (const warning of warnings) console.warn(`kickstart: ${warning}`)
 
-  let requestKey
-  for (const [i, { id, ...apiKey }] of apiKeys.entries()) {
-    const url = typeof id === 'string' ? `/api/api-key/${id}` : '/api/api-key'
-    const result = await send(options.url, { method: 'POST', url, key: options.key, body: { apiKey }, timeoutMs })
-    await expectOk(`apiKeys[${i}] (POST ${url})`, result)
-    requestKey ??= result.body.apiKey.key
+  const done = { keys: 0, requests: 0 }
+  const applied = () => `${done.keys} API key(s) and ${done.requests} request(s) were applied`
+  const call = async (what, request, key) => {
+    let result
+    try {
+      result = await send(options.url, { ...request, key, timeoutMs })
+    } catch (error) {
+      if (done.keys === 0) throw error
+      throw new StoppedError(`${error.message}\n${startOverAdvice(applied())}`)
+    }
+    if (result.status >= 200 && result.status < 300) return result
+    const detail = result.body === undefined ? '' : `: ${typeof result.body === 'string' ? result.body : JSON.stringify(result.body)}`
+    const message = `${what} answered ${result.status}${detail}`
+    if (done.keys === 0) throw new KickstartError(message)
+    throw new StoppedError(`${message}\n${startOverAdvice(applied())}`)
+  }
+
+  const first = apiKeyBody(apiKeys[0])
+  const created = await call(`apiKeys[0] (POST ${first.url})`, { method: 'POST', ...first }, options.key)
+  const requestKey = created.body.apiKey.key
+  done.keys++
+  console.log(`kickstart: created API key ${created.body.apiKey.id}${apiKeys[0].description ? ` (${apiKeys[0].description})` : ''}`)
+  for (const builtIn of builtIns) {
+    await call(`${builtIn.method} ${builtIn.url}`, builtIn, requestKey)
+    console.log(`kickstart: created ${builtIn.what}, which the file names`)
+  }
+  for (const request of requests) {
+    if (request.skip !== undefined) {
+      console.warn(`kickstart: ${skipLine(request, total)}`)
+      continue
+    }
+    for (const note of request.notes) console.warn(`kickstart: ${label(request, total)} ${note}`)
+    const result = await call(label(request, total), request, requestKey)
+    done.requests++
+    console.log(`kickstart: ${label(request, total)} -> ${result.status}`)
+  }
+  let keysSkipped = 0
+  for (const [i, apiKey] of apiKeys.entries()) {
+    if (i === 0) continue
+    if (kickstart.keySkips.has(i)) {
+      console.warn(`kickstart: apiKeys[${i}] skipped: ${kickstart.keySkips.get(i)}`)
+      keysSkipped++
+      continue
+    }
+    const { url, body } = apiKeyBody(apiKey)
+    const result = await call(`apiKeys[${i}] (POST ${url})`, { method: 'POST', url, body }, options.key)
+    done.keys++
     console.log(`kickstart: created API key ${result.body.apiKey.id}${apiKey.description ? ` (${apiKey.description})` : ''}`)
   }
-  if (usesAdminApplication) {
-    // FusionAuth always has its admin application; kickstart files register administrators to it.
-    const body = { application: { name: 'FusionAuth', tenantId: instance.tenantId, roles: FUSIONAUTH_APPLICATION_ROLES.map((name) => ({ name })) } }
-    const url = `/api/application/${FUSIONAUTH_APPLICATION_ID}`
-    await expectOk(`POST ${url}`, await send(options.url, { method: 'POST', url, key: requestKey, body, tenantId: instance.tenantId, timeoutMs }))
-    console.log('kickstart: created the FusionAuth application for #{FUSIONAUTH_APPLICATION_ID}')
+
+  const summary = [`${done.requests} of ${total} request(s) applied`, `${skipped.length} skipped`, `${done.keys} API key(s) created`]
+  if (keysSkipped > 0) summary.push(`${keysSkipped} API key(s) skipped`)
+  console.log(`kickstart: done: ${summary.join(', ')}`)
+  if (skipped.length > 0) {
+    const families = new Map()
+    for (const request of skipped) {
+      const family = families.get(request.skip.family) ?? { count: 0, reason: request.skip.reason }
+      family.count++
+      families.set(request.skip.family, family)
+    }
+    console.log('kickstart: skipped, as this product does not serve them (--strict refuses such a file):')
+    for (const [family, { count, reason }] of families) console.log(`  ${count} x ${family}: ${reason}`)
   }
-  for (const [i, request] of requests.entries()) {
-    const label = `[${i + 1}/${requests.length}] ${request.method} ${request.url}`
-    const result = await send(options.url, { ...request, key: requestKey, timeoutMs })
-    await expectOk(label, result)
-    console.log(`kickstart: ${label} -> ${result.status}`)
-  }
-  console.log(`kickstart: done (${apiKeys.length} API key(s), ${requests.length} request(s))`)
 }
 
 main().then(
@@ -165,10 +354,11 @@ main().then(
   (error) => {
     if (error instanceof UsageError) {
       if (error.message !== '') console.error(`kickstart: ${error.message}`)
-      console.error('usage: npm run kickstart -- [kickstart.json] [--url http://localhost:9011] [--key <bootstrap API key>]')
+      console.error(USAGE)
       process.exit(2)
     }
-    console.error(`kickstart: ${error instanceof KickstartError || error instanceof NotEmptyError ? error.message : error.stack}`)
+    const known = error instanceof KickstartError || error instanceof NotEmptyError || error instanceof StoppedError
+    console.error(`kickstart: ${known ? error.message : error.stack}`)
     process.exit(error instanceof NotEmptyError ? 3 : 1)
   },
 )
