@@ -70,11 +70,14 @@ export function readRole(reader: FieldReader, id: string, existing: ApplicationR
 export function readRoles(value: unknown, errors: Errors, nowMillis: number, newId: () => string): ApplicationRole[] {
   const path = 'application.roles'
   if (value === undefined || value === null) return []
-  if (!Array.isArray(value) || !value.every(isObject)) {
+  // FusionAuth's ApplicationRole has a String constructor, so Jackson reads a bare string as a role of that name
+  // (its own kickstart examples send `"roles": ["admin", "user"]`).
+  const entries = Array.isArray(value) ? value.map((entry: unknown) => (typeof entry === 'string' ? { name: entry } : entry)) : value
+  if (!Array.isArray(entries) || !entries.every(isObject)) {
     errors.field(path, `[invalid]${path}`, `Invalid [${path}] property. Expected an array of roles.`)
     return []
   }
-  const roles = value.map((entry: JsonObject) => {
+  const roles = entries.map((entry: JsonObject) => {
     const reader = new FieldReader(entry, errors, path)
     const id = reader.uuid('id') ?? newId()
     return readRole(reader, id, null, nowMillis)

@@ -42,6 +42,19 @@ describe('POST /api/application', () => {
     expect((await json<ApplicationBody>(await call(`/api/application/${application.id}`))).application).toEqual(application)
   })
 
+  it('accepts roles given as plain names, as FusionAuth does, and still refuses other shapes', async () => {
+    const tenant = await createTenant()
+    const response = await call('/api/application', { body: { application: { name: uniqueName('app'), tenantId: tenant.id, roles: ['admin', { name: 'user', isDefault: true }] } } })
+    expect(response.status).toBe(200)
+    const { application } = await json<ApplicationBody>(response)
+    expect(application.roles.map((r) => [r.name, r.isDefault, r.isSuperRole])).toEqual([
+      ['admin', false, false],
+      ['user', true, false],
+    ])
+    const refused = await call('/api/application', { body: { application: { name: uniqueName('app'), tenantId: tenant.id, roles: [42] } } })
+    expect(refused.status).toBe(400)
+  })
+
   it('takes the tenant from the tenant header when the body names none', async () => {
     const tenant = await createTenant()
     const response = await call(`/api/application/${crypto.randomUUID()}`, { tenantId: tenant.id, body: { application: { name: uniqueName('a') } } })
