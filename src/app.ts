@@ -21,6 +21,7 @@ import { dataContextFor } from './store/data-context'
 import { twoFactorRoutes } from './routes/two-factor'
 import { devOutboxRoutes } from './routes/dev-outbox'
 import { statusRoutes } from './routes/status'
+import { webhookRoutes } from './routes/webhooks'
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
@@ -50,6 +51,7 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', twoFactorRoutes)
   app.route('/', devOutboxRoutes)
   app.route('/', adminRoutes)
+  app.route('/', webhookRoutes)
   app.route('/', userSearchRoutes)
   app.route('/', new Hono<AppEnv>().route('/', userImportRoutes).route('/', registrationRoutes).route('/', userRoutes))
   app.route('/', pingRoutes)

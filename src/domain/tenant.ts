@@ -1,4 +1,5 @@
 import type { JsonObject } from '../http/fields'
+import { type EventConfiguration, eventConfigurationDefaults } from './events/event-configuration'
 import { type TenantRateLimitConfiguration, rateLimitDefaults } from './rate-limit'
 
 /**
@@ -50,6 +51,7 @@ export interface Tenant extends JsonObject {
   emailConfiguration: JsonObject & { verifyEmail: boolean; verificationStrategy: string }
   multiFactorConfiguration: JsonObject & { loginPolicy: string }
   rateLimitConfiguration: TenantRateLimitConfiguration
+  eventConfiguration: EventConfiguration
 }
 
 /** The factor new passwords get: the most production Workers allow (FusionAuth's own default is 24,000). */
@@ -120,5 +122,6 @@ export function tenantDefaults(): OmitKnown<Tenant, 'id' | 'name' | 'insertInsta
       sms: { enabled: false },
     },
     rateLimitConfiguration: rateLimitDefaults(),
+    eventConfiguration: eventConfigurationDefaults(),
   }
 }

@@ -55,6 +55,9 @@ keyRoutes.delete('/api/key/:id', async (c) => {
   if ((await c.var.data.tenants.usesSigningKey(id)) || (await c.var.data.applications.usesSigningKey(id))) {
     throw generalError('[KeyInUse]', 'The key is used by a tenant or an application. Point their jwtConfiguration at another key first.')
   }
+  if (await c.var.data.webhooks.usesKey(id)) {
+    throw generalError('[KeyInUse]', 'The key is used by a webhook. Point its signatureConfiguration or sslCertificateKeyId at another key first.')
+  }
   if (!(await c.var.data.signingKeys.delete(id))) throw notFound()
   forgetSigningKey(id)
   return emptyOk(c)

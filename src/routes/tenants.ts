@@ -4,6 +4,7 @@
  * Tenant-scoped requests (locked key or tenant header) see only their own tenant and may not create or list.
  */
 import { Hono, type Context } from 'hono'
+import { normalizeEventConfiguration } from '../domain/events/event-configuration'
 import { deepMerge } from '../domain/json-merge'
 import { type Tenant, tenantDefaults } from '../domain/tenant'
 import { generateTenantSigningKey, reserveTenantSigningKey } from '../domain/tenant-signing-key'
@@ -118,6 +119,7 @@ async function saveTenant(c: Context<AppEnv>, tenant: Tenant, errors: Errors, sa
     errors.field('tenant.name', '[duplicate]tenant.name', `A Tenant with name [${tenant.name}] already exists.`)
   }
   errors.throwIfAny()
+  tenant.eventConfiguration = normalizeEventConfiguration(tenant.eventConfiguration)
   try {
     if (save.mode === 'update') await store.update(tenant)
     else if (ownKeyId === null) await store.create(tenant)

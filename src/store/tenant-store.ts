@@ -28,6 +28,15 @@ export class TenantStore {
     return results.length === 1 && results[0] ? parseDataColumn<Tenant>(results[0].data) : null
   }
 
+  /** Which of the given ids name a tenant, in one query (at most 100 ids: D1's bound-parameter limit). */
+  async existingIds(ids: readonly string[]): Promise<Set<string>> {
+    const unique = [...new Set(ids)].slice(0, 100)
+    if (unique.length === 0) return new Set()
+    const placeholders = unique.map(() => '?').join(', ')
+    const { results } = await this.db.prepare(`SELECT id FROM tenants WHERE id IN (${placeholders})`).bind(...unique).all<{ id: string }>()
+    return new Set(results.map((row) => row.id))
+  }
+
   async nameTaken(name: string, exceptId?: string): Promise<boolean> {
     const row = await this.db
       .prepare('SELECT 1 AS taken FROM tenants WHERE name = ? COLLATE NOCASE AND id != ?')

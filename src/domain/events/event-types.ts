@@ -1,0 +1,116 @@
+/**
+ * FusionAuth's event types (the `EventType` enum of the official clients, @fusionauth/typescript-client 1.69),
+ * each with what FusionAuth says of it and whether this product emits it.
+ *
+ * - `scope`: `tenant` events belong to a tenant and are configured in `tenant.eventConfiguration`; `instance`
+ *   events (audit log, event log, kickstart) belong to the whole instance, and FusionAuth drops them from a
+ *   tenant's configuration (`EventConfiguration.normalize`, fusionauth-issues #1593); `test` is the sample event
+ *   FusionAuth sends to try a webhook, never configured on a tenant.
+ * - `transactional`: whether a tenant's `transactionType` applies. FusionAuth marks the others
+ *   `NonTransactionalEvent` (fusionauth-java-client domain/event/*Event.java; the docs' `transactional="false"`
+ *   for the 1.68 two-factor events and the 1.69 entity `.complete` events) and forces their transaction type to
+ *   `None`.
+ * - `emitted`: whether this product sends the event. The delivery step sets these; a type that is not emitted
+ *   may still be enabled on a webhook or a tenant, as FusionAuth accepts every type whatever its licence.
+ */
+
+export interface EventTypeInfo {
+  scope: 'tenant' | 'instance' | 'test'
+  transactional: boolean
+  emitted: boolean
+}
+
+/** What the delivery step passes for a type it sends: `tx({ emitted: true })`. */
+interface Emission {
+  emitted: boolean
+}
+const NOT_EMITTED: Emission = { emitted: false }
+
+/** A tenant event whose request may wait for its webhooks (FusionAuth's transactional events). */
+const tx = ({ emitted }: Emission = NOT_EMITTED): EventTypeInfo => ({ scope: 'tenant', transactional: true, emitted })
+/** A tenant event sent after the fact: its webhooks can never fail the request. */
+const nonTx = ({ emitted }: Emission = NOT_EMITTED): EventTypeInfo => ({ scope: 'tenant', transactional: false, emitted })
+const instance = ({ emitted }: Emission = NOT_EMITTED): EventTypeInfo => ({ scope: 'instance', transactional: false, emitted })
+
+/** Every event type, in the order of FusionAuth's `EventType.allTypes()` (then the ones newer than the Java list). */
+export const EVENT_TYPES = {
+  'audit-log.create': instance(),
+  'event-log.create': instance(),
+  'jwt.public-key.update': tx(),
+  'jwt.refresh-token.revoke': tx(),
+  'jwt.refresh': tx(),
+  'kickstart.success': instance(),
+  'group.create': tx(),
+  'group.create.complete': nonTx(),
+  'group.delete': tx(),
+  'group.delete.complete': nonTx(),
+  'group.member.add': tx(),
+  'group.member.add.complete': nonTx(),
+  'group.member.remove': tx(),
+  'group.member.remove.complete': nonTx(),
+  'group.member.update': tx(),
+  'group.member.update.complete': nonTx(),
+  'group.update': tx(),
+  'group.update.complete': nonTx(),
+  'user.action': tx(),
+  'user.bulk.create': tx(),
+  'user.create': tx(),
+  'user.create.complete': nonTx(),
+  'user.deactivate': tx(),
+  'user.delete': tx(),
+  'user.delete.complete': nonTx(),
+  'user.email.update': nonTx(),
+  'user.email.verified': tx(),
+  'user.identity-provider.link': nonTx(),
+  'user.identity-provider.unlink': nonTx(),
+  'user.identity.update': tx(),
+  'user.identity.verified': tx(),
+  'user.loginId.duplicate.create': nonTx(),
+  'user.loginId.duplicate.update': nonTx(),
+  'user.login.failed': tx(),
+  'user.login.new-device': tx(),
+  'user.login.success': tx(),
+  'user.login.suspicious': tx(),
+  'user.password.breach': tx(),
+  'user.password.reset.send': nonTx(),
+  'user.password.reset.start': nonTx(),
+  'user.password.reset.success': nonTx(),
+  'user.password.update': nonTx(),
+  'user.reactivate': tx(),
+  'user.registration.create': tx(),
+  'user.registration.create.complete': nonTx(),
+  'user.registration.delete': tx(),
+  'user.registration.delete.complete': nonTx(),
+  'user.registration.update': tx(),
+  'user.registration.update.complete': nonTx(),
+  'user.registration.verified': tx(),
+  'user.two-factor.method.add': nonTx(),
+  'user.two-factor.method.remove': nonTx(),
+  'user.update': tx(),
+  'user.update.complete': nonTx(),
+  // Newer than the Java client's list: the two-factor events of 1.68 and the entity events of 1.69.
+  'user.two-factor.challenge': nonTx(),
+  'user.two-factor.failed-attempt': nonTx(),
+  'user.two-factor.success': nonTx(),
+  'entity.create': tx(),
+  'entity.create.complete': nonTx(),
+  'entity.delete': tx(),
+  'entity.delete.complete': nonTx(),
+  'entity.update': tx(),
+  'entity.update.complete': nonTx(),
+  test: { scope: 'test', transactional: true, emitted: false },
+} satisfies Record<string, EventTypeInfo>
+
+export type EventType = keyof typeof EVENT_TYPES
+
+const ALL = Object.keys(EVENT_TYPES) as EventType[] // the keys of the constant above, by construction
+
+export const isEventType = (value: unknown): value is EventType => typeof value === 'string' && Object.hasOwn(EVENT_TYPES, value)
+
+export const eventTypeInfo = (type: EventType): EventTypeInfo => EVENT_TYPES[type]
+
+/** The types a tenant configures (`tenant.eventConfiguration.events`): every tenant-scoped one. */
+export const TENANT_EVENT_TYPES: readonly EventType[] = ALL.filter((type) => EVENT_TYPES[type].scope === 'tenant')
+
+/** The types this product sends, for docs and for the delivery step's checks. */
+export const emittedEventTypes = (): EventType[] => ALL.filter((type) => EVENT_TYPES[type].emitted)
