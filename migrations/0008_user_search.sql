@@ -21,16 +21,18 @@ CREATE TABLE user_search_documents (
 );
 CREATE INDEX user_search_documents_tenant ON user_search_documents (tenant_id);
 
--- A user's document, computed from its row: the one definition the triggers and the backfill below share.
+-- A user's document, computed from its row: the one definition the triggers and the backfill below share. JSON that
+-- SQLite cannot parse (a row stored nested deeper than its 1,000 levels, before request JSON was bounded) gives an
+-- empty document instead of failing the user's write: json_extract raises on it, json_valid answers 0.
 CREATE VIEW user_search_sources AS
 SELECT
   id AS user_id,
   tenant_id,
-  char(2) || lower(json_extract(data, '$.email')) || char(3) AS email,
-  char(2) || lower(json_extract(data, '$.username')) || char(3) AS username,
-  char(2) || lower(json_extract(data, '$.firstName')) || char(3) AS first_name,
-  char(2) || lower(json_extract(data, '$.lastName')) || char(3) AS last_name,
-  char(2) || lower(json_extract(data, '$.fullName')) || char(3) AS full_name
+  char(2) || lower(json_extract(CASE WHEN json_valid(data) THEN data END, '$.email')) || char(3) AS email,
+  char(2) || lower(json_extract(CASE WHEN json_valid(data) THEN data END, '$.username')) || char(3) AS username,
+  char(2) || lower(json_extract(CASE WHEN json_valid(data) THEN data END, '$.firstName')) || char(3) AS first_name,
+  char(2) || lower(json_extract(CASE WHEN json_valid(data) THEN data END, '$.lastName')) || char(3) AS last_name,
+  char(2) || lower(json_extract(CASE WHEN json_valid(data) THEN data END, '$.fullName')) || char(3) AS full_name
 FROM users;
 
 -- External content: the index stores no second copy of the text; 'rebuild' can recreate it from the documents.
