@@ -50,7 +50,7 @@ export const SERVED = [
   ['POST', '/api/user-action', 'global'],
   ['POST PUT', '/api/user-action/{id}', 'global'],
   ['POST', '/api/webhook', 'global'],
-  ['POST PUT PATCH', '/api/webhook/{id}', 'global'],
+  ['POST PUT PATCH', '/api/webhook/{uuid}', 'global'],
 ]
 
 const NOT_YET = 'not yet implemented'
@@ -61,6 +61,7 @@ const HOSTED_PAGES = "they style and drive FusionAuth's hosted login pages, whic
  * when it is the prefix or continues it with a `/`; the first match wins, so longer prefixes come first.
  */
 export const NOT_SERVED = [
+  ['/api/webhook/search', 'webhook search is not implemented'],
   ['/api/group/member', `group memberships: ${NOT_YET}`],
   ['/api/group', `groups: ${NOT_YET}`],
   ['/api/theme', `themes: ${HOSTED_PAGES}`],
