@@ -22,6 +22,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
 /** Built-ins are templated as these markers and replaced once the server has told us their values. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL cannot occur in a kickstart file's JSON text, so it delimits the markers safely.
 const MARKER = /\u0000builtin:([^\u0000]+)\u0000/g
 const marker = (name) => `\u0000builtin:${name}\u0000`
 /** Stands in for every built-in while a request is classified (a route may want a UUID in that place). */

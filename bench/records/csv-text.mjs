@@ -7,9 +7,9 @@
 import { Zip, ZipDeflate } from 'fflate'
 
 export const CSV_HEADER =
-  ['User Id', 'Identity value', 'Identity type', 'Time', 'Application Id', 'IP Address', 'City', 'Country', 'Zipcode', 'Region', 'Latitude', 'Longitude']
+  `${['User Id', 'Identity value', 'Identity type', 'Time', 'Application Id', 'IP Address', 'City', 'Country', 'Zipcode', 'Region', 'Latitude', 'Longitude']
     .map((title) => `"${title} "`)
-    .join(',') + '\n'
+    .join(',')}\n`
 
 const HOUR_MILLIS = 3_600_000
 const NEEDS_QUOTES = /[",\r\n]/
@@ -59,14 +59,14 @@ export class DefaultPatternFormatter {
 /** One CSV line of a login-record row (snake_case columns as SQLite returns them), line end included. */
 export function csvLine(row, formatter) {
   const identified = row.login_id_type !== null && row.login_id_type !== ''
-  return [
+  return `${[
     field(row.user_id),
     identified ? field(row.login_id) : '',
     identified ? field(row.login_id_type) : '',
     field(formatter.format(row.instant)),
     field(row.application_id),
     field(row.ip_address),
-  ].join(',') + ',,,,,,\n'
+  ].join(',')},,,,,,\n`
 }
 
 /**

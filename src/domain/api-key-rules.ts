@@ -3,7 +3,7 @@
  * lesser authority"; a tenant-locked key manages only keys of its tenant). The subset implemented:
  * endpoint permissions compare by path prefix and method, the same way the auth middleware applies them.
  */
-import { FieldReader, isObject } from '../http/fields'
+import { type FieldReader, isObject } from '../http/fields'
 
 export const HTTP_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 
@@ -54,7 +54,7 @@ export function readPermissions(reader: FieldReader): EndpointPermissions {
   if (raw === undefined) return endpoints
   for (const [endpoint, methods] of Object.entries(raw)) {
     const list = Array.isArray(methods) && methods.every((m): m is string => typeof m === 'string') ? methods.map((m) => m.toUpperCase()) : null
-    const methodsOk = list !== null && list.every((m) => (HTTP_METHODS as readonly string[]).includes(m))
+    const methodsOk = list?.every((m) => (HTTP_METHODS as readonly string[]).includes(m))
     if (!endpoint.startsWith('/') || !methodsOk) {
       reader.errors.field(path, `[invalid]${path}`, `Invalid [${path}] property: [${endpoint}] needs a path starting with / and a list of HTTP methods.`)
       continue

@@ -60,7 +60,7 @@ function validateCors(cors: FieldReader): void {
   }
   eachEntry(cors, 'allowedMethods', (entry) => (HTTP_METHODS as readonly string[]).includes(entry), `may hold only ${HTTP_METHODS.join(', ')}`)
   const origins = eachEntry(cors, 'allowedOrigins', isOriginEntry, 'must hold origins such as [https://app.example.com], or the wildcard [*]')
-  if (origins !== undefined && origins.includes(ANY_ORIGIN) && origins.length > 1) {
+  if (origins?.includes(ANY_ORIGIN) && origins.length > 1) {
     const path = cors.path('allowedOrigins')
     cors.errors.field(path, `[invalid]${path}`, `The [${path}] property may not name other origins beside the wildcard [*].`)
   }

@@ -3,7 +3,7 @@
  * Only FusionAuth's documented client-settable fields are kept (an allow-list), each type-checked, so nothing
  * server-owned (id, tenantId, active, password material, twoFactor, instants) can be written through a profile.
  */
-import { FieldReader, type JsonObject } from '../http/fields'
+import type { FieldReader, JsonObject } from '../http/fields'
 
 /** Free-text profile fields FusionAuth stores as given. */
 const STRING_FIELDS = [

@@ -20,7 +20,9 @@ export class Errors {
   readonly generalErrors: ErrorDetail[] = []
 
   field(path: string, code: string, message: string): this {
-    ;(this.fieldErrors[path] ??= []).push({ code, message })
+    const list = this.fieldErrors[path] ?? []
+    list.push({ code, message })
+    this.fieldErrors[path] = list
     return this
   }
 

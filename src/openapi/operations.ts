@@ -148,7 +148,8 @@ export type OperationEntry = readonly [HttpMethod, string, OperationSpec]
 export function operations(tag: string, entries: readonly OperationEntry[]): Record<string, PathItem> {
   const paths: Record<string, PathItem> = {}
   for (const [method, path, spec] of entries) {
-    const item = (paths[path] ??= {})
+    const item = paths[path] ?? {}
+    paths[path] = item
     if (item[method] !== undefined) throw new Error(`OpenAPI: ${method.toUpperCase()} ${path} is described twice`)
     item[method] = operation(path, tag, spec)
   }

@@ -53,7 +53,7 @@ function hasType(value: unknown, type: unknown): boolean {
 }
 
 /** The problems of `value` under `schema`; none means it validates. */
-export function problemsOf(root: JsonObject, schema: unknown, value: unknown, at = '$'): string[] {
+function problemsOf(root: JsonObject, schema: unknown, value: unknown, at = '$'): string[] {
   if (!isObject(schema)) return [`${at}: the schema is not an object`]
   const problems: string[] = []
   for (const keyword of Object.keys(schema)) {
@@ -83,7 +83,9 @@ export function problemsOf(root: JsonObject, schema: unknown, value: unknown, at
       }
     }
   }
-  if (Array.isArray(value) && schema.items !== undefined) value.forEach((item, i) => problems.push(...problemsOf(root, schema.items, item, `${at}[${i}]`)))
+  if (Array.isArray(value) && schema.items !== undefined) {
+    for (const [i, item] of value.entries()) problems.push(...problemsOf(root, schema.items, item, `${at}[${i}]`))
+  }
   if (Array.isArray(schema.oneOf)) {
     const matching = schema.oneOf.filter((branch) => problemsOf(root, branch, value, at).length === 0).length
     if (matching !== 1) problems.push(`${at}: matches ${matching} of the oneOf branches, not exactly one`)

@@ -14,7 +14,7 @@ import { OPENAPI_PATH } from '../../src/openapi/paths-system'
 import servedDocument from '../../public/api/openapi.json'
 
 /** `/api/user/:id{[0-9a-f]{8}-...}` -> `/api/user/{id}`: a Hono parameter, with or without its pattern, as an OpenAPI template. */
-export function openApiPath(honoPath: string): string {
+function openApiPath(honoPath: string): string {
   let path = ''
   let i = 0
   while (i < honoPath.length) {

@@ -11,7 +11,7 @@ import { call, json } from '../helpers'
 import { PASSWORD } from '../routes/session-fixtures'
 
 /** `{"a":{"a":...{"a":1}...}}`, nested `levels` objects deep, built as text so no recursive stringify is needed. */
-const nested = (levels: number): string => '{"a":'.repeat(levels) + '1' + '}'.repeat(levels)
+const nested = (levels: number): string => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`
 
 interface ErrorsBody {
   fieldErrors?: Record<string, { code: string }[]>

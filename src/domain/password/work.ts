@@ -11,7 +11,7 @@
  * be a guess that varies with the CPU and the JIT, and a guess too high would make the check cheaper than the
  * budget, which is the leak this closes. A hash of another primitive is credited nothing.
  */
-import { type DigestScheme } from './legacy'
+import type { DigestScheme } from './legacy'
 import { pbkdf2Parameters } from './pbkdf2'
 import { type HashSettings, isPbkdf2Scheme, MAX_BCRYPT_COST, MAX_PBKDF2_FACTOR, MIN_BCRYPT_COST } from './schemes'
 

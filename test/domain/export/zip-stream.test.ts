@@ -65,7 +65,7 @@ describe('zipCsvStream', () => {
   })
 
   it('fails the stream when one line cannot fit in a part', async () => {
-    const stream = zipCsvStream(fromArray(['x'.repeat(500) + '\n']), { header: HEADER, partLimitBytes: 100 })
+    const stream = zipCsvStream(fromArray([`${'x'.repeat(500)}\n`]), { header: HEADER, partLimitBytes: 100 })
     await expect(new Response(stream).arrayBuffer()).rejects.toThrow('longer than the part size limit')
   })
 

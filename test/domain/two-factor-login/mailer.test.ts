@@ -17,7 +17,12 @@ describe('mailerFor', () => {
 
   it('sends through the send_email binding in production, and fails loudly without it', async () => {
     const sent: unknown[] = []
-    const binding = { send: async (message: unknown) => (sent.push(message), { messageId: 'm1' }) } as unknown as SendEmail
+    const binding = {
+      send: async (message: unknown) => {
+        sent.push(message)
+        return { messageId: 'm1' }
+      },
+    } as unknown as SendEmail
     await mailerFor({ KV: env.KV, ENVIRONMENT: 'production', EMAIL: binding, EMAIL_FROM: 'auth@example.com' }).send({ to: 'a@example.com', subject: 's', text: 't' })
     expect(sent).toEqual([{ from: 'auth@example.com', to: 'a@example.com', subject: 's', text: 't' }])
     await expect(mailerFor({ KV: env.KV, ENVIRONMENT: 'production' }).send({ to: 'a@example.com', subject: 's', text: 't' })).rejects.toThrow(/EMAIL/)
