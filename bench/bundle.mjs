@@ -34,7 +34,8 @@ export async function benchBundle({ log }) {
     const code = await readFile(path.resolve(ROOT, outputName), 'utf8')
     const gzipped = gzipSync(code, { level: 9 }).length
     const byOwner = new Map()
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) byOwner.set(owner(input), (byOwner.get(owner(input)) ?? 0) + bytesInOutput)
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs))
+      byOwner.set(owner(input), (byOwner.get(owner(input)) ?? 0) + bytesInOutput)
     const total = [...byOwner.values()].reduce((a, b) => a + b, 0)
     const rows = [...byOwner.entries()]
       .filter(([, bytes]) => bytes > 0)
@@ -42,7 +43,7 @@ export async function benchBundle({ log }) {
       .map(([name, bytes]) => [name, kib(bytes), `${((bytes / total) * 100).toFixed(1)}%`])
     const markdown = [
       `\`wrangler deploy --dry-run\` (minify = true): ${kib(code.length)} KiB minified, ${kib(gzipped)} KiB gzipped (gzip -9 of the`,
-      'uploaded module; wrangler prints its own gzip figure). Minified bytes by package, from esbuild\'s metafile:',
+      "uploaded module; wrangler prints its own gzip figure). Minified bytes by package, from esbuild's metafile:",
       '',
       table(['package', 'minified KiB', 'share'], rows),
     ].join('\n')

@@ -34,8 +34,19 @@ async function createFixture(url, apiKey) {
   const admin = new FusionAuthClient(apiKey, url)
   const name = randomBytes(4).toString('hex')
   // Failed logins are counted toward a lockout (the issue's "tenant counts failures" row) that never trips here.
-  const lock = (await ok(admin.createUserAction(null, { userAction: { name: `lock-${name}`, preventLogin: true, temporal: true } }), 'POST /api/user-action')).userAction
-  const failedAuthenticationConfiguration = { userActionId: lock.id, tooManyAttempts: 1_000_000, resetCountInSeconds: 60, actionDuration: 1, actionDurationUnit: 'MINUTES' }
+  const lock = (
+    await ok(
+      admin.createUserAction(null, { userAction: { name: `lock-${name}`, preventLogin: true, temporal: true } }),
+      'POST /api/user-action',
+    )
+  ).userAction
+  const failedAuthenticationConfiguration = {
+    userActionId: lock.id,
+    tooManyAttempts: 1_000_000,
+    resetCountInSeconds: 60,
+    actionDuration: 1,
+    actionDurationUnit: 'MINUTES',
+  }
   const tenant = (
     await ok(
       admin.createTenant(null, {
@@ -50,18 +61,30 @@ async function createFixture(url, apiKey) {
   ).tenant
   const api = new FusionAuthClient(apiKey, url, tenant.id)
   const application = (
-    await ok(api.createApplication(null, { application: { name: `latency-${name}`, loginConfiguration: { generateRefreshTokens: true, requireAuthentication: true } } }), 'POST /api/application')
+    await ok(
+      api.createApplication(null, {
+        application: { name: `latency-${name}`, loginConfiguration: { generateRefreshTokens: true, requireAuthentication: true } },
+      }),
+      'POST /api/application',
+    )
   ).application
   const email = `latency-${name}@example.com`
   const password = `correct horse battery ${name}`
   const user = (await ok(api.createUser(null, { user: { email, password }, skipVerification: true }), 'POST /api/user')).user
-  await ok(api.register(user.id, { registration: { applicationId: application.id }, skipVerification: true }), 'POST /api/user/registration')
+  await ok(
+    api.register(user.id, { registration: { applicationId: application.id }, skipVerification: true }),
+    'POST /api/user/registration',
+  )
   return { applicationId: application.id, userId: user.id, email, password }
 }
 
 async function send(url, method, body, headers) {
   const started = performance.now()
-  const response = await fetch(url, { method, headers: { 'Content-Type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) })
+  const response = await fetch(url, {
+    method,
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
   await response.arrayBuffer()
   return [performance.now() - started, response.status]
 }
@@ -71,9 +94,30 @@ function variants(apiKey, fixture) {
   const auth = { Authorization: apiKey }
   const login = (extra) => ({ loginId: fixture.email, password: fixture.password, applicationId: fixture.applicationId, ...extra })
   return [
-    { name: 'login', label: 'password login, 200, refresh token', before: 2, after: 1, status: 200, request: (u) => send(`${u}/api/login`, 'POST', login({}), auth) },
-    { name: 'noJWT', label: 'password login, 200, noJWT', before: 2, after: 0, status: 200, request: (u) => send(`${u}/api/login`, 'POST', login({ noJWT: true }), auth) },
-    { name: 'wrong', label: 'wrong password (404)', before: 2, after: 1, status: 404, request: (u) => send(`${u}/api/login`, 'POST', login({ password: 'not the password' }), auth) },
+    {
+      name: 'login',
+      label: 'password login, 200, refresh token',
+      before: 2,
+      after: 1,
+      status: 200,
+      request: (u) => send(`${u}/api/login`, 'POST', login({}), auth),
+    },
+    {
+      name: 'noJWT',
+      label: 'password login, 200, noJWT',
+      before: 2,
+      after: 0,
+      status: 200,
+      request: (u) => send(`${u}/api/login`, 'POST', login({ noJWT: true }), auth),
+    },
+    {
+      name: 'wrong',
+      label: 'wrong password (404)',
+      before: 2,
+      after: 1,
+      status: 404,
+      request: (u) => send(`${u}/api/login`, 'POST', login({ password: 'not the password' }), auth),
+    },
     {
       name: 'ping',
       label: 'login ping (API key)',
@@ -114,7 +158,8 @@ export async function benchLatency({ iterations, warmup, log }) {
     for (let round = 0; round < warm + rounds; round++) {
       for (const cell of shuffle([...cells])) {
         const [millis, status] = await cell.variant.request(cell.url)
-        if (status !== cell.variant.status) throw new Error(`latency ${cell.variant.name} @${cell.rtt} ms: expected ${cell.variant.status}, got ${status}`)
+        if (status !== cell.variant.status)
+          throw new Error(`latency ${cell.variant.name} @${cell.rtt} ms: expected ${cell.variant.status}, got ${status}`)
         if (round >= warm) cell.samples.push(millis)
       }
     }
@@ -137,7 +182,11 @@ function summarize(cells, rounds, warm) {
     const cellsFor = PRIMARY_RTTS.flatMap((rtt) => [ms(atZero + variant.before * rtt), ms(medians.get(rtt))])
     return [variant.label, `${variant.before} -> ${variant.after}`, ...cellsFor]
   })
-  const header = ['request', 'primary round trips (before -> after)', ...PRIMARY_RTTS.flatMap((rtt) => [`before @${rtt} ms`, `after @${rtt} ms`])]
+  const header = [
+    'request',
+    'primary round trips (before -> after)',
+    ...PRIMARY_RTTS.flatMap((rtt) => [`before @${rtt} ms`, `after @${rtt} ms`]),
+  ]
   const markdown = [
     `The same requests against three servers whose D1 round trips wait as a far caller's would: the primary ${PRIMARY_RTTS.join(', ')} ms`,
     `away, a replica ${REPLICA_RTT} ms away. ${rounds} measured rounds after ${warm} warm-up rounds, every cell once per round in random order;`,

@@ -32,7 +32,10 @@ async function createFixture(url, apiKey) {
   const admin = new FusionAuthClient(apiKey, url)
   const name = randomBytes(4).toString('hex')
   const tenantBody = {
-    tenant: { name: `bench-${name}`, passwordEncryptionConfiguration: { encryptionScheme: 'salted-pbkdf2-hmac-sha256', encryptionSchemeFactor: FACTOR } },
+    tenant: {
+      name: `bench-${name}`,
+      passwordEncryptionConfiguration: { encryptionScheme: 'salted-pbkdf2-hmac-sha256', encryptionSchemeFactor: FACTOR },
+    },
   }
   const tenant = (await ok(admin.createTenant(null, tenantBody), 'POST /api/tenant')).tenant
   if (tenant.passwordEncryptionConfiguration?.encryptionSchemeFactor !== FACTOR) throw new Error('tenant factor was not stored')
@@ -44,14 +47,21 @@ async function createFixture(url, apiKey) {
   const email = `bench-${name}@example.com`
   const password = `correct horse battery ${name}`
   const user = (await ok(api.createUser(null, { user: { email, password }, skipVerification: true }), 'POST /api/user')).user
-  await ok(api.register(user.id, { registration: { applicationId: application.id }, skipVerification: true }), 'POST /api/user/registration')
+  await ok(
+    api.register(user.id, { registration: { applicationId: application.id }, skipVerification: true }),
+    'POST /api/user/registration',
+  )
   return { applicationId: application.id, email, password }
 }
 
 /** POSTs JSON and reads the whole answer; returns [millis, status, body text]. */
 async function post(url, body, headers = {}) {
   const started = performance.now()
-  const response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) })
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
   const text = await response.text()
   return [performance.now() - started, response.status, text]
 }
@@ -61,22 +71,38 @@ function variants(productUrl, hashUrl, apiKey, fixture) {
   const auth = { Authorization: apiKey }
   const login = (extra) => ({ loginId: fixture.email, password: fixture.password, applicationId: fixture.applicationId, ...extra })
   return [
-    { name: 'login', label: 'POST /api/login (JWT + refresh token + login record)', status: 200, send: () => post(`${productUrl}/api/login`, login({}), auth) },
-    { name: 'noJWT', label: 'POST /api/login with noJWT: true', status: 200, send: () => post(`${productUrl}/api/login`, login({ noJWT: true }), auth) },
+    {
+      name: 'login',
+      label: 'POST /api/login (JWT + refresh token + login record)',
+      status: 200,
+      send: () => post(`${productUrl}/api/login`, login({}), auth),
+    },
+    {
+      name: 'noJWT',
+      label: 'POST /api/login with noJWT: true',
+      status: 200,
+      send: () => post(`${productUrl}/api/login`, login({ noJWT: true }), auth),
+    },
     {
       name: 'unknown',
       label: 'POST /api/login, unknown user (404)',
       status: 404,
       send: () => post(`${productUrl}/api/login`, login({ loginId: `nobody-${randomBytes(4).toString('hex')}@example.com` }), auth),
     },
-    { name: 'hash', label: 'bare PBKDF2 hash (bench worker)', status: 200, send: () => post(hashUrl, { password: fixture.password, factor: FACTOR }) },
+    {
+      name: 'hash',
+      label: 'bare PBKDF2 hash (bench worker)',
+      status: 200,
+      send: () => post(hashUrl, { password: fixture.password, factor: FACTOR }),
+    },
   ]
 }
 
 async function runVariant(variant, samples) {
   const [millis, status, text] = await variant.send()
   if (status !== variant.status) throw new Error(`${variant.name}: expected ${variant.status}, got ${status}: ${text.slice(0, 300)}`)
-  if (variant.name === 'login' && !(text.includes('"token"') && text.includes('"refreshToken"'))) throw new Error(`login answered without tokens: ${text.slice(0, 300)}`)
+  if (variant.name === 'login' && !(text.includes('"token"') && text.includes('"refreshToken"')))
+    throw new Error(`login answered without tokens: ${text.slice(0, 300)}`)
   if (variant.name === 'noJWT' && text.includes('"token"')) throw new Error('noJWT login answered with a token')
   samples?.push(millis)
 }
@@ -121,7 +147,14 @@ function summarize(all, samples, iterations, warmup) {
     const values = samples[variant.name]
     const overhead = median(values) - hashMedian
     const isHash = variant.name === 'hash'
-    return [variant.label, ms(median(values)), ms(p95(values)), isHash ? '-' : ms(overhead), isHash ? '-' : percent(overhead / hashMedian), isHash ? '-' : ms(p95(values) - hashP95)]
+    return [
+      variant.label,
+      ms(median(values)),
+      ms(p95(values)),
+      isHash ? '-' : ms(overhead),
+      isHash ? '-' : percent(overhead / hashMedian),
+      isHash ? '-' : ms(p95(values) - hashP95),
+    ]
   })
   const login = median(samples.login)
   const markdown = [

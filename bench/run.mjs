@@ -35,7 +35,12 @@ const { values: options, positionals } = parseArgs({
 })
 
 if (options.help) {
-  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(2, 10).join('\n'))
+  console.log(
+    readFileSync(new URL(import.meta.url), 'utf8')
+      .split('\n')
+      .slice(2, 10)
+      .join('\n'),
+  )
   process.exit(0)
 }
 
@@ -52,7 +57,8 @@ const parts = positionals.length === 0 ? PARTS : PARTS.filter((part) => position
 const rows = wholeNumber('rows', options.rows, DEFAULT_ROWS)
 const iterations = wholeNumber('iterations', options.iterations, 200)
 const warmup = wholeNumber('warmup', options.warmup, 20)
-const published = parts.length === PARTS.length && options.rows === undefined && options.iterations === undefined && options.warmup === undefined
+const published =
+  parts.length === PARTS.length && options.rows === undefined && options.iterations === undefined && options.warmup === undefined
 
 /** The commit measured, and whether src/ or migrations/ differed from it (read-only git). */
 function codeVersion() {
@@ -84,7 +90,10 @@ function machineFacts() {
   ].join('\n')
 }
 
-const command = process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}` : `node bench/run.mjs ${argv.join(' ')}`.trim()
+const command =
+  process.env.npm_lifecycle_event === 'bench'
+    ? `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`
+    : `node bench/run.mjs ${argv.join(' ')}`.trim()
 
 const sections = []
 const summaries = []

@@ -59,7 +59,7 @@ let present = new Set()
 try {
   present = new Set(JSON.parse(listed.stdout).map((secret) => secret.name))
 } catch {
-  console.warn('Could not list the Worker\'s secrets; check them with `npx wrangler secret list`.')
+  console.warn("Could not list the Worker's secrets; check them with `npx wrangler secret list`.")
 }
 const missing = Object.keys(REQUIRED_SECRETS).filter((name) => !present.has(name))
 if (missing.length > 0) {

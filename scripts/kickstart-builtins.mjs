@@ -21,16 +21,44 @@ export const SHADOW_KEYS = [
 
 /** The FusionAuth application's roles with their immutable ids (`admin` is its super role). */
 export const FUSIONAUTH_APPLICATION_ROLES = [
-  ['admin', '8236e2'], ['acl_deleter', '823711'], ['acl_manager', '823712'], ['api_key_manager', '8236e3'],
-  ['application_deleter', '8236e4'], ['application_manager', '8236e5'], ['audit_log_viewer', '8236e6'],
-  ['connector_deleter', '823700'], ['connector_manager', '823701'], ['consent_deleter', '8236fc'], ['consent_manager', '8236fd'],
-  ['email_template_manager', '8236e7'], ['entity_manager', '823706'], ['event_log_viewer', '8236fa'], ['form_deleter', '823702'],
-  ['form_manager', '823703'], ['group_deleter', '8236f6'], ['group_manager', '8236f5'], ['key_manager', '8236fb'],
-  ['lambda_manager', '8236f9'], ['message_template_deleter', '823709'], ['message_template_manager', '823710'],
-  ['messenger_deleter', '823707'], ['messenger_manager', '823708'], ['reactor_manager', '8236ff'], ['report_viewer', '8236e8'],
-  ['system_manager', '8236e9'], ['tenant_deleter', '8236f8'], ['tenant_manager', '8236f7'], ['theme_manager', '8236fe'],
-  ['user_action_deleter', '8236f0'], ['user_action_manager', '8236f1'], ['user_deleter', '8236f2'], ['user_manager', '8236f3'],
-  ['user_support_manager', '823704'], ['user_support_viewer', '823705'], ['webhook_event_log_viewer', '823713'], ['webhook_manager', '8236f4'],
+  ['admin', '8236e2'],
+  ['acl_deleter', '823711'],
+  ['acl_manager', '823712'],
+  ['api_key_manager', '8236e3'],
+  ['application_deleter', '8236e4'],
+  ['application_manager', '8236e5'],
+  ['audit_log_viewer', '8236e6'],
+  ['connector_deleter', '823700'],
+  ['connector_manager', '823701'],
+  ['consent_deleter', '8236fc'],
+  ['consent_manager', '8236fd'],
+  ['email_template_manager', '8236e7'],
+  ['entity_manager', '823706'],
+  ['event_log_viewer', '8236fa'],
+  ['form_deleter', '823702'],
+  ['form_manager', '823703'],
+  ['group_deleter', '8236f6'],
+  ['group_manager', '8236f5'],
+  ['key_manager', '8236fb'],
+  ['lambda_manager', '8236f9'],
+  ['message_template_deleter', '823709'],
+  ['message_template_manager', '823710'],
+  ['messenger_deleter', '823707'],
+  ['messenger_manager', '823708'],
+  ['reactor_manager', '8236ff'],
+  ['report_viewer', '8236e8'],
+  ['system_manager', '8236e9'],
+  ['tenant_deleter', '8236f8'],
+  ['tenant_manager', '8236f7'],
+  ['theme_manager', '8236fe'],
+  ['user_action_deleter', '8236f0'],
+  ['user_action_manager', '8236f1'],
+  ['user_deleter', '8236f2'],
+  ['user_manager', '8236f3'],
+  ['user_support_manager', '823704'],
+  ['user_support_viewer', '823705'],
+  ['webhook_event_log_viewer', '823713'],
+  ['webhook_manager', '8236f4'],
 ].map(([name, suffix]) => ({ id: `631ecd9d-8d40-4c13-8277-80cedb${suffix}`, name, isSuperRole: name === 'admin' }))
 
 /** The Tenant Manager application's one role (FusionAuth 1.58+; the application's own id is random). */
@@ -42,7 +70,13 @@ const NO_EQUIVALENT = [
   [/^FUSIONAUTH_FORM\[(adminUser|adminRegistration)\]_ID$/, 'a default FusionAuth admin form; forms are not implemented here'],
 ]
 
-const NAMED = ['FUSIONAUTH_APPLICATION_ID', 'FUSIONAUTH_TENANT_ID', 'FUSIONAUTH_DEFAULT_SIGNING_KEY_ID', 'TENANT_MANAGER_ID', 'FUSIONAUTH_TENANT_MANAGER_APPLICATION_ID']
+const NAMED = [
+  'FUSIONAUTH_APPLICATION_ID',
+  'FUSIONAUTH_TENANT_ID',
+  'FUSIONAUTH_DEFAULT_SIGNING_KEY_ID',
+  'TENANT_MANAGER_ID',
+  'FUSIONAUTH_TENANT_MANAGER_APPLICATION_ID',
+]
 
 /** Whether `#{name}` is one of the built-in variables FusionAuth documents for kickstart. */
 export const isBuiltInVariable = (name) => NAMED.includes(name) || NO_EQUIVALENT.some(([pattern]) => pattern.test(name))

@@ -97,12 +97,18 @@ export const NOT_SERVED = [
 ]
 
 /** Path templates that are not a plain prefix. */
-const NOT_SERVED_PATTERNS = [[new RegExp(`^/api/application/${UUID}/scope(/|$)`), 'OAuth scopes: OAuth2 and OpenID Connect are outside this product']]
+const NOT_SERVED_PATTERNS = [
+  [new RegExp(`^/api/application/${UUID}/scope(/|$)`), 'OAuth scopes: OAuth2 and OpenID Connect are outside this product'],
+]
 
-const compile = (template) =>
-  new RegExp(`^${template.replaceAll('{uuid}', UUID).replaceAll('{id}', '[^/]+')}$`)
+const compile = (template) => new RegExp(`^${template.replaceAll('{uuid}', UUID).replaceAll('{id}', '[^/]+')}$`)
 
-const SERVED_ROUTES = SERVED.map(([methods, template, scope]) => ({ methods: methods.split(' '), template, pattern: compile(template), global: scope === 'global' }))
+const SERVED_ROUTES = SERVED.map(([methods, template, scope]) => ({
+  methods: methods.split(' '),
+  template,
+  pattern: compile(template),
+  global: scope === 'global',
+}))
 
 /** The path of a request URL: `/api/x?y=z` -> `/api/x`. */
 export const pathOf = (url) => url.split(/[?#]/, 1)[0]
@@ -122,7 +128,11 @@ export function classify(method, url) {
   if (family !== undefined) return { served: false, family: family[0], reason: family[1] }
   const otherMethods = SERVED_ROUTES.filter((r) => r.pattern.test(path)).flatMap((r) => r.methods)
   if (otherMethods.length > 0) {
-    return { served: false, family: `${method} ${path}`, reason: `this product serves ${path} with ${[...new Set(otherMethods)].join(', ')}, not ${method}` }
+    return {
+      served: false,
+      family: `${method} ${path}`,
+      reason: `this product serves ${path} with ${[...new Set(otherMethods)].join(', ')}, not ${method}`,
+    }
   }
   return { served: false, family: path, reason: 'not an API this product serves' }
 }

@@ -47,14 +47,18 @@ export function resolveVariables(variables, env, builtIn) {
     if (typeof raw !== 'string') throw new KickstartError(`variable "${name}" must be a string`)
     if (resolving.has(name)) throw new KickstartError(`variable "${name}" refers to itself`)
     resolving.add(name)
-    resolved[name] = substituteText(raw, (token) => {
-      if (token === 'UUID()') return randomUUID()
-      if (token.startsWith('ENV.')) return environmentValue(env, token.slice(4))
-      if (Object.hasOwn(variables, token)) return resolve(token)
-      const value = builtIn(token)
-      if (value !== undefined) return value
-      throw new KickstartError(`variable "${name}" uses #{${token}}, which is not defined`)
-    }, null)
+    resolved[name] = substituteText(
+      raw,
+      (token) => {
+        if (token === 'UUID()') return randomUUID()
+        if (token.startsWith('ENV.')) return environmentValue(env, token.slice(4))
+        if (Object.hasOwn(variables, token)) return resolve(token)
+        const value = builtIn(token)
+        if (value !== undefined) return value
+        throw new KickstartError(`variable "${name}" uses #{${token}}, which is not defined`)
+      },
+      null,
+    )
     resolving.delete(name)
     return resolved[name]
   }
@@ -95,11 +99,13 @@ export function applyTemplate(value, lookup, baseDir, depth = 0) {
   if (typeof value === 'string') {
     const include = JSON_INCLUDE.exec(value.trim())
     if (include === null) return substituteText(value, lookup, baseDir)
-    if (depth >= MAX_INCLUDE_DEPTH) throw new KickstartError(`JSON includes nest deeper than ${MAX_INCLUDE_DEPTH} (a loop?) at &{${include[1]}}`)
+    if (depth >= MAX_INCLUDE_DEPTH)
+      throw new KickstartError(`JSON includes nest deeper than ${MAX_INCLUDE_DEPTH} (a loop?) at &{${include[1]}}`)
     return applyTemplate(readJsonFile(path.resolve(baseDir, include[1].trim())), lookup, baseDir, depth + 1)
   }
   if (Array.isArray(value)) return value.map((item) => applyTemplate(item, lookup, baseDir, depth))
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, applyTemplate(item, lookup, baseDir, depth)]))
+  if (isPlainObject(value))
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, applyTemplate(item, lookup, baseDir, depth)]))
   return value
 }
 
@@ -124,17 +130,20 @@ const ABSOLUTE_URL = /^[a-z][a-z0-9+.-]*:/i
  * error, on another key `skip(i, reason)` is called, since creating the key without it would widen it.
  */
 export function checkApiKeys(apiKeys, skip) {
-  if (!Array.isArray(apiKeys) || apiKeys.length === 0) throw new KickstartError('"apiKeys" must list at least one API key (the first is used for every request)')
+  if (!Array.isArray(apiKeys) || apiKeys.length === 0)
+    throw new KickstartError('"apiKeys" must list at least one API key (the first is used for every request)')
   apiKeys.forEach((key, i) => {
     if (!isPlainObject(key)) throw new KickstartError(`apiKeys[${i}] must be an object`)
-    if (key.key !== undefined && (typeof key.key !== 'string' || key.key.trim() === '')) throw new KickstartError(`apiKeys[${i}].key must be a non-empty string`)
+    if (key.key !== undefined && (typeof key.key !== 'string' || key.key.trim() === ''))
+      throw new KickstartError(`apiKeys[${i}].key must be a non-empty string`)
   })
   const first = apiKeys[0]
   const endpoints = first.permissions?.endpoints
   if (first.tenantId !== undefined || (isPlainObject(endpoints) && Object.keys(endpoints).length > 0)) {
     throw new KickstartError('apiKeys[0] must be global and unrestricted (no tenantId, no permissions): it makes every request')
   }
-  const aclReason = 'it names an IP access control list (ipAccessControlListId), which this product does not implement; without it the key would be wider than the file asks'
+  const aclReason =
+    'it names an IP access control list (ipAccessControlListId), which this product does not implement; without it the key would be wider than the file asks'
   if (first.ipAccessControlListId !== undefined) throw new KickstartError(`apiKeys[0] cannot be created: ${aclReason}`)
   apiKeys.forEach((key, i) => {
     if (i > 0 && key.ipAccessControlListId !== undefined) skip(i, aclReason)
@@ -162,8 +171,10 @@ export function readRequest(item, i, lookup, baseDir) {
   let request = item
   for (let depth = 0; typeof request === 'string'; depth++) {
     const include = JSON_INCLUDE.exec(request.trim())
-    if (include === null) throw new KickstartError(`requests[${i}] must be an object or a JSON include such as "&{requests/create-user.json}"`)
-    if (depth >= MAX_INCLUDE_DEPTH) throw new KickstartError(`JSON includes nest deeper than ${MAX_INCLUDE_DEPTH} (a loop?) at &{${include[1]}}`)
+    if (include === null)
+      throw new KickstartError(`requests[${i}] must be an object or a JSON include such as "&{requests/create-user.json}"`)
+    if (depth >= MAX_INCLUDE_DEPTH)
+      throw new KickstartError(`JSON includes nest deeper than ${MAX_INCLUDE_DEPTH} (a loop?) at &{${include[1]}}`)
     request = readJsonFile(path.resolve(baseDir, include[1].trim()))
   }
   if (!isPlainObject(request)) throw new KickstartError(`requests[${i}] must be an object`)

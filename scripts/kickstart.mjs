@@ -12,10 +12,23 @@ import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import {
-  FUSIONAUTH_APPLICATION_ID, FUSIONAUTH_APPLICATION_ROLES, SHADOW_KEYS, TENANT_MANAGER_ROLES, builtInValue, isBuiltInVariable,
+  FUSIONAUTH_APPLICATION_ID,
+  FUSIONAUTH_APPLICATION_ROLES,
+  SHADOW_KEYS,
+  TENANT_MANAGER_ROLES,
+  builtInValue,
+  isBuiltInVariable,
 } from './kickstart-builtins.mjs'
 import { classify, pathOf } from './kickstart-endpoints.mjs'
-import { KickstartError, applyTemplate, checkApiKeys, lookupFor, readJsonFile, readRequest, resolveVariables } from './kickstart-template.mjs'
+import {
+  KickstartError,
+  applyTemplate,
+  checkApiKeys,
+  lookupFor,
+  readJsonFile,
+  readRequest,
+  resolveVariables,
+} from './kickstart-template.mjs'
 import { readDevVars } from './lib/dev-vars.mjs'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -36,7 +49,8 @@ function parseArguments(argv) {
   const options = { file: undefined, url: 'http://localhost:9011', key: undefined, strict: false }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
-    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
+    const [flag, inline] =
+      arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined]
     if (flag === '--url' || flag === '--key') {
       const value = inline ?? argv[++i]
       if (value === undefined || value === '') throw new UsageError(`${flag} needs a value`)
@@ -55,7 +69,8 @@ function parseArguments(argv) {
   }
   options.file ??= 'kickstart.json'
   options.key ??= process.env.BOOTSTRAP_API_KEY ?? readDevVars(path.join(ROOT, '.dev.vars')).BOOTSTRAP_API_KEY
-  if (options.key === undefined) throw new UsageError('no API key: pass --key, set BOOTSTRAP_API_KEY, or run `npm start` once to write .dev.vars')
+  if (options.key === undefined)
+    throw new UsageError('no API key: pass --key, set BOOTSTRAP_API_KEY, or run `npm start` once to write .dev.vars')
   return options
 }
 
@@ -80,7 +95,8 @@ function templateFile(raw, baseDir, env) {
   const builtIn = (name) => (isBuiltInVariable(name) ? marker(name) : undefined)
   const variables = resolveVariables(raw.variables, env, builtIn)
   for (const name of ['defaultTenantId', 'tenantManagerApplicationId']) {
-    if (variables[name] !== undefined && !UUID.test(variables[name])) throw new KickstartError(`variable "${name}" must be a UUID, not "${variables[name]}"`)
+    if (variables[name] !== undefined && !UUID.test(variables[name]))
+      throw new KickstartError(`variable "${name}" must be a UUID, not "${variables[name]}"`)
   }
   const lookup = lookupFor(variables, builtIn, env)
   const apiKeys = applyTemplate(raw.apiKeys, lookup, baseDir)
@@ -110,7 +126,9 @@ async function send(base, { method, url, key, body, tenantId, contentType, timeo
   try {
     response = await fetch(new URL(url, base), { method, headers, body: payload, signal: AbortSignal.timeout(timeoutMs) })
   } catch (error) {
-    throw new KickstartError(`${method} ${url} failed: ${error.cause?.code ?? error.cause?.message ?? error.message} (is the server running at ${base}?)`)
+    throw new KickstartError(
+      `${method} ${url} failed: ${error.cause?.code ?? error.cause?.message ?? error.message} (is the server running at ${base}?)`,
+    )
   }
   const text = await response.text()
   let parsed = text
@@ -125,7 +143,8 @@ async function send(base, { method, url, key, body, tenantId, contentType, timeo
 /** GET with the bootstrap key, which must be accepted. */
 async function read(base, key, url, timeoutMs) {
   const result = await send(base, { method: 'GET', url, key, timeoutMs })
-  if (result.status === 401) throw new KickstartError(`the server refused the API key (401 on GET ${url}); pass the instance's BOOTSTRAP_API_KEY with --key`)
+  if (result.status === 401)
+    throw new KickstartError(`the server refused the API key (401 on GET ${url}); pass the instance's BOOTSTRAP_API_KEY with --key`)
   if (result.status !== 200) throw new KickstartError(`GET ${url} answered ${result.status}`)
   return result.body
 }
@@ -144,7 +163,10 @@ async function inspectInstance(base, key, timeoutMs) {
   if ((tenants.tenants ?? []).length !== 1) problems.push(`${(tenants.tenants ?? []).length} tenants exist (only the default is allowed)`)
   const applications = [...(active.applications ?? []), ...(inactive.applications ?? [])]
   if (applications.length > 0) problems.push(`${applications.length} application(s) exist`)
-  if (problems.length > 0) throw new NotEmptyError(`the instance is not empty (${problems.join('; ')}); kickstart only runs on a fresh instance. Nothing was changed.`)
+  if (problems.length > 0)
+    throw new NotEmptyError(
+      `the instance is not empty (${problems.join('; ')}); kickstart only runs on a fresh instance. Nothing was changed.`,
+    )
   const tenant = tenants.tenants[0]
   const signingKeyId = tenant.jwtConfiguration?.accessTokenKeyId
   const signingKey = (keys.keys ?? []).find((k) => k.id === signingKeyId)
@@ -162,13 +184,18 @@ function resolveForInstance(kickstart, instance) {
   const requested = kickstart.variables.defaultTenantId?.toLowerCase()
   if (requested !== undefined && requested !== instance.tenantId) {
     // FusionAuth gives its default tenant this id; this server cannot change a tenant's id (see README, Seeding: kickstart).
-    warnings.push(`the default tenant's id is ${instance.tenantId} and cannot be changed to defaultTenantId ${requested}; #{defaultTenantId}, #{FUSIONAUTH_TENANT_ID} and ${requested} written out in the file resolve to it`)
+    warnings.push(
+      `the default tenant's id is ${instance.tenantId} and cannot be changed to defaultTenantId ${requested}; #{defaultTenantId}, #{FUSIONAUTH_TENANT_ID} and ${requested} written out in the file resolve to it`,
+    )
     ids.set(requested, instance.tenantId)
   }
   const sent = kickstart.requests.filter((r) => r.skip === undefined)
   // Ids the file creates itself are the file's, not FusionAuth's built-ins.
   const created = new Set(
-    sent.filter((r) => r.method === 'POST').map((r) => /^\/api\/(?:application|key\/generate|tenant)\/([^/]+)$/.exec(pathOf(r.url))?.[1]?.toLowerCase()).filter(Boolean),
+    sent
+      .filter((r) => r.method === 'POST')
+      .map((r) => /^\/api\/(?:application|key\/generate|tenant)\/([^/]+)$/.exec(pathOf(r.url))?.[1]?.toLowerCase())
+      .filter(Boolean),
   )
   const named = JSON.stringify([kickstart.apiKeys, sent]).toLowerCase()
   const generatedKeys = []
@@ -202,7 +229,12 @@ function resolveForInstance(kickstart, instance) {
   const apiKeys = mapStrings(kickstart.apiKeys, substitute)
   const requests = kickstart.requests.map((request) => {
     if (request.skip !== undefined) return request
-    const resolved = { ...request, url: substitute(request.url), tenantId: request.tenantId === undefined ? undefined : substitute(request.tenantId), body: mapStrings(request.body, substitute) }
+    const resolved = {
+      ...request,
+      url: substitute(request.url),
+      tenantId: request.tenantId === undefined ? undefined : substitute(request.tenantId),
+      body: mapStrings(request.body, substitute),
+    }
     if (resolved.global && resolved.tenantId !== undefined) {
       // FusionAuth (since issue #3452) and this server refuse a tenant on a global API with a 401. Files written
       // before that send one anyway; it never meant anything there, so it is dropped rather than failing the run.
@@ -212,7 +244,10 @@ function resolveForInstance(kickstart, instance) {
     const roles = resolved.body?.application?.roles
     if (/^\/api\/application(\/[^/]+)?$/.test(pathOf(resolved.url)) && Array.isArray(roles)) {
       // FusionAuth reads a role given as a string as a role of that name (ApplicationRole has a String constructor).
-      resolved.body = { ...resolved.body, application: { ...resolved.body.application, roles: roles.map((role) => (typeof role === 'string' ? { name: role } : role)) } }
+      resolved.body = {
+        ...resolved.body,
+        application: { ...resolved.body.application, roles: roles.map((role) => (typeof role === 'string' ? { name: role } : role)) },
+      }
     }
     return resolved
   })
@@ -221,15 +256,31 @@ function resolveForInstance(kickstart, instance) {
   const text = JSON.stringify([apiKeys, requests.filter((r) => r.skip === undefined)]).toLowerCase()
   const builtIns = []
   for (const key of generatedKeys) {
-    builtIns.push({ what: `${key.algorithm} key ${key.id} for FusionAuth's ${key.algorithm} OpenID Connect shadow key`, method: 'POST', url: `/api/key/generate/${key.id}`, body: { key: { algorithm: key.algorithm, name: key.name } } })
+    builtIns.push({
+      what: `${key.algorithm} key ${key.id} for FusionAuth's ${key.algorithm} OpenID Connect shadow key`,
+      method: 'POST',
+      url: `/api/key/generate/${key.id}`,
+      body: { key: { algorithm: key.algorithm, name: key.name } },
+    })
   }
   const applications = [
     { id: FUSIONAUTH_APPLICATION_ID, name: 'FusionAuth', roles: FUSIONAUTH_APPLICATION_ROLES, what: "FusionAuth's admin application" },
-    { id: values.tenantManagerApplicationId, name: 'Tenant Manager', roles: TENANT_MANAGER_ROLES, what: "FusionAuth's Tenant Manager application" },
+    {
+      id: values.tenantManagerApplicationId,
+      name: 'Tenant Manager',
+      roles: TENANT_MANAGER_ROLES,
+      what: "FusionAuth's Tenant Manager application",
+    },
   ]
   for (const app of applications) {
     if (created.has(app.id) || !text.includes(app.id)) continue
-    builtIns.push({ what: `${app.what} ${app.id}`, method: 'POST', url: `/api/application/${app.id}`, tenantId: instance.tenantId, body: { application: { name: app.name, roles: app.roles } } })
+    builtIns.push({
+      what: `${app.what} ${app.id}`,
+      method: 'POST',
+      url: `/api/application/${app.id}`,
+      tenantId: instance.tenantId,
+      body: { application: { name: app.name, roles: app.roles } },
+    })
   }
 
   // A request that names an object a skipped POST would have created (the id its URL ends with) is worth a word.
@@ -240,7 +291,9 @@ function resolveForInstance(kickstart, instance) {
   }
   for (const request of requests.filter((r) => r.skip === undefined)) {
     const mentioned = JSON.stringify([request.url, request.tenantId, request.body]).toLowerCase()
-    request.notes = [...skippedIds].filter(([id]) => mentioned.includes(id)).map(([id, by]) => `refers to ${id}, which the skipped ${label(by, kickstart.requests.length)} would have created`)
+    request.notes = [...skippedIds]
+      .filter(([id]) => mentioned.includes(id))
+      .map(([id, by]) => `refers to ${id}, which the skipped ${label(by, kickstart.requests.length)} would have created`)
   }
   return { apiKeys, requests, builtIns, warnings }
 }
@@ -250,7 +303,10 @@ const skipLine = (request, total) => `${label(request, total)} skipped: ${reques
 
 /** The body FusionAuth's kickstart builds from an `apiKeys[]` entry (its `description` is metadata). */
 function apiKeyBody({ id, description, ...apiKey }) {
-  return { url: typeof id === 'string' ? `/api/api-key/${id}` : '/api/api-key', body: { apiKey: description === undefined ? apiKey : { ...apiKey, metaData: { attributes: { description } } } } }
+  return {
+    url: typeof id === 'string' ? `/api/api-key/${id}` : '/api/api-key',
+    body: { apiKey: description === undefined ? apiKey : { ...apiKey, metaData: { attributes: { description } } } },
+  }
 }
 
 class StoppedError extends Error {}
@@ -277,9 +333,12 @@ async function main() {
   if (options.strict && (skipped.length > 0 || kickstart.keySkips.size > 0)) {
     for (const request of skipped) console.error(`kickstart: ${skipLine(request, total)}`)
     for (const [i, reason] of kickstart.keySkips) console.error(`kickstart: apiKeys[${i}] skipped: ${reason}`)
-    throw new KickstartError(`--strict: ${skipped.length} request(s) and ${kickstart.keySkips.size} API key(s) would be skipped (above); nothing was sent`)
+    throw new KickstartError(
+      `--strict: ${skipped.length} request(s) and ${kickstart.keySkips.size} API key(s) would be skipped (above); nothing was sent`,
+    )
   }
-  if (raw.licenseId !== undefined || raw.license !== undefined) console.warn('kickstart: licenseId/license are ignored (no licensed features here)')
+  if (raw.licenseId !== undefined || raw.license !== undefined)
+    console.warn('kickstart: licenseId/license are ignored (no licensed features here)')
 
   const instance = await inspectInstance(options.url, options.key, timeoutMs)
   const { apiKeys, requests, builtIns, warnings } = resolveForInstance(kickstart, instance)

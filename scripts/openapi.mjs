@@ -14,7 +14,14 @@ const OUTPUT = path.join(ROOT, 'public', 'api', 'openapi.json')
 const work = await mkdtemp(path.join(tmpdir(), 'edge-login-openapi-'))
 try {
   const bundle = path.join(work, 'document.mjs')
-  await build({ entryPoints: [path.join(ROOT, 'src', 'openapi', 'document.ts')], bundle: true, format: 'esm', platform: 'node', outfile: bundle, logLevel: 'warning' })
+  await build({
+    entryPoints: [path.join(ROOT, 'src', 'openapi', 'document.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outfile: bundle,
+    logLevel: 'warning',
+  })
   const { openApiDocument } = await import(pathToFileURL(bundle).href)
   await writeFile(OUTPUT, `${JSON.stringify(openApiDocument, null, 2)}\n`)
   console.log(`Wrote ${path.relative(ROOT, OUTPUT)}`)

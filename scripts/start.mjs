@@ -103,7 +103,9 @@ console.log(
   [
     '',
     `edge-login-api is ready at ${url}`,
-    hadState ? `Kept the local data in ${shownStateDir} (delete that folder to start empty).` : `Created a new local database in ${shownStateDir}.`,
+    hadState
+      ? `Kept the local data in ${shownStateDir} (delete that folder to start empty).`
+      : `Created a new local database in ${shownStateDir}.`,
     `Superuser API key (the raw Authorization header): ${apiKey}`,
     'Try it:',
     `  curl -s ${url}/api/tenant -H 'Authorization: ${apiKey}'`,

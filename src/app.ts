@@ -65,12 +65,20 @@ export function createApp(): Hono<AppEnv> {
       console.error(JSON.stringify({ level: 'error', event: 'misconfigured', requestId: c.get('requestId'), problems: error.problems }))
       return new ApiError(
         500,
-        new Errors().general('[ServerMisconfigured]', `The server is misconfigured, so it cannot answer this request. Its operator finds the reason in the Worker's logs under request id [${c.get('requestId')}].`),
+        new Errors().general(
+          '[ServerMisconfigured]',
+          `The server is misconfigured, so it cannot answer this request. Its operator finds the reason in the Worker's logs under request id [${c.get('requestId')}].`,
+        ),
       ).toResponse()
     }
     // Unexpected: log with the request id, answer without detail.
-    console.error(JSON.stringify({ requestId: c.get('requestId'), error: String(error), stack: error instanceof Error ? error.stack : undefined }))
-    return new ApiError(500, new Errors().general('[InternalError]', `An unexpected error occurred. Request id [${c.get('requestId')}].`)).toResponse()
+    console.error(
+      JSON.stringify({ requestId: c.get('requestId'), error: String(error), stack: error instanceof Error ? error.stack : undefined }),
+    )
+    return new ApiError(
+      500,
+      new Errors().general('[InternalError]', `An unexpected error occurred. Request id [${c.get('requestId')}].`),
+    ).toResponse()
   })
 
   return app

@@ -13,7 +13,8 @@ export default {
     ctx.waitUntil(runScheduledPurge(env, controller.scheduledTime))
     ctx.waitUntil(
       purgeExpiredIds(env, controller.scheduledTime).then((deleted) => {
-        if (deleted.redemptions + deleted.codes + deleted.attempts > 0) console.log(JSON.stringify({ job: 'purge-expired-ids', ...deleted }))
+        if (deleted.redemptions + deleted.codes + deleted.attempts > 0)
+          console.log(JSON.stringify({ job: 'purge-expired-ids', ...deleted }))
       }),
     )
   },

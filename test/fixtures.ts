@@ -84,7 +84,8 @@ export async function createUser(fixture: UserFixture): Promise<User> {
     ...(fixture.username === undefined ? {} : { username: fixture.username }),
     ...fixture.overrides,
   }
-  const password = fixture.password === undefined ? null : await hashPassword(fixture.password, 'salted-pbkdf2-hmac-sha256', fixture.factor ?? TEST_FACTOR)
+  const password =
+    fixture.password === undefined ? null : await hashPassword(fixture.password, 'salted-pbkdf2-hmac-sha256', fixture.factor ?? TEST_FACTOR)
   const users = new UserStore(env.DB)
   const registrations: Registration[] = (fixture.registrations ?? []).map((r) => ({
     id: crypto.randomUUID(),

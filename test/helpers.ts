@@ -41,7 +41,8 @@ export async function call(path: string, options: CallOptions = {}): Promise<Res
 /** Reads a JSON response body, failing loudly when the content type is not JSON. */
 export async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
   const type = response.headers.get('content-type') ?? ''
-  if (!type.startsWith('application/json')) throw new Error(`expected JSON, got [${type}] status ${response.status}: ${await response.text()}`)
+  if (!type.startsWith('application/json'))
+    throw new Error(`expected JSON, got [${type}] status ${response.status}: ${await response.text()}`)
   return (await response.json()) as T
 }
 

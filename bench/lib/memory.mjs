@@ -41,7 +41,12 @@ export function watchMemory(pid, everyMillis = 50) {
       if (gone) return null
       try {
         const now = readMemory(pid)
-        return { beforeBytes: before.rssBytes, peakBytes: now.peakBytes, anonBeforeBytes: before.anonBytes, anonMaxBytes: Math.max(anonMaxBytes, now.anonBytes) }
+        return {
+          beforeBytes: before.rssBytes,
+          peakBytes: now.peakBytes,
+          anonBeforeBytes: before.anonBytes,
+          anonMaxBytes: Math.max(anonMaxBytes, now.anonBytes),
+        }
       } catch {
         return null
       }

@@ -92,7 +92,12 @@ export async function startDev({ config = productConfig, persistTo, vars = {}, a
   for (const [name, value] of Object.entries(vars)) devArgs.push('--var', `${name}:${value}`)
   devArgs.push('--show-interactive-dev-session=false', '--log-level', logLevel, ...args)
   // detached: wrangler leads its own process group, so stopping the group stops workerd along with it.
-  const child = spawn(process.execPath, [WRANGLER, ...devArgs], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+  const child = spawn(process.execPath, [WRANGLER, ...devArgs], {
+    cwd: ROOT,
+    env: childEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  })
   const pgid = child.pid
   if (pgid === undefined) throw new Error('wrangler dev did not start')
   liveGroups.add(pgid)

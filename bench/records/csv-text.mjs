@@ -6,14 +6,27 @@
  */
 import { Zip, ZipDeflate } from 'fflate'
 
-export const CSV_HEADER =
-  `${['User Id', 'Identity value', 'Identity type', 'Time', 'Application Id', 'IP Address', 'City', 'Country', 'Zipcode', 'Region', 'Latitude', 'Longitude']
-    .map((title) => `"${title} "`)
-    .join(',')}\n`
+export const CSV_HEADER = `${[
+  'User Id',
+  'Identity value',
+  'Identity type',
+  'Time',
+  'Application Id',
+  'IP Address',
+  'City',
+  'Country',
+  'Zipcode',
+  'Region',
+  'Latitude',
+  'Longitude',
+]
+  .map((title) => `"${title} "`)
+  .join(',')}\n`
 
 const HOUR_MILLIS = 3_600_000
 const NEEDS_QUOTES = /[",\r\n]/
-const field = (value) => (value === null || value === undefined ? '' : NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value)
+const field = (value) =>
+  value === null || value === undefined ? '' : NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value
 const two = (n) => (n < 10 ? `0${n}` : String(n))
 
 /** Formats epoch milliseconds as `M/d/yyyy hh:mm:ss a z` in `zoneId`. */
@@ -40,7 +53,14 @@ export class DefaultPatternFormatter {
     if (zone === undefined) {
       const at = hour * HOUR_MILLIS
       const parts = Object.fromEntries(this.parts.formatToParts(at).map((part) => [part.type, part.value]))
-      const local = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second))
+      const local = Date.UTC(
+        Number(parts.year),
+        Number(parts.month) - 1,
+        Number(parts.day),
+        Number(parts.hour),
+        Number(parts.minute),
+        Number(parts.second),
+      )
       zone = { offsetMillis: local - at, name: parts.timeZoneName }
       this.byHour.set(hour, zone)
     }

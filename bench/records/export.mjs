@@ -26,7 +26,11 @@ async function workerExportWithRetry(ctx, criteria, keep) {
       return result
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS) throw error
-      await ctx.restart(`export failed: ${String(error?.cause?.message ?? error?.message ?? error).split('\n')[0].slice(0, 120)}`)
+      await ctx.restart(
+        `export failed: ${String(error?.cause?.message ?? error?.message ?? error)
+          .split('\n')[0]
+          .slice(0, 120)}`,
+      )
     }
   }
 }
@@ -136,10 +140,24 @@ export async function benchExport(ctx, { applicationId, runs }) {
     '"+" is the median growth over the value just before each export. The node:sqlite column is this process, measured the same way.',
     '',
     table(
-      ['export', 'runs', 'Worker median ms', 'Worker rows/s', 'SQLite rows/s', 'Worker / SQLite time', 'zip MiB', 'workerd peak RSS MiB', 'workerd anon RSS MiB', 'node:sqlite process peak RSS MiB'],
+      [
+        'export',
+        'runs',
+        'Worker median ms',
+        'Worker rows/s',
+        'SQLite rows/s',
+        'Worker / SQLite time',
+        'zip MiB',
+        'workerd peak RSS MiB',
+        'workerd anon RSS MiB',
+        'node:sqlite process peak RSS MiB',
+      ],
       rows,
     ),
   ].join('\n')
   const full = sizes[1]
-  return { markdown, summary: `export: ${count(full.worker.rowsPerSecond)} rows/s at ${count(full.rows)} rows (${ratio(full.worker.millis / full.sqlite.millis)} SQLite's time), workerd peak ${mib(full.worker.peak)} MiB (+${mib(full.worker.growth)}), anon ${mib(full.worker.anon)} MiB (+${mib(full.worker.anonGrowth)})` }
+  return {
+    markdown,
+    summary: `export: ${count(full.worker.rowsPerSecond)} rows/s at ${count(full.rows)} rows (${ratio(full.worker.millis / full.sqlite.millis)} SQLite's time), workerd peak ${mib(full.worker.peak)} MiB (+${mib(full.worker.growth)}), anon ${mib(full.worker.anon)} MiB (+${mib(full.worker.anonGrowth)})`,
+  }
 }

@@ -65,11 +65,26 @@ export async function benchPurge(ctx) {
   const started = performance.now()
   const sqlite = ctx.baseline.purge(Date.now() - DAY_MILLIS, BATCH_SIZE)
   const sqliteMillis = performance.now() - started
-  if (ctx.baseline.count() !== 0 || sqlite.deleted !== sqliteBefore) throw new Error(`SQLite purge deleted ${sqlite.deleted} of ${sqliteBefore}`)
+  if (ctx.baseline.count() !== 0 || sqlite.deleted !== sqliteBefore)
+    throw new Error(`SQLite purge deleted ${sqlite.deleted} of ${sqliteBefore}`)
   const perRun = worker.runs.map((run) => `${count(run.deleted)} rows in ${ms(run.millis)} ms`).join('; ')
   const rows = [
-    ['Worker cron (GET /__scheduled)', count(worker.initial), String(worker.runs.length), ms(worker.millis), count(worker.initial / (worker.millis / 1000)), ratio(worker.millis / sqliteMillis)],
-    ['node:sqlite, same DELETE batches', count(sqlite.deleted), '-', ms(sqliteMillis), count(sqlite.deleted / (sqliteMillis / 1000)), '1.00x'],
+    [
+      'Worker cron (GET /__scheduled)',
+      count(worker.initial),
+      String(worker.runs.length),
+      ms(worker.millis),
+      count(worker.initial / (worker.millis / 1000)),
+      ratio(worker.millis / sqliteMillis),
+    ],
+    [
+      'node:sqlite, same DELETE batches',
+      count(sqlite.deleted),
+      '-',
+      ms(sqliteMillis),
+      count(sqlite.deleted / (sqliteMillis / 1000)),
+      '1.00x',
+    ],
   ]
   const markdown = [
     `Retention 1 day, deletion enabled; every record expired. DELETE batches of ${count(BATCH_SIZE)} rows, oldest first.`,

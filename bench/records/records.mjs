@@ -83,7 +83,18 @@ export async function benchRecords({ rows, log, iterations = 200, warmup = 20 })
     dev = await startProduct()
     floor = await startDev({ config: 'bench/pbkdf2-wrangler.toml', persistTo: path.join(persistTo, 'floor') })
     baseline = new SqliteBaseline(copy)
-    const ctx = { floorUrl: floor.url, dev, url: dev.url, apiKey, baseline, seeded, applicationIds, workerPid: workerPid(dev), log, restarts: [] }
+    const ctx = {
+      floorUrl: floor.url,
+      dev,
+      url: dev.url,
+      apiKey,
+      baseline,
+      seeded,
+      applicationIds,
+      workerPid: workerPid(dev),
+      log,
+      restarts: [],
+    }
     /** Stops wrangler dev (if it still runs) and starts it again on the same database. */
     ctx.restart = async (reason) => {
       ctx.restarts.push(reason)
@@ -129,7 +140,9 @@ export async function benchRecords({ rows, log, iterations = 200, warmup = 20 })
       unplanned.length === 0
         ? 'wrangler dev was restarted once, on purpose, before the purge; no unplanned restart was needed.'
         : `wrangler dev had to be restarted ${unplanned.length} time(s) during the run (${unplanned.join('; ')}); each failed run was repeated.`
-    const markdown = [intro, '### Search', search.markdown, '### Export', exported.markdown, '### Purge', purge.markdown, restarts].join('\n\n')
+    const markdown = [intro, '### Search', search.markdown, '### Export', exported.markdown, '### Purge', purge.markdown, restarts].join(
+      '\n\n',
+    )
     return { markdown, summary: [search.summary, exported.summary, purge.summary] }
   } finally {
     baseline?.close()

@@ -15,7 +15,11 @@ const SHAPES = [
   { name: 'none', label: 'no filter', criteria: () => ({}) },
   { name: 'user', label: 'userId', criteria: (p) => ({ userId: p.userId }) },
   { name: 'application', label: 'applicationId', criteria: (p) => ({ applicationId: p.applicationId }) },
-  { name: 'all', label: 'userId + applicationId + start/end (30 days)', criteria: (p) => ({ userId: p.userId, applicationId: p.applicationId, start: p.start, end: p.start + WINDOW_MILLIS }) },
+  {
+    name: 'all',
+    label: 'userId + applicationId + start/end (30 days)',
+    criteria: (p) => ({ userId: p.userId, applicationId: p.applicationId, start: p.start, end: p.start + WINDOW_MILLIS }),
+  },
 ]
 
 async function workerSearch(ctx, criteria) {
@@ -77,14 +81,35 @@ export async function benchSearch(ctx, { iterations, warmup }) {
   }
   const rows = SHAPES.map((shape) => {
     const { worker, sqlite, rows: returned } = samples[shape.name]
-    return [shape.label, String(median(returned)), ms(median(worker)), ms(p95(worker)), ms(median(sqlite)), ms(p95(sqlite)), ratio(median(worker) / median(sqlite)), ms(median(worker) - median(sqlite))]
+    return [
+      shape.label,
+      String(median(returned)),
+      ms(median(worker)),
+      ms(p95(worker)),
+      ms(median(sqlite)),
+      ms(p95(sqlite)),
+      ratio(median(worker) / median(sqlite)),
+      ms(median(worker) - median(sqlite)),
+    ]
   })
   const markdown = [
     `POST /api/system/login-record/search (default page: 25 rows from row 0, no total), ${iterations} rounds after ${warmup} warm-up rounds;`,
     'each round runs every shape on both sides in random order with the same random user, application and window.',
     `HTTP floor: a request to a worker that does nothing (bench/pbkdf2-worker.js, GET), in the same rounds: median ${ms(median(floor))} ms, p95 ${ms(p95(floor))} ms.`,
     '',
-    table(['filter', 'median rows', 'Worker median ms', 'Worker p95 ms', 'SQLite median ms', 'SQLite p95 ms', 'Worker / SQLite', 'Worker - SQLite ms'], rows),
+    table(
+      [
+        'filter',
+        'median rows',
+        'Worker median ms',
+        'Worker p95 ms',
+        'SQLite median ms',
+        'SQLite p95 ms',
+        'Worker / SQLite',
+        'Worker - SQLite ms',
+      ],
+      rows,
+    ),
   ].join('\n')
   const worst = Math.max(...SHAPES.map((shape) => p95(samples[shape.name].worker)))
   return { markdown, summary: `search: worst Worker p95 over the four shapes ${ms(worst)} ms` }

@@ -55,7 +55,10 @@ function uuidFrom(random) {
  */
 export function seedLoginRecords(file, { rows, tenantId, applicationIds, nowMillis }) {
   const random = prng(20_251_128)
-  const users = Array.from({ length: Math.max(1, Math.round(rows / RECORDS_PER_USER)) }, (_, n) => ({ id: uuidFrom(random), email: `user-${n}@example.com` }))
+  const users = Array.from({ length: Math.max(1, Math.round(rows / RECORDS_PER_USER)) }, (_, n) => ({
+    id: uuidFrom(random),
+    email: `user-${n}@example.com`,
+  }))
   const oldestMillis = nowMillis - OLDEST_DAYS * DAY_MILLIS
   const spanMillis = (OLDEST_DAYS - NEWEST_DAYS) * DAY_MILLIS
   const db = new DatabaseSync(file)

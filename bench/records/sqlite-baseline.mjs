@@ -76,7 +76,9 @@ export class SqliteBaseline {
 
   /** The purge's DELETE, batch after batch, until a batch deletes fewer than `batchSize` rows. */
   purge(olderThanMillis, batchSize) {
-    const statement = this.prepare('DELETE FROM login_records WHERE id IN (SELECT id FROM login_records WHERE instant < ? ORDER BY instant LIMIT ?)')
+    const statement = this.prepare(
+      'DELETE FROM login_records WHERE id IN (SELECT id FROM login_records WHERE instant < ? ORDER BY instant LIMIT ?)',
+    )
     const batchMillis = []
     let deleted = 0
     for (;;) {
@@ -97,4 +99,3 @@ export class SqliteBaseline {
     this.db.close()
   }
 }
-

@@ -35,7 +35,10 @@ export class SqliteSearch {
   /** The page's user ids and the total, as the Worker's UserSearchStore.search reads them. */
   search(queryString) {
     const { textSearchStatements, textMatchOf } = this.statements
-    const { page, count } = textSearchStatements({ kind: 'text', match: textMatchOf(queryString), numberOfResults: 25, startRow: 0, sort: [] }, null)
+    const { page, count } = textSearchStatements(
+      { kind: 'text', match: textMatchOf(queryString), numberOfResults: 25, startRow: 0, sort: [] },
+      null,
+    )
     const rows = this.prepare(page.sql).all(...page.binds)
     const total = Number(this.prepare(count.sql).get(...count.binds).total)
     return { ids: rows.map((row) => row.id), total }
@@ -74,9 +77,12 @@ export async function benchUserSearch(ctx, { iterations, warmup }) {
     for (const shape of shuffle([...SHAPES])) {
       const queryString = shape.queryString(n)
       const results = {}
-      for (const side of shuffle(['worker', 'sqlite'])) results[side] = side === 'worker' ? await workerSearch(ctx, queryString) : sqliteSearch(ctx, queryString)
+      for (const side of shuffle(['worker', 'sqlite']))
+        results[side] = side === 'worker' ? await workerSearch(ctx, queryString) : sqliteSearch(ctx, queryString)
       if (results.worker.total !== results.sqlite.total || results.worker.ids.join() !== results.sqlite.ids.join()) {
-        throw new Error(`search ${queryString}: the Worker found ${results.worker.total} (${results.worker.ids.length} on the page), SQLite ${results.sqlite.total} (${results.sqlite.ids.length})`)
+        throw new Error(
+          `search ${queryString}: the Worker found ${results.worker.total} (${results.worker.ids.length} on the page), SQLite ${results.sqlite.total} (${results.sqlite.ids.length})`,
+        )
       }
       if (round < warmup) continue
       const bucket = samples[shape.name]
@@ -88,14 +94,35 @@ export async function benchUserSearch(ctx, { iterations, warmup }) {
   }
   const rows = SHAPES.map((shape) => {
     const { worker, sqlite, found, total } = samples[shape.name]
-    return [shape.label, String(median(found)), String(median(total)), ms(median(worker)), ms(p95(worker)), ms(median(sqlite)), ms(p95(sqlite)), ratio(median(worker) / median(sqlite))]
+    return [
+      shape.label,
+      String(median(found)),
+      String(median(total)),
+      ms(median(worker)),
+      ms(p95(worker)),
+      ms(median(sqlite)),
+      ms(p95(sqlite)),
+      ratio(median(worker) / median(sqlite)),
+    ]
   })
   const markdown = [
     `POST /api/user/search with \`{search: {queryString}}\` (default page: 25 users from row 0, with the total), ${iterations} rounds after ${warmup} warm-up rounds;`,
     'each round runs every shape on both sides in random order, the email and prefix taken from the same random seeded user.',
     'The SQLite side runs the page and count statements the Worker sends (bundled from src/ with esbuild) in this process.',
     '',
-    table(['queryString', 'median users on the page', 'median total', 'Worker median ms', 'Worker p95 ms', 'SQLite median ms', 'SQLite p95 ms', 'Worker / SQLite'], rows),
+    table(
+      [
+        'queryString',
+        'median users on the page',
+        'median total',
+        'Worker median ms',
+        'Worker p95 ms',
+        'SQLite median ms',
+        'SQLite p95 ms',
+        'Worker / SQLite',
+      ],
+      rows,
+    ),
   ].join('\n')
   const indexed = ['email', 'prefix'].map((name) => p95(samples[name].worker))
   return { markdown, summary: `users: Worker p95 ${ms(indexed[0])} ms (exact email), ${ms(indexed[1])} ms (prefix wildcard)` }

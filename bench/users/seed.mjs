@@ -8,7 +8,21 @@ import { randomUUID } from 'node:crypto'
 import { DatabaseSync } from 'node:sqlite'
 
 const FIRST_NAMES = ['Richard', 'Monica', 'Jared', 'Dinesh', 'Bertram', 'Erlich', 'Laurie', 'Gavin', 'Jian', 'Russ', 'Ann', 'Joanna']
-const LAST_NAMES = ['Hendricks', 'Hall', 'Dunn', 'Chugtai', 'Gilfoyle', 'Bachman', 'Bream', 'Belson', 'Yang', 'Hanneman', 'Smith', 'Jones', 'Lee']
+const LAST_NAMES = [
+  'Hendricks',
+  'Hall',
+  'Dunn',
+  'Chugtai',
+  'Gilfoyle',
+  'Bachman',
+  'Bream',
+  'Belson',
+  'Yang',
+  'Hanneman',
+  'Smith',
+  'Jones',
+  'Lee',
+]
 
 /** The email of seeded user `n` (0-based): the searches pick their terms from it. */
 export const seededEmail = (n) => `user-${n}@example.com`

@@ -35,7 +35,11 @@ export async function gettingStartedWithTheClient(url: string, apiKey: string, c
   const { secret } = (await client.generateTwoFactorSecret()).response
   await client.enableTwoFactor(userId, { method: 'authenticator', secret: secret ?? '', code: await codeFor(secret ?? '') })
   const challenge = await client.login({ loginId: email, password, applicationId })
-  const completed = await client.twoFactorLogin({ twoFactorId: challenge.response.twoFactorId ?? '', code: await codeFor(secret ?? ''), applicationId })
+  const completed = await client.twoFactorLogin({
+    twoFactorId: challenge.response.twoFactorId ?? '',
+    code: await codeFor(secret ?? ''),
+    applicationId,
+  })
 
   const refreshed = await client.exchangeRefreshTokenForJWT({ refreshToken: completed.response.refreshToken ?? '' })
 
@@ -43,5 +47,11 @@ export async function gettingStartedWithTheClient(url: string, apiKey: string, c
   await new Promise((resolve) => setTimeout(resolve, 1500))
   const { total } = (await admin.searchLoginRecords({ retrieveTotal: true, search: { userId } })).response
 
-  return { loginStatus: login.statusCode, challengeStatus: challenge.statusCode, completedStatus: completed.statusCode, refreshed: refreshed.response.token !== undefined, records: total }
+  return {
+    loginStatus: login.statusCode,
+    challengeStatus: challenge.statusCode,
+    completedStatus: completed.statusCode,
+    refreshed: refreshed.response.token !== undefined,
+    records: total,
+  }
 }

@@ -34,7 +34,9 @@ export function ensureDevVars(file) {
     }
   }
   if (wrote) {
-    const text = Object.entries(vars).map(([name, value]) => `${name}="${value}"`).join('\n')
+    const text = Object.entries(vars)
+      .map(([name, value]) => `${name}="${value}"`)
+      .join('\n')
     writeFileSync(file, `# Local secrets for wrangler dev, written by npm start. Never commit this file.\n${text}\n`, { mode: 0o600 })
   }
   return { vars, wrote }

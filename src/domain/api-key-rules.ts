@@ -35,7 +35,10 @@ export function covers(holder: EndpointPermissions, requested: EndpointPermissio
 }
 
 /** True when `caller` may see, change or delete a key with this tenant and these permissions. */
-export function mayManage(caller: KeyAuthority, target: { tenantId?: string | null; endpoints: EndpointPermissions; keyManager?: boolean }): boolean {
+export function mayManage(
+  caller: KeyAuthority,
+  target: { tenantId?: string | null; endpoints: EndpointPermissions; keyManager?: boolean },
+): boolean {
   if (caller.superuser) return true
   if (!caller.keyManager) return false
   if (caller.tenantId !== null && (target.tenantId ?? null) !== caller.tenantId) return false
@@ -53,10 +56,15 @@ export function readPermissions(reader: FieldReader): EndpointPermissions {
   const endpoints: EndpointPermissions = {}
   if (raw === undefined) return endpoints
   for (const [endpoint, methods] of Object.entries(raw)) {
-    const list = Array.isArray(methods) && methods.every((m): m is string => typeof m === 'string') ? methods.map((m) => m.toUpperCase()) : null
+    const list =
+      Array.isArray(methods) && methods.every((m): m is string => typeof m === 'string') ? methods.map((m) => m.toUpperCase()) : null
     const methodsOk = list?.every((m) => (HTTP_METHODS as readonly string[]).includes(m))
     if (!endpoint.startsWith('/') || !methodsOk) {
-      reader.errors.field(path, `[invalid]${path}`, `Invalid [${path}] property: [${endpoint}] needs a path starting with / and a list of HTTP methods.`)
+      reader.errors.field(
+        path,
+        `[invalid]${path}`,
+        `Invalid [${path}] property: [${endpoint}] needs a path starting with / and a list of HTTP methods.`,
+      )
       continue
     }
     endpoints[endpoint] = [...new Set(list)]

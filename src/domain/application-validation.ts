@@ -5,7 +5,15 @@
 import type { Errors } from '../http/errors'
 import { FieldReader, isObject, type JsonObject } from '../http/fields'
 import { type ApplicationRole, applicationDefaults } from './application'
-import { type KeyReference, keyReference, MAX_LIFETIME, MFA_LOGIN_POLICIES, optionalIntegerInRange, requireLifetime, requireShapeOf } from './tenant-validation'
+import {
+  type KeyReference,
+  keyReference,
+  MAX_LIFETIME,
+  MFA_LOGIN_POLICIES,
+  optionalIntegerInRange,
+  requireLifetime,
+  requireShapeOf,
+} from './tenant-validation'
 
 export const MFA_TRUST_POLICIES = ['Any', 'This', 'None'] as const
 
@@ -19,7 +27,8 @@ export function validateApplication(application: JsonObject, errors: Errors): Ke
   // FusionAuth needs a template to send the verification email with (its own client tests rely on this 400).
   if (reader.boolean('verifyRegistration') === true && reader.uuid('verificationEmailTemplateId') === undefined) {
     const path = reader.path('verificationEmailTemplateId')
-    if (!errors.has(path)) errors.field(path, `[blank]${path}`, `You must specify the [${path}] property when [application.verifyRegistration] is true.`)
+    if (!errors.has(path))
+      errors.field(path, `[blank]${path}`, `You must specify the [${path}] property when [application.verifyRegistration] is true.`)
   }
 
   const login = reader.object('loginConfiguration')

@@ -64,12 +64,27 @@ export async function redeemChangePasswordId(env: LoginEnvironment, tenant: Tena
  * Records the tenant's rules for a new password under `password`: `[blank]`, `[tooShort]`, `[tooLong]`, ...,
  * and `[tooYoung]` when the tenant's minimumPasswordAge applies and the current password is younger.
  */
-export function checkNewPassword(tenant: Tenant, user: User | null, password: string | undefined, errors: Errors, options: { nowMillis: number; enforceMinimumAge: boolean }): void {
+export function checkNewPassword(
+  tenant: Tenant,
+  user: User | null,
+  password: string | undefined,
+  errors: Errors,
+  options: { nowMillis: number; enforceMinimumAge: boolean },
+): void {
   if (password === undefined) return // the reader recorded [blank]password
   checkPasswordRules(password, tenant.passwordValidationRules, 'password', errors)
   const minimum = tenant.minimumPasswordAge
-  if (options.enforceMinimumAge && minimum.enabled && user?.passwordLastUpdateInstant !== undefined && user.passwordLastUpdateInstant + minimum.seconds * 1000 > options.nowMillis) {
-    errors.field('password', '[tooYoung]password', `The [password] property was changed too recently. It may be changed after [${minimum.seconds}] seconds.`)
+  if (
+    options.enforceMinimumAge &&
+    minimum.enabled &&
+    user?.passwordLastUpdateInstant !== undefined &&
+    user.passwordLastUpdateInstant + minimum.seconds * 1000 > options.nowMillis
+  ) {
+    errors.field(
+      'password',
+      '[tooYoung]password',
+      `The [password] property was changed too recently. It may be changed after [${minimum.seconds}] seconds.`,
+    )
   }
 }
 
@@ -94,7 +109,11 @@ export async function applyPasswordChange(env: LoginEnvironment, change: Passwor
   const updated: User = { ...rest, passwordChangeRequired: false, passwordLastUpdateInstant: nowMillis, lastUpdateInstant: nowMillis }
 
   const users = new UserStore(env.db)
-  const statements = [users.updateStatement(updated), users.passwordStatement(user.id, hashed), new FailedLoginStore(env.db).resetStatement(user.id)]
+  const statements = [
+    users.updateStatement(updated),
+    users.passwordStatement(user.id, hashed),
+    new FailedLoginStore(env.db).resetStatement(user.id),
+  ]
   if (tenant.jwtConfiguration.refreshTokenRevocationPolicy.onPasswordChanged) {
     statements.push(new RefreshTokenStore(env.db).revokeAllForUserStatement(user.id))
   }
@@ -103,6 +122,11 @@ export async function applyPasswordChange(env: LoginEnvironment, change: Passwor
   if (change.oneTimePassword === null) return { oneTimePassword: null }
   const oneTimePassword = randomToken(32)
   const grant: OneTimePasswordGrant = { userId: user.id, tenantId: tenant.id, ...change.oneTimePassword }
-  await env.oneTimePasswords.put(oneTimePassword, grant, tenant.externalIdentifierConfiguration.oneTimePasswordTimeToLiveInSeconds, nowMillis)
+  await env.oneTimePasswords.put(
+    oneTimePassword,
+    grant,
+    tenant.externalIdentifierConfiguration.oneTimePasswordTimeToLiveInSeconds,
+    nowMillis,
+  )
   return { oneTimePassword }
 }

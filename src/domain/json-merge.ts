@@ -6,8 +6,7 @@
 import type { JsonObject } from '../http/fields'
 import { PROTOTYPE_KEYS } from './json-bounds'
 
-const isPlainObject = (value: unknown): value is JsonObject =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
+const isPlainObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** A shallow copy of the object's own keys, prototype keys left out. */
 function ownCopy(source: JsonObject): JsonObject {

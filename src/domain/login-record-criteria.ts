@@ -113,10 +113,20 @@ function criteriaOf(values: { applicationId?: string; userId?: string; start?: n
 }
 
 const criteriaFromBody = (reader: FieldReader): LoginRecordCriteria =>
-  criteriaOf({ applicationId: reader.uuid('applicationId'), userId: reader.uuid('userId'), start: reader.integer('start'), end: reader.integer('end') })
+  criteriaOf({
+    applicationId: reader.uuid('applicationId'),
+    userId: reader.uuid('userId'),
+    start: reader.integer('start'),
+    end: reader.integer('end'),
+  })
 
 const criteriaFromQuery = (reader: QueryReader): LoginRecordCriteria =>
-  criteriaOf({ applicationId: reader.uuid('applicationId'), userId: reader.uuid('userId'), start: reader.long('start'), end: reader.long('end') })
+  criteriaOf({
+    applicationId: reader.uuid('applicationId'),
+    userId: reader.uuid('userId'),
+    start: reader.long('start'),
+    end: reader.long('end'),
+  })
 
 /** `GET /api/system/login-record/search?applicationId&userId&start&end&numberOfResults&startRow&retrieveTotal`. */
 export function readSearchQuery(query: URLSearchParams, errors: Errors): LoginRecordSearch {

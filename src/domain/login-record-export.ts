@@ -29,7 +29,11 @@ export function resolveExportFormat(input: LoginRecordExportInput, reportTimezon
   const pattern = input.dateTimeSecondsFormat ?? DEFAULT_DATE_TIME_SECONDS_FORMAT
   const compiled = compileDateFormat(pattern)
   if (!compiled.ok) {
-    errors.field('dateTimeSecondsFormat', '[invalid]dateTimeSecondsFormat', `The [dateTimeSecondsFormat] property [${pattern}] is not a valid date time pattern. ${compiled.message}`)
+    errors.field(
+      'dateTimeSecondsFormat',
+      '[invalid]dateTimeSecondsFormat',
+      `The [dateTimeSecondsFormat] property [${pattern}] is not a valid date time pattern. ${compiled.message}`,
+    )
   }
   const zoneId = input.zoneId ?? reportTimezone
   if (!isValidZoneId(zoneId)) {

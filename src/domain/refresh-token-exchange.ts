@@ -45,9 +45,14 @@ interface RefreshPolicies {
 /** Usage and expiration policies: the application's when it enables its own JWT settings, else the tenant's. */
 function policies(tenant: Tenant, application: Application | null): RefreshPolicies {
   const own = application?.jwtConfiguration
-  const usage = own?.enabled === true && typeof own.refreshTokenUsagePolicy === 'string' ? own.refreshTokenUsagePolicy : tenant.jwtConfiguration.refreshTokenUsagePolicy
+  const usage =
+    own?.enabled === true && typeof own.refreshTokenUsagePolicy === 'string'
+      ? own.refreshTokenUsagePolicy
+      : tenant.jwtConfiguration.refreshTokenUsagePolicy
   const expiration =
-    own?.enabled === true && typeof own.refreshTokenExpirationPolicy === 'string' ? own.refreshTokenExpirationPolicy : tenant.jwtConfiguration.refreshTokenExpirationPolicy
+    own?.enabled === true && typeof own.refreshTokenExpirationPolicy === 'string'
+      ? own.refreshTokenExpirationPolicy
+      : tenant.jwtConfiguration.refreshTokenExpirationPolicy
   return { usage, expiration }
 }
 

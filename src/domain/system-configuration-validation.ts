@@ -23,7 +23,11 @@ export function validateSystemConfiguration(configuration: JsonObject, errors: E
   const reader = new FieldReader(configuration, errors, 'systemConfiguration')
   const zone = reader.requiredString('reportTimezone')
   if (zone !== undefined && !isValidZoneId(zone)) {
-    errors.field('systemConfiguration.reportTimezone', '[invalid]systemConfiguration.reportTimezone', `The [systemConfiguration.reportTimezone] property [${zone}] is not a valid time zone.`)
+    errors.field(
+      'systemConfiguration.reportTimezone',
+      '[invalid]systemConfiguration.reportTimezone',
+      `The [systemConfiguration.reportTimezone] property [${zone}] is not a valid time zone.`,
+    )
   }
   validateRetention(reader.object('loginRecordConfiguration').object('delete'))
   validateRetention(reader.object('auditLogConfiguration').object('delete'))
@@ -48,7 +52,8 @@ function validateRetention(retention: FieldReader): void {
   const days = retention.source.numberOfDaysToRetain
   const valid = typeof days === 'number' && Number.isSafeInteger(days) && days > 0 && days <= MAX_INT
   if ((enabled === true && !valid) || (days !== undefined && days !== null && typeof days !== 'number')) {
-    if (!retention.errors.has(path)) retention.errors.field(path, `[invalid]${path}`, `The [${path}] property must be a whole number greater than 0.`)
+    if (!retention.errors.has(path))
+      retention.errors.field(path, `[invalid]${path}`, `The [${path}] property must be a whole number greater than 0.`)
   }
 }
 
@@ -58,8 +63,18 @@ function validateCors(cors: FieldReader): void {
   for (const name of ['allowedHeaders', 'exposedHeaders']) {
     eachEntry(cors, name, (entry) => HEADER_NAME.test(entry), 'must hold HTTP header names')
   }
-  eachEntry(cors, 'allowedMethods', (entry) => (HTTP_METHODS as readonly string[]).includes(entry), `may hold only ${HTTP_METHODS.join(', ')}`)
-  const origins = eachEntry(cors, 'allowedOrigins', isOriginEntry, 'must hold origins such as [https://app.example.com], or the wildcard [*]')
+  eachEntry(
+    cors,
+    'allowedMethods',
+    (entry) => (HTTP_METHODS as readonly string[]).includes(entry),
+    `may hold only ${HTTP_METHODS.join(', ')}`,
+  )
+  const origins = eachEntry(
+    cors,
+    'allowedOrigins',
+    isOriginEntry,
+    'must hold origins such as [https://app.example.com], or the wildcard [*]',
+  )
   if (origins?.includes(ANY_ORIGIN) && origins.length > 1) {
     const path = cors.path('allowedOrigins')
     cors.errors.field(path, `[invalid]${path}`, `The [${path}] property may not name other origins beside the wildcard [*].`)

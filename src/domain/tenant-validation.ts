@@ -37,7 +37,11 @@ export function requireShapeOf(defaults: JsonObject, value: JsonObject, prefix: 
     if (actual === undefined || actual === null) {
       errors.field(path, `[blank]${path}`, `You must specify the [${path}] property.`)
     } else if (jsonType(actual) !== jsonType(expected)) {
-      errors.field(path, `[invalid]${path}`, `Invalid [${path}] property. Expected ${jsonType(expected) === 'object' ? 'an object' : `a ${jsonType(expected)}`}.`)
+      errors.field(
+        path,
+        `[invalid]${path}`,
+        `Invalid [${path}] property. Expected ${jsonType(expected) === 'object' ? 'an object' : `a ${jsonType(expected)}`}.`,
+      )
     } else if (isObject(expected) && isObject(actual)) {
       requireShapeOf(expected, actual, path, errors)
     }
@@ -77,7 +81,8 @@ export function optionalIntegerInRange(reader: FieldReader, name: string, min: n
 }
 
 /** A lifetime FusionAuth requires: present, more than 0 (FusionAuth's "Value must be greater than 0") and at most MAX_LIFETIME. */
-export const requireLifetime = (reader: FieldReader, name: string): number | undefined => requireIntegerAtLeast(reader, name, 1, MAX_LIFETIME)
+export const requireLifetime = (reader: FieldReader, name: string): number | undefined =>
+  requireIntegerAtLeast(reader, name, 1, MAX_LIFETIME)
 
 /** Reads an optional signing-key id and adds it to `references` when it is a UUID. */
 export function keyReference(reader: FieldReader, name: string, references: KeyReference[]): void {
@@ -155,11 +160,7 @@ function validatePasswordEncryption(reader: FieldReader): void {
   const schemePath = reader.path('encryptionScheme')
   const scheme = reader.requiredString('encryptionScheme')
   if (scheme !== undefined && !isPasswordScheme(scheme)) {
-    reader.errors.field(
-      schemePath,
-      `[invalid]${schemePath}`,
-      `The [${schemePath}] property must be one of ${PASSWORD_SCHEMES.join(', ')}.`,
-    )
+    reader.errors.field(schemePath, `[invalid]${schemePath}`, `The [${schemePath}] property must be one of ${PASSWORD_SCHEMES.join(', ')}.`)
   }
   const factor = requireIntegerAtLeast(reader, 'encryptionSchemeFactor', 1)
   if (factor !== undefined && isPasswordScheme(scheme)) {

@@ -21,7 +21,9 @@ function readOptions(reader: FieldReader): JsonObject[] | undefined {
   const value = reader.source.options
   if (value === undefined || value === null) return undefined
   if (Array.isArray(value) && value.every((o) => isObject(o) && typeof o.name === 'string' && o.name.trim() !== '')) {
-    return value.filter(isObject).map((o) => ({ name: o.name, ...(isObject(o.localizedNames) ? { localizedNames: o.localizedNames } : {}) }))
+    return value
+      .filter(isObject)
+      .map((o) => ({ name: o.name, ...(isObject(o.localizedNames) ? { localizedNames: o.localizedNames } : {}) }))
   }
   reader.errors.field(reader.path('options'), `[invalid]${reader.path('options')}`, 'Each option needs a [name].')
   return undefined
@@ -31,12 +33,21 @@ function readOptions(reader: FieldReader): JsonObject[] | undefined {
  * A definition from a request's `userAction` object. Errors: `[blank]userAction.name`, wrong types, and
  * `[invalid]userAction.temporal` when preventLogin is asked of an action that is not time-based.
  */
-export function readDefinition(reader: FieldReader, id: string, nowMillis: number, existing: UserActionDefinition | null): UserActionDefinition {
+export function readDefinition(
+  reader: FieldReader,
+  id: string,
+  nowMillis: number,
+  existing: UserActionDefinition | null,
+): UserActionDefinition {
   const name = reader.requiredString('name')
   const temporal = reader.boolean('temporal') ?? false
   const preventLogin = reader.boolean('preventLogin') ?? false
   if (preventLogin && !temporal) {
-    reader.errors.field(reader.path('temporal'), `[invalid]${reader.path('temporal')}`, 'An action that prevents login must be time based: set [userAction.temporal] to true.')
+    reader.errors.field(
+      reader.path('temporal'),
+      `[invalid]${reader.path('temporal')}`,
+      'An action that prevents login must be time based: set [userAction.temporal] to true.',
+    )
   }
   const definition: UserActionDefinition = {
     id,

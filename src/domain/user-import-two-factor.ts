@@ -52,7 +52,11 @@ function readMethods(twoFactor: FieldReader): ImportedTwoFactorMethod[] {
     return []
   }
   if (raw.length > MAX_IMPORT_TWO_FACTOR_METHODS) {
-    twoFactor.errors.field(listPath, `[tooMany]${listPath}`, `A user may bring at most ${MAX_IMPORT_TWO_FACTOR_METHODS} two-factor methods.`)
+    twoFactor.errors.field(
+      listPath,
+      `[tooMany]${listPath}`,
+      `A user may bring at most ${MAX_IMPORT_TWO_FACTOR_METHODS} two-factor methods.`,
+    )
     return []
   }
   const givenIds = raw.flatMap((entry: unknown) => (isObject(entry) && isMethodId(entry.id) ? [entry.id] : []))
@@ -71,7 +75,12 @@ function readMethods(twoFactor: FieldReader): ImportedTwoFactorMethod[] {
   return methods
 }
 
-function readMethod(method: FieldReader, usedIds: Set<string>, givenIds: readonly string[], emails: Set<string>): ImportedTwoFactorMethod | null {
+function readMethod(
+  method: FieldReader,
+  usedIds: Set<string>,
+  givenIds: readonly string[],
+  emails: Set<string>,
+): ImportedTwoFactorMethod | null {
   const errors = method.errors
   const kind = method.requiredString('method')
   const kindPath = method.path('method')
@@ -80,12 +89,18 @@ function readMethod(method: FieldReader, usedIds: Set<string>, givenIds: readonl
   const idPath = method.path('id')
   let id: string | undefined
   if (rawId !== undefined && rawId !== '') {
-    if (!isMethodId(rawId)) errors.field(idPath, `[invalid]${idPath}`, `The [${idPath}] property must be four upper-case letters or digits.`)
-    else if (usedIds.has(rawId)) errors.field(idPath, `[duplicate]${idPath}`, `The method Id [${rawId}] appears more than once for this user.`)
+    if (!isMethodId(rawId))
+      errors.field(idPath, `[invalid]${idPath}`, `The [${idPath}] property must be four upper-case letters or digits.`)
+    else if (usedIds.has(rawId))
+      errors.field(idPath, `[duplicate]${idPath}`, `The method Id [${rawId}] appears more than once for this user.`)
     else id = rawId
   }
   if (kind !== undefined && kind !== 'authenticator' && kind !== 'email') {
-    errors.field(kindPath, `[invalid]${kindPath}`, `The [${kindPath}] property must be [authenticator] or [email]; this service cannot deliver [${kind}] codes.`)
+    errors.field(
+      kindPath,
+      `[invalid]${kindPath}`,
+      `The [${kindPath}] property must be [authenticator] or [email]; this service cannot deliver [${kind}] codes.`,
+    )
     return null
   }
   if (kind === undefined) return null
@@ -98,7 +113,10 @@ function readMethod(method: FieldReader, usedIds: Set<string>, givenIds: readonl
     const secret = secretFromRequest({ secret: method.string('secret'), secretBase32Encoded: method.string('secretBase32Encoded') })
     if (!secret.ok) {
       const path = method.path(secret.field)
-      const message = secret.reason === 'blank' ? `You must specify the [${path}] property for an [authenticator] method.` : `The [${path}] property must encode a TOTP key of 10 to 64 bytes.`
+      const message =
+        secret.reason === 'blank'
+          ? `You must specify the [${path}] property for an [authenticator] method.`
+          : `The [${path}] property must encode a TOTP key of 10 to 64 bytes.`
       errors.field(path, `[${secret.reason}]${path}`, message)
       return null
     }
@@ -113,7 +131,11 @@ function readMethod(method: FieldReader, usedIds: Set<string>, givenIds: readonl
   }
   const key = email.trim().toLowerCase()
   if (emails.has(key)) {
-    errors.field(emailPath, `[duplicate]${emailPath}`, `The [email] two-factor method for [${email.trim()}] appears more than once for this user.`)
+    errors.field(
+      emailPath,
+      `[duplicate]${emailPath}`,
+      `The [email] two-factor method for [${email.trim()}] appears more than once for this user.`,
+    )
     return null
   }
   emails.add(key)
@@ -130,7 +152,11 @@ function readRecoveryCodes(twoFactor: FieldReader): string[] {
   }
   // Only codes that /api/two-factor/login would accept (ten letters or digits, dashes ignored) are useful.
   if (!codes.every(looksLikeRecoveryCode)) {
-    twoFactor.errors.field(path, `[invalid]${path}`, `Each value of [${path}] must be a recovery code like [QJD73-L6GR5] (ten letters or digits).`)
+    twoFactor.errors.field(
+      path,
+      `[invalid]${path}`,
+      `Each value of [${path}] must be a recovery code like [QJD73-L6GR5] (ten letters or digits).`,
+    )
     return []
   }
   const seen = new Set<string>()

@@ -81,14 +81,22 @@ function readImportPassword(reader: FieldReader, lookups: ImportLookups): Import
   if (password === undefined || password === '') return null
   if (scheme === undefined) {
     if (password.length > MAX_PASSWORD_LENGTH) {
-      reader.errors.field(passwordPath, `[tooLong]${passwordPath}`, `The [${passwordPath}] property is longer than the maximum of [${MAX_PASSWORD_LENGTH}] characters.`)
+      reader.errors.field(
+        passwordPath,
+        `[tooLong]${passwordPath}`,
+        `The [${passwordPath}] property is longer than the maximum of [${MAX_PASSWORD_LENGTH}] characters.`,
+      )
       return null
     }
     return { kind: 'plaintext', value: password, settings: lookups.plaintext }
   }
   const schemePath = reader.path('encryptionScheme')
   if (!isPasswordScheme(scheme)) {
-    reader.errors.field(schemePath, `[invalid]${schemePath}`, `The [${schemePath}] property is not a supported encryption scheme [${scheme}].`)
+    reader.errors.field(
+      schemePath,
+      `[invalid]${schemePath}`,
+      `The [${schemePath}] property is not a supported encryption scheme [${scheme}].`,
+    )
     return null
   }
   const tenantSettings = tenantHashSettings(lookups.tenant)
@@ -103,8 +111,10 @@ function readImportPassword(reader: FieldReader, lookups: ImportLookups): Import
     // A whole `$2a$10$...` string is accepted in `password` when no salt is given, as a convenience.
     const split = salt === undefined ? splitBcrypt(password) : null
     if (split !== null) stored = { scheme, hash: split.hash, salt: split.salt, factor: factor ?? split.factor }
-    if (!/^[./A-Za-z0-9]{22}$/.test(stored.salt)) reader.errors.field(saltPath, `[invalid]${saltPath}`, `The [${saltPath}] property must be the 22-character bcrypt salt.`)
-    if (!/^[./A-Za-z0-9]{31}$/.test(stored.hash)) reader.errors.field(passwordPath, `[invalid]${passwordPath}`, `The [${passwordPath}] property must be the 31-character bcrypt hash.`)
+    if (!/^[./A-Za-z0-9]{22}$/.test(stored.salt))
+      reader.errors.field(saltPath, `[invalid]${saltPath}`, `The [${saltPath}] property must be the 22-character bcrypt salt.`)
+    if (!/^[./A-Za-z0-9]{31}$/.test(stored.hash))
+      reader.errors.field(passwordPath, `[invalid]${passwordPath}`, `The [${passwordPath}] property must be the 31-character bcrypt hash.`)
   } else if (salt === undefined) {
     reader.errors.field(saltPath, `[blank]${saltPath}`, `You must specify the [${saltPath}] property when [${schemePath}] is given.`)
   } else if (!isBase64(salt)) {
@@ -143,11 +153,19 @@ function readImportRegistrations(reader: FieldReader, lookups: ImportLookups): R
     }
     const application = lookups.applications.get(input.applicationId)
     if (application === undefined || application.tenantId !== lookups.tenant.id) {
-      reader.errors.field(appPath, `[invalid]${appPath}`, `The [${appPath}] property is not valid. No Application exists with Id [${input.applicationId}].`)
+      reader.errors.field(
+        appPath,
+        `[invalid]${appPath}`,
+        `The [${appPath}] property is not valid. No Application exists with Id [${input.applicationId}].`,
+      )
       return
     }
     if (seen.has(application.id)) {
-      reader.errors.field(appPath, `[duplicate]${appPath}`, `The User is registered more than once for the Application with Id [${application.id}].`)
+      reader.errors.field(
+        appPath,
+        `[duplicate]${appPath}`,
+        `The User is registered more than once for the Application with Id [${application.id}].`,
+      )
       return
     }
     seen.add(application.id)

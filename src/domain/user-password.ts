@@ -75,7 +75,11 @@ export function requestedHashSettings(
   let scheme = base.scheme
   if (requested.scheme !== undefined) {
     if (!isPasswordScheme(requested.scheme)) {
-      errors.field(paths.scheme, `[invalid]${paths.scheme}`, `The [${paths.scheme}] property is not a supported encryption scheme [${requested.scheme}].`)
+      errors.field(
+        paths.scheme,
+        `[invalid]${paths.scheme}`,
+        `The [${paths.scheme}] property is not a supported encryption scheme [${requested.scheme}].`,
+      )
       return null
     }
     scheme = requested.scheme

@@ -55,7 +55,11 @@ export function checkRoles(application: Application, roles: unknown, path: strin
   const known = new Set(application.roles.map((role) => role.name))
   for (const role of roles) {
     if (typeof role === 'string' && !known.has(role)) {
-      errors.field(path, `[invalid]${path}`, `The [${path}] property contains the role [${role}], which does not exist for the Application [${application.id}].`)
+      errors.field(
+        path,
+        `[invalid]${path}`,
+        `The [${path}] property contains the role [${role}], which does not exist for the Application [${application.id}].`,
+      )
     }
   }
 }
@@ -97,5 +101,14 @@ export function replaceRegistration(existing: Registration, fields: JsonObject, 
   const kept: JsonObject = { ...existing }
   for (const name of REGISTRATION_FIELDS) delete kept[name]
   const roles = Array.isArray(fields.roles) ? fields.roles.filter((role): role is string => typeof role === 'string') : []
-  return { ...kept, ...fields, id: existing.id, applicationId: existing.applicationId, verified: existing.verified, roles, insertInstant: existing.insertInstant, lastUpdateInstant: nowMillis }
+  return {
+    ...kept,
+    ...fields,
+    id: existing.id,
+    applicationId: existing.applicationId,
+    verified: existing.verified,
+    roles,
+    insertInstant: existing.insertInstant,
+    lastUpdateInstant: nowMillis,
+  }
 }

@@ -95,11 +95,16 @@ function finish(raw: RawSearch, errors: Errors, prefix: string): UserSearch {
   const idsPath = `${prefix}ids`
   const queryStringPath = `${prefix}queryString`
   const ids = [...new Set(raw.ids)]
-  if (ids.length > MAX_SEARCH_IDS) errors.field(idsPath, `[tooMany]${idsPath}`, `The [${idsPath}] property may hold at most ${MAX_SEARCH_IDS} ids.`)
+  if (ids.length > MAX_SEARCH_IDS)
+    errors.field(idsPath, `[tooMany]${idsPath}`, `The [${idsPath}] property may hold at most ${MAX_SEARCH_IDS} ids.`)
   const queryString = raw.queryString?.trim() === '' ? undefined : raw.queryString
   const match = queryString === undefined ? undefined : textMatchOf(queryString)
   if (match?.kind === 'pattern' && match.parts.length > MAX_QUERY_STRING_PARTS) {
-    errors.field(queryStringPath, `[invalid]${queryStringPath}`, `The [${queryStringPath}] property may hold at most ${MAX_QUERY_STRING_PARTS} pieces of text between [*] wildcards.`)
+    errors.field(
+      queryStringPath,
+      `[invalid]${queryStringPath}`,
+      `The [${queryStringPath}] property may hold at most ${MAX_QUERY_STRING_PARTS} pieces of text between [*] wildcards.`,
+    )
   }
   if (errors.empty && ids.length === 0 && match === undefined) {
     errors.general('[invalid]', `You must specify either the [${idsPath}] or [${queryStringPath}] property.`)

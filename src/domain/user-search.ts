@@ -13,7 +13,17 @@ import type { DataContext } from '../store/data-context'
 import type { User } from './user'
 
 /** FusionAuth's `UserSearchCriteria.DatabaseSortableFields`. */
-export const SORTABLE_USER_FIELDS = ['birthDate', 'email', 'fullName', 'id', 'insertInstant', 'lastLoginInstant', 'login', 'tenantId', 'username'] as const
+export const SORTABLE_USER_FIELDS = [
+  'birthDate',
+  'email',
+  'fullName',
+  'id',
+  'insertInstant',
+  'lastLoginInstant',
+  'login',
+  'tenantId',
+  'username',
+] as const
 export type SortableUserField = (typeof SORTABLE_USER_FIELDS)[number]
 
 /** One of `sortFields`: FusionAuth's SortField, whose defaults are `asc` and `_last`. */

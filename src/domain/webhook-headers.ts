@@ -19,7 +19,18 @@ const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/
  * Headers the delivery writes itself, or that frame the request: a configured value would be overridden, or
  * would make the receiver read the body, the host or the signature wrongly.
  */
-const RESERVED = new Set(['connection', 'content-length', 'host', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'x-fusionauth-signature-jwt'])
+const RESERVED = new Set([
+  'connection',
+  'content-length',
+  'host',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'x-fusionauth-signature-jwt',
+])
 
 /**
  * Reads `headers` under the webhook reader: names and values trimmed, as FusionAuth does. `basicAuth`: the webhook
@@ -44,15 +55,21 @@ export function readHeaders(reader: FieldReader, basicAuth: boolean): Record<str
     const name = rawName.trim()
     const value = rawValue.trim()
     const lower = name.toLowerCase()
-    if (!HEADER_NAME.test(name)) return invalid(`The [${path}] property has an invalid header name [${rawName}]: a header name is letters, digits and !#$%&'*+-.^_\`|~ only.`)
-    if (!HEADER_VALUE.test(value)) return invalid(`The [${path}] property has an invalid value for [${name}]: no line breaks or control characters.`)
+    if (!HEADER_NAME.test(name))
+      return invalid(
+        `The [${path}] property has an invalid header name [${rawName}]: a header name is letters, digits and !#$%&'*+-.^_\`|~ only.`,
+      )
+    if (!HEADER_VALUE.test(value))
+      return invalid(`The [${path}] property has an invalid value for [${name}]: no line breaks or control characters.`)
     if (seen.has(lower)) return invalid(`The [${path}] property names the header [${name}] twice.`)
     if (RESERVED.has(lower)) return invalid(`The [${path}] property may not set [${name}]: the server sets it.`)
-    if (basicAuth && lower === 'authorization') return invalid(`The [${path}] property may not set [${name}] when [${reader.path('httpAuthenticationUsername')}] is set.`)
+    if (basicAuth && lower === 'authorization')
+      return invalid(`The [${path}] property may not set [${name}] when [${reader.path('httpAuthenticationUsername')}] is set.`)
     seen.add(lower)
     // Values are sent as Latin-1 (one byte a character); the 4 are ": " and CRLF.
     bytes += name.length + value.length + 4
-    if (bytes > MAX_WEBHOOK_HEADER_BYTES) return invalid(`The [${path}] property is too large: at most ${MAX_WEBHOOK_HEADER_BYTES} bytes of names and values.`)
+    if (bytes > MAX_WEBHOOK_HEADER_BYTES)
+      return invalid(`The [${path}] property is too large: at most ${MAX_WEBHOOK_HEADER_BYTES} bytes of names and values.`)
     headers[name] = value
   }
   return headers

@@ -123,7 +123,8 @@ function urlProblem(url: string, path: string): string | null {
   } catch {
     return `The [${path}] property must be an absolute http or https URL.`
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return `The [${path}] property must be an http or https URL, not [${parsed.protocol}].`
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    return `The [${path}] property must be an http or https URL, not [${parsed.protocol}].`
   if (parsed.hostname === '') return `The [${path}] property must name a host.`
   // Credentials in the URL would be shown by every read; the password fields keep them encrypted.
   if (parsed.username !== '' || parsed.password !== '') {
@@ -186,7 +187,11 @@ function readCertificate(reader: FieldReader, webhook: Webhook): void {
   if (certificate === undefined) return
   const path = reader.path('sslCertificate')
   if (keyId !== undefined) {
-    reader.errors.field(path, codes.invalid(path).code, `The [${path}] property may not be given with [${reader.path('sslCertificateKeyId')}].`)
+    reader.errors.field(
+      path,
+      codes.invalid(path).code,
+      `The [${path}] property may not be given with [${reader.path('sslCertificateKeyId')}].`,
+    )
   } else if (!/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/.test(certificate)) {
     reader.errors.field(path, codes.invalid(path).code, `The [${path}] property must be a certificate in PEM format.`)
   } else {
@@ -204,15 +209,16 @@ async function checkReferences(data: DataContext, reader: FieldReader, webhook: 
   if (keys.length > 0) {
     const existing = await data.signingKeys.existingIds(keys.map((ref) => ref.id))
     for (const ref of keys) {
-      if (!existing.has(ref.id)) errors.field(ref.path, codes.invalid(ref.path).code, `The [${ref.path}] property is not valid. No Key exists with Id [${ref.id}].`)
+      if (!existing.has(ref.id))
+        errors.field(ref.path, codes.invalid(ref.path).code, `The [${ref.path}] property is not valid. No Key exists with Id [${ref.id}].`)
     }
   }
   if (webhook.tenantIds.length > 0) {
     const existing = await data.tenants.existingIds(webhook.tenantIds)
     const path = reader.path('tenantIds')
     for (const id of webhook.tenantIds) {
-      if (!existing.has(id)) errors.field(path, codes.invalid(path).code, `The [${path}] property is not valid. No Tenant exists with Id [${id}].`)
+      if (!existing.has(id))
+        errors.field(path, codes.invalid(path).code, `The [${path}] property is not valid. No Tenant exists with Id [${id}].`)
     }
   }
 }
-

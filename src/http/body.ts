@@ -5,8 +5,7 @@ import { ApiError, Errors } from './errors'
 /** Larger JSON bodies are refused: nothing in this API needs more, and memory is 128 MB per isolate. */
 export const MAX_JSON_BODY_BYTES = 1024 * 1024
 
-const invalidJson = (message: string): ApiError =>
-  new ApiError(400, new Errors().general('[invalid]', message))
+const invalidJson = (message: string): ApiError => new ApiError(400, new Errors().general('[invalid]', message))
 
 const isJson = (contentType: string | undefined): boolean =>
   contentType !== undefined && /^application\/([\w.+-]*\+)?json\b/i.test(contentType.trim())
@@ -26,7 +25,8 @@ export async function readOptionalJson(c: Context): Promise<unknown> {
   if (text.trim() === '') return undefined
   // Checked on the text, before anything walks the value: deep JSON would overflow the recursive
   // JSON.stringify of a later response, and Jackson refuses over-deep JSON as invalid too.
-  if (jsonTextDeeperThan(text, MAX_JSON_DEPTH)) throw invalidJson(`Your JSON was invalid: it is nested more than ${MAX_JSON_DEPTH} levels deep.`)
+  if (jsonTextDeeperThan(text, MAX_JSON_DEPTH))
+    throw invalidJson(`Your JSON was invalid: it is nested more than ${MAX_JSON_DEPTH} levels deep.`)
   let parsed: unknown
   try {
     parsed = JSON.parse(text)

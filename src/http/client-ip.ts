@@ -21,11 +21,7 @@ export function isIpAddress(value: string): boolean {
  * else the first X-Forwarded-For entry, else CF-Connecting-IP; null when none is usable.
  */
 export function clientIp(c: Context, requested?: string | null): string | null {
-  const candidates = [
-    requested?.trim(),
-    c.req.header('x-forwarded-for')?.split(',')[0]?.trim(),
-    c.req.header('cf-connecting-ip')?.trim(),
-  ]
+  const candidates = [requested?.trim(), c.req.header('x-forwarded-for')?.split(',')[0]?.trim(), c.req.header('cf-connecting-ip')?.trim()]
   for (const candidate of candidates) {
     if (candidate !== undefined && candidate !== '' && isIpAddress(candidate)) return candidate
   }

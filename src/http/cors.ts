@@ -41,7 +41,9 @@ export function decideCors(cors: CorsConfiguration, request: CorsRequest): CorsD
   if (!anyOrigin && !cors.allowedOrigins.includes(origin)) return rejected(`Origin not allowed [${origin}]`)
   // See the module comment: credentials are never granted to every origin.
   const credentials = cors.allowCredentials && !anyOrigin
-  const allowOrigin: Record<string, string> = anyOrigin ? { 'Access-Control-Allow-Origin': ANY_ORIGIN } : { 'Access-Control-Allow-Origin': origin }
+  const allowOrigin: Record<string, string> = anyOrigin
+    ? { 'Access-Control-Allow-Origin': ANY_ORIGIN }
+    : { 'Access-Control-Allow-Origin': origin }
   if (credentials) allowOrigin['Access-Control-Allow-Credentials'] = 'true'
 
   if (request.method === 'OPTIONS' && request.requestMethod !== undefined) {
@@ -49,7 +51,10 @@ export function decideCors(cors: CorsConfiguration, request: CorsRequest): CorsD
     if (method === '') return rejected('Blank Access-Control-Request-Method')
     if (!(cors.allowedMethods as readonly string[]).includes(method)) return rejected(`HTTP method not allowed [${method}]`)
     const allowedHeaders = new Set(cors.allowedHeaders.map((name) => name.toLowerCase()))
-    const requested = (request.requestHeaders ?? '').split(',').map((name) => name.trim().toLowerCase()).filter((name) => name !== '')
+    const requested = (request.requestHeaders ?? '')
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter((name) => name !== '')
     const refused = requested.find((name) => !allowedHeaders.has(name))
     if (refused !== undefined) return rejected(`HTTP header not allowed [${refused}]`)
     const headers: Record<string, string> = { ...allowOrigin, 'Access-Control-Allow-Methods': method }
@@ -113,7 +118,16 @@ export const corsFilter: MiddlewareHandler<AppEnv> = async (c, next) => {
     case 'rejected':
       if (cors.debug) {
         // FusionAuth writes a debug event log; here it is one log line (no request headers beyond the Origin).
-        console.log(JSON.stringify({ level: 'debug', event: 'cors-rejected', requestId: c.get('requestId'), method: c.req.method, path: c.req.path, reason: decision.reason }))
+        console.log(
+          JSON.stringify({
+            level: 'debug',
+            event: 'cors-rejected',
+            requestId: c.get('requestId'),
+            method: c.req.method,
+            path: c.req.path,
+            reason: decision.reason,
+          }),
+        )
       }
       return new Response(null, { status: 403, headers: { 'Content-Type': 'text/plain' } })
     case 'preflight':

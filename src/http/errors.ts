@@ -94,8 +94,7 @@ export const fieldError = (path: string, detail: { code: string; message: string
   new ApiError(400, new Errors().field(path, detail.code, detail.message))
 
 /** A 400 with one general error. */
-export const generalError = (code: string, message: string): ApiError =>
-  new ApiError(400, new Errors().general(code, message))
+export const generalError = (code: string, message: string): ApiError => new ApiError(400, new Errors().general(code, message))
 
 export const unauthorized = (): ApiError => new ApiError(401)
 export const notFound = (): ApiError => new ApiError(404)

@@ -14,7 +14,11 @@ export const REQUEST_ID_HEADER = 'X-Request-Id'
  * (ENVIRONMENT=test), whose thousands of requests would bury the test output.
  */
 /** `/api/user/:id{[0-9a-f]...}` -> `/api/user/:id`: the parameter names without their patterns. */
-const readablePattern = (path: string): string => path.split('/').map((segment) => (segment.startsWith(':') ? segment.replace(/\{.*$/, '') : segment)).join('/')
+const readablePattern = (path: string): string =>
+  path
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? segment.replace(/\{.*$/, '') : segment))
+    .join('/')
 
 export const requestLog: MiddlewareHandler<AppEnv> = async (c, next) => {
   const requestId = c.req.header('cf-ray') ?? crypto.randomUUID()

@@ -41,7 +41,11 @@ export interface PurgeResult {
 }
 
 /** Deletes records older than `cutoffMillis` within `budget`. */
-export async function purgeOlderThan(store: LoginRecordStore, cutoffMillis: number, budget: PurgeBudget): Promise<Omit<PurgeResult, 'enabled'>> {
+export async function purgeOlderThan(
+  store: LoginRecordStore,
+  cutoffMillis: number,
+  budget: PurgeBudget,
+): Promise<Omit<PurgeResult, 'enabled'>> {
   const clock = budget.clock ?? Date.now
   const startedMillis = clock()
   let deleted = 0

@@ -20,7 +20,10 @@ export async function writeLogins(batch: MessageBatch<unknown>, env: Pick<Bindin
   }
   if (readable.length === 0) return
   try {
-    await writeLoginBatch(env.DB, readable.map((message) => message.body))
+    await writeLoginBatch(
+      env.DB,
+      readable.map((message) => message.body),
+    )
     for (const message of readable) message.ack()
   } catch (error) {
     const attempts = Math.max(...readable.map((message) => message.attempts))

@@ -47,5 +47,10 @@ export async function readOutbox(kv: KVNamespace, address: string): Promise<Outb
 function isOutboxMessage(value: unknown): value is OutboxMessage {
   if (!isObject(value)) return false
   const record = value
-  return typeof record.to === 'string' && typeof record.subject === 'string' && typeof record.text === 'string' && typeof record.sequence === 'number'
+  return (
+    typeof record.to === 'string' &&
+    typeof record.subject === 'string' &&
+    typeof record.text === 'string' &&
+    typeof record.sequence === 'number'
+  )
 }

@@ -22,7 +22,21 @@ const DESCRIPTION = `FusionAuth's Login API, and the admin API it needs, on Clou
 - Other 4xx carry Errors: \`fieldErrors\` maps a property path to a list of errors.
 - Every response has \`X-Request-Id\`. With CORS on, a refused origin is an empty 403.`
 
-const TAGS = ['Login', 'Login records', 'Two-factor', 'Passwords', 'Users', 'Registrations', 'Tokens and keys', 'Tenants', 'Applications', 'API keys', 'User actions', 'Webhooks', 'System']
+const TAGS = [
+  'Login',
+  'Login records',
+  'Two-factor',
+  'Passwords',
+  'Users',
+  'Registrations',
+  'Tokens and keys',
+  'Tenants',
+  'Applications',
+  'API keys',
+  'User actions',
+  'Webhooks',
+  'System',
+]
 
 const jsonBody = (schema: Schema) => ({ 'application/json': { schema } })
 
@@ -33,13 +47,19 @@ const COMPONENTS = {
     AccessTokenCookie: { type: 'apiKey', in: 'cookie', name: 'access_token', description: 'The access token.' },
   },
   parameters: {
-    TenantId: { name: 'X-FusionAuth-TenantId', in: 'header', required: false, description: 'Scopes the request to this tenant.', schema: uuid() },
+    TenantId: {
+      name: 'X-FusionAuth-TenantId',
+      in: 'header',
+      required: false,
+      description: 'Scopes the request to this tenant.',
+      schema: uuid(),
+    },
   },
   responses: {
     BadRequest: { description: 'Invalid, malformed (`[invalid]`) or missing (`[missing]`) JSON.', content: jsonBody(ref('Errors')) },
     Unauthorized: { description: 'No API key or JWT, or a refused one. No body.' },
     NotFound: { description: 'Not found. No body.' },
-    TooManyRequests: { description: 'Rate limited (the tenant\'s rateLimitConfiguration). No body.' },
+    TooManyRequests: { description: "Rate limited (the tenant's rateLimitConfiguration). No body." },
     EmptySuccess: { description: 'Success. No body.' },
     ServerError: { description: '`[ServerMisconfigured]` or `[InternalError]`, with the request id.', content: jsonBody(ref('Errors')) },
   },
@@ -68,6 +88,20 @@ export const openApiDocument = {
   openapi: '3.1.0',
   info: { title: 'edge-login-api', version, description: DESCRIPTION },
   tags: TAGS.map((name) => ({ name })),
-  paths: mergePaths([loginPaths, loginRecordPaths, twoFactorPaths, passwordPaths, userPaths, registrationPaths, tokenPaths, tenantPaths, applicationPaths, apiKeyPaths, userActionPaths, webhookPaths, systemPaths]),
+  paths: mergePaths([
+    loginPaths,
+    loginRecordPaths,
+    twoFactorPaths,
+    passwordPaths,
+    userPaths,
+    registrationPaths,
+    tokenPaths,
+    tenantPaths,
+    applicationPaths,
+    apiKeyPaths,
+    userActionPaths,
+    webhookPaths,
+    systemPaths,
+  ]),
   components: COMPONENTS,
 }

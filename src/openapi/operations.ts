@@ -93,13 +93,24 @@ const GLOBAL_UNAUTHORIZED = 'No API key, a refused one, or any tenant context. N
 /** Path parameters that are not UUIDs; every other one is, and a malformed one is a 404. */
 const STRING_PATH_PARAMETERS = new Set(['twoFactorId', 'changePasswordId'])
 
-export const json = (schemaName: string, description: string): Response => ({ description, content: { 'application/json': { schema: ref(schemaName) } } })
+export const json = (schemaName: string, description: string): Response => ({
+  description,
+  content: { 'application/json': { schema: ref(schemaName) } },
+})
 export const empty = (description: string): Response => ({ description })
 export const errors = (description: string): Response => json('Errors', description)
-export const shared = (name: 'BadRequest' | 'Unauthorized' | 'NotFound' | 'EmptySuccess' | 'TooManyRequests', description?: string): Reference =>
+export const shared = (
+  name: 'BadRequest' | 'Unauthorized' | 'NotFound' | 'EmptySuccess' | 'TooManyRequests',
+  description?: string,
+): Reference =>
   description === undefined ? { $ref: `#/components/responses/${name}` } : { $ref: `#/components/responses/${name}`, description }
 
-export const query = (name: string, schema: Schema, description?: string): Parameter => ({ name, in: 'query', ...(description === undefined ? {} : { description }), schema })
+export const query = (name: string, schema: Schema, description?: string): Parameter => ({
+  name,
+  in: 'query',
+  ...(description === undefined ? {} : { description }),
+  schema,
+})
 
 /** The cookies a completed login writes, on the responses that write them. */
 export const withLoginCookies = (response: Response): Response => ({
@@ -127,7 +138,8 @@ function operation(path: string, tag: string, spec: OperationSpec): Operation {
   const responses: Record<string, Response | Reference> = {}
   for (const [status, response] of Object.entries(spec.responses)) responses[status] = response
   if (spec.body !== undefined) responses['400'] ??= shared('BadRequest')
-  if (spec.auth !== 'none' && spec.refusedWith === undefined) responses['401'] ??= spec.scope === 'global' ? shared('Unauthorized', GLOBAL_UNAUTHORIZED) : shared('Unauthorized')
+  if (spec.auth !== 'none' && spec.refusedWith === undefined)
+    responses['401'] ??= spec.scope === 'global' ? shared('Unauthorized', GLOBAL_UNAUTHORIZED) : shared('Unauthorized')
   responses['500'] ??= { $ref: '#/components/responses/ServerError' }
   const description = [spec.description, spec.scope === 'global' ? GLOBAL_NOTE : undefined].filter((part) => part !== undefined).join(' ')
   return {
@@ -137,7 +149,9 @@ function operation(path: string, tag: string, spec: OperationSpec): Operation {
     tags: [tag],
     security: SECURITY[spec.auth],
     ...(parameters.length === 0 ? {} : { parameters }),
-    ...(spec.body === undefined ? {} : { requestBody: { required: spec.bodyOptional !== true, content: { 'application/json': { schema: ref(spec.body) } } } }),
+    ...(spec.body === undefined
+      ? {}
+      : { requestBody: { required: spec.bodyOptional !== true, content: { 'application/json': { schema: ref(spec.body) } } } }),
     responses,
   }
 }

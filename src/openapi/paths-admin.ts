@@ -35,18 +35,77 @@ function crud(family: CrudFamily): OperationEntry[] {
   const notFound = shared('NotFound', `No such ${label}. No body.`)
   const common = { auth: 'apiKey', scope } as const
   const entries: OperationEntry[] = [
-    ['get', base, { ...common, id: `retrieve${family.plural}`, summary: `List ${label}s`, query: family.listQuery ?? [], responses: { 200: json(family.response, `The ${label}s.`), ...badRequest(family.listInvalid) } }],
-    ['post', base, { ...common, id: `create${noun}`, summary: `Create ${oneLabel}`, body: family.request, responses: { 200: found, 400: family.invalid } }],
-    ['post', one, { ...common, id: `create${noun}WithId`, summary: `Create ${oneLabel} with the given id`, body: family.request, responses: { 200: found, 400: family.invalid } }],
+    [
+      'get',
+      base,
+      {
+        ...common,
+        id: `retrieve${family.plural}`,
+        summary: `List ${label}s`,
+        query: family.listQuery ?? [],
+        responses: { 200: json(family.response, `The ${label}s.`), ...badRequest(family.listInvalid) },
+      },
+    ],
+    [
+      'post',
+      base,
+      {
+        ...common,
+        id: `create${noun}`,
+        summary: `Create ${oneLabel}`,
+        body: family.request,
+        responses: { 200: found, 400: family.invalid },
+      },
+    ],
+    [
+      'post',
+      one,
+      {
+        ...common,
+        id: `create${noun}WithId`,
+        summary: `Create ${oneLabel} with the given id`,
+        body: family.request,
+        responses: { 200: found, 400: family.invalid },
+      },
+    ],
     ['get', one, { ...common, id: `retrieve${noun}`, summary: `Retrieve ${oneLabel}`, responses: { 200: found, 404: notFound } }],
     [
       'put',
       one,
-      { ...common, id: `update${noun}`, summary: `Replace ${oneLabel}`, query: family.updateQuery ?? [], body: family.request, bodyOptional: family.updateQuery !== undefined, responses: { 200: found, 400: family.invalid, 404: notFound } },
+      {
+        ...common,
+        id: `update${noun}`,
+        summary: `Replace ${oneLabel}`,
+        query: family.updateQuery ?? [],
+        body: family.request,
+        bodyOptional: family.updateQuery !== undefined,
+        responses: { 200: found, 400: family.invalid, 404: notFound },
+      },
     ],
-    ['delete', one, { ...common, id: `delete${noun}`, summary: `Delete ${oneLabel}`, query: family.deleteQuery ?? [], responses: { 200: shared('EmptySuccess'), ...badRequest(family.deleteInvalid), 404: notFound } }],
+    [
+      'delete',
+      one,
+      {
+        ...common,
+        id: `delete${noun}`,
+        summary: `Delete ${oneLabel}`,
+        query: family.deleteQuery ?? [],
+        responses: { 200: shared('EmptySuccess'), ...badRequest(family.deleteInvalid), 404: notFound },
+      },
+    ],
   ]
-  if (family.patch) entries.push(['patch', one, { ...common, id: `patch${noun}`, summary: `Merge fields into ${oneLabel}`, body: family.request, responses: { 200: found, 400: family.invalid, 404: notFound } }])
+  if (family.patch)
+    entries.push([
+      'patch',
+      one,
+      {
+        ...common,
+        id: `patch${noun}`,
+        summary: `Merge fields into ${oneLabel}`,
+        body: family.request,
+        responses: { 200: found, 400: family.invalid, 404: notFound },
+      },
+    ])
   return entries
 }
 
@@ -75,15 +134,65 @@ const roleResponse = json('ApplicationResponse', 'The role.')
 const roleNotFound = shared('NotFound', 'No such application or role. No body.')
 const roleErrors = errors('`[blank]role.name`, `[duplicate]role.name`, `[duplicate]role.id`.')
 const roles: OperationEntry[] = [
-  ['post', '/api/application/{id}/role', { id: 'createApplicationRole', summary: 'Add a role to an application', auth: 'apiKey', scope: 'tenant', body: 'ApplicationRequest', responses: { 200: roleResponse, 400: roleErrors, 404: roleNotFound } }],
+  [
+    'post',
+    '/api/application/{id}/role',
+    {
+      id: 'createApplicationRole',
+      summary: 'Add a role to an application',
+      auth: 'apiKey',
+      scope: 'tenant',
+      body: 'ApplicationRequest',
+      responses: { 200: roleResponse, 400: roleErrors, 404: roleNotFound },
+    },
+  ],
   [
     'post',
     '/api/application/{id}/role/{roleId}',
-    { id: 'createApplicationRoleWithId', summary: 'Add a role with the given id', auth: 'apiKey', scope: 'tenant', body: 'ApplicationRequest', responses: { 200: roleResponse, 400: roleErrors, 404: roleNotFound } },
+    {
+      id: 'createApplicationRoleWithId',
+      summary: 'Add a role with the given id',
+      auth: 'apiKey',
+      scope: 'tenant',
+      body: 'ApplicationRequest',
+      responses: { 200: roleResponse, 400: roleErrors, 404: roleNotFound },
+    },
   ],
-  ['put', '/api/application/{id}/role/{roleId}', { id: 'updateApplicationRole', summary: 'Replace a role', auth: 'apiKey', scope: 'tenant', body: 'ApplicationRequest', responses: { 200: roleResponse, 400: roleErrors, 404: roleNotFound } }],
-  ['patch', '/api/application/{id}/role/{roleId}', { id: 'patchApplicationRole', summary: 'Merge fields into a role', auth: 'apiKey', scope: 'tenant', body: 'ApplicationRequest', responses: { 200: roleResponse, 400: roleErrors, 404: roleNotFound } }],
-  ['delete', '/api/application/{id}/role/{roleId}', { id: 'deleteApplicationRole', summary: 'Delete a role', auth: 'apiKey', scope: 'tenant', responses: { 200: shared('EmptySuccess'), 404: roleNotFound } }],
+  [
+    'put',
+    '/api/application/{id}/role/{roleId}',
+    {
+      id: 'updateApplicationRole',
+      summary: 'Replace a role',
+      auth: 'apiKey',
+      scope: 'tenant',
+      body: 'ApplicationRequest',
+      responses: { 200: roleResponse, 400: roleErrors, 404: roleNotFound },
+    },
+  ],
+  [
+    'patch',
+    '/api/application/{id}/role/{roleId}',
+    {
+      id: 'patchApplicationRole',
+      summary: 'Merge fields into a role',
+      auth: 'apiKey',
+      scope: 'tenant',
+      body: 'ApplicationRequest',
+      responses: { 200: roleResponse, 400: roleErrors, 404: roleNotFound },
+    },
+  ],
+  [
+    'delete',
+    '/api/application/{id}/role/{roleId}',
+    {
+      id: 'deleteApplicationRole',
+      summary: 'Delete a role',
+      auth: 'apiKey',
+      scope: 'tenant',
+      responses: { 200: shared('EmptySuccess'), 404: roleNotFound },
+    },
+  ],
 ]
 
 export const applicationPaths = operations('Applications', [
@@ -118,7 +227,13 @@ export const apiKeyPaths = operations(
     scope: 'tenant',
     invalid: errors('`[duplicate]apiKey.key`, `[invalid]apiKey.tenantId`, `[invalid]apiKey.permissions`, ...'),
     patch: true,
-  }).map(([method, path, spec]): OperationEntry => [method, path, { ...spec, description: 'Superuser or key-manager keys, for keys of no greater authority.' }]),
+  }).map(
+    ([method, path, spec]): OperationEntry => [
+      method,
+      path,
+      { ...spec, description: 'Superuser or key-manager keys, for keys of no greater authority.' },
+    ],
+  ),
 )
 
 const actionResponse = json('ActionResponse', 'The action.')
@@ -133,7 +248,10 @@ const takenActions: OperationEntry[] = [
       auth: 'apiKey',
       scope: 'tenant',
       body: 'ActionRequest',
-      responses: { 200: actionResponse, 400: errors('`[missing]action.actioneeUserId`, `[invalid]action.userActionId`, `[missing]action.expiry`, ...') },
+      responses: {
+        200: actionResponse,
+        400: errors('`[missing]action.actioneeUserId`, `[invalid]action.userActionId`, `[missing]action.expiry`, ...'),
+      },
     },
   ],
   [
@@ -145,19 +263,48 @@ const takenActions: OperationEntry[] = [
       auth: 'apiKey',
       scope: 'tenant',
       query: [{ ...query('userId', uuid()), required: true }, query('active', bool()), query('preventingLogin', bool())],
-      responses: { 200: json('ActionResponse', 'The actions.'), 400: errors('`[missing]userId`, `[couldNotConvert]userId`.'), 404: shared('NotFound', 'No such user. No body.') },
+      responses: {
+        200: json('ActionResponse', 'The actions.'),
+        400: errors('`[missing]userId`, `[couldNotConvert]userId`.'),
+        404: shared('NotFound', 'No such user. No body.'),
+      },
     },
   ],
-  ['get', '/api/user/action/{id}', { id: 'retrieveAction', summary: 'Retrieve an action taken', auth: 'apiKey', scope: 'tenant', responses: { 200: actionResponse, 404: actionNotFound } }],
+  [
+    'get',
+    '/api/user/action/{id}',
+    {
+      id: 'retrieveAction',
+      summary: 'Retrieve an action taken',
+      auth: 'apiKey',
+      scope: 'tenant',
+      responses: { 200: actionResponse, 404: actionNotFound },
+    },
+  ],
   [
     'put',
     '/api/user/action/{id}',
-    { id: 'modifyAction', summary: 'Modify an action in force', auth: 'apiKey', scope: 'tenant', body: 'ActionRequest', responses: { 200: actionResponse, 400: errors('`[invalid]actionId` (not in force), `[invalid]action.expiry`.'), 404: actionNotFound } },
+    {
+      id: 'modifyAction',
+      summary: 'Modify an action in force',
+      auth: 'apiKey',
+      scope: 'tenant',
+      body: 'ActionRequest',
+      responses: { 200: actionResponse, 400: errors('`[invalid]actionId` (not in force), `[invalid]action.expiry`.'), 404: actionNotFound },
+    },
   ],
   [
     'delete',
     '/api/user/action/{id}',
-    { id: 'cancelAction', summary: 'Cancel an action in force', auth: 'apiKey', scope: 'tenant', body: 'ActionRequest', bodyOptional: true, responses: { 200: actionResponse, 400: errors('`[invalid]actionId` (not in force).'), 404: actionNotFound } },
+    {
+      id: 'cancelAction',
+      summary: 'Cancel an action in force',
+      auth: 'apiKey',
+      scope: 'tenant',
+      body: 'ActionRequest',
+      bodyOptional: true,
+      responses: { 200: actionResponse, 400: errors('`[invalid]actionId` (not in force).'), 404: actionNotFound },
+    },
   ],
 ]
 
@@ -191,7 +338,9 @@ export const webhookPaths = operations(
     request: 'WebhookRequest',
     response: 'WebhookResponse',
     scope: 'global',
-    invalid: errors('`[blank]webhook.url`, `[invalid]webhook.url`, `[invalid]webhook.eventsEnabled`, `[invalid]webhook.tenantIds`, `[duplicate]webhook.id`, ...'),
+    invalid: errors(
+      '`[blank]webhook.url`, `[invalid]webhook.url`, `[invalid]webhook.eventsEnabled`, `[invalid]webhook.tenantIds`, `[duplicate]webhook.id`, ...',
+    ),
     patch: true,
   }),
 )

@@ -33,12 +33,7 @@ const pingResponses = {
   404: shared('NotFound', 'No such user. No body.'),
 }
 
-const criteriaQuery = [
-  query('applicationId', uuid()),
-  query('userId', uuid()),
-  query('start', instant()),
-  query('end', instant()),
-]
+const criteriaQuery = [query('applicationId', uuid()), query('userId', uuid()), query('start', instant()), query('end', instant())]
 
 const page = json('LoginRecordSearchResponse', 'Newest first.')
 const searchErrors = errors('`[couldNotConvert]x`, `[invalid]x`, `[invalid]orderBy`.')
@@ -58,7 +53,8 @@ export const loginPaths = operations('Login', [
     {
       id: 'login',
       summary: 'Log in',
-      description: 'An API key is needed when the application (else the tenant) has loginConfiguration.requireAuthentication (the default).',
+      description:
+        'An API key is needed when the application (else the tenant) has loginConfiguration.requireAuthentication (the default).',
       auth: 'optionalApiKey',
       scope: 'tenant',
       body: 'LoginRequest',
@@ -137,7 +133,7 @@ export const loginPaths = operations('Login', [
     '/api/login',
     {
       id: 'loginPingWithRequest',
-      summary: 'Record a login (ping) of the body\'s user, or of the JWT\'s',
+      summary: "Record a login (ping) of the body's user, or of the JWT's",
       auth: 'apiKeyOrJwt',
       scope: 'tenant',
       query: [ipAddressQuery],
@@ -158,7 +154,10 @@ export const loginPaths = operations('Login', [
       body: 'LogoutRequest',
       bodyOptional: true,
       responses: {
-        200: { description: 'Always. No body.', headers: { 'Set-Cookie': { description: 'Clears access_token, refresh_token.', schema: str() } } },
+        200: {
+          description: 'Always. No body.',
+          headers: { 'Set-Cookie': { description: 'Clears access_token, refresh_token.', schema: str() } },
+        },
       },
     },
   ],
@@ -173,7 +172,12 @@ export const loginRecordPaths = operations('Login records', [
       summary: 'Search login records (query parameters)',
       auth: 'apiKey',
       scope: 'global',
-      query: [...criteriaQuery, query('numberOfResults', int(), `Default ${DEFAULT_NUMBER_OF_RESULTS}, at most ${MAX_NUMBER_OF_RESULTS}.`), query('startRow', int(), 'Default 0.'), query('retrieveTotal', bool())],
+      query: [
+        ...criteriaQuery,
+        query('numberOfResults', int(), `Default ${DEFAULT_NUMBER_OF_RESULTS}, at most ${MAX_NUMBER_OF_RESULTS}.`),
+        query('startRow', int(), 'Default 0.'),
+        query('retrieveTotal', bool()),
+      ],
       responses: { 200: page, 400: searchErrors },
     },
   ],

@@ -38,14 +38,27 @@ export const tokenPaths = operations('Tokens and keys', [
     '/api/jwt/refresh',
     {
       id: 'retrieveRefreshTokens',
-      summary: 'List a user\'s refresh tokens',
+      summary: "List a user's refresh tokens",
       auth: 'apiKey',
       scope: 'tenant',
       query: [{ ...query('userId', uuid()), required: true }],
-      responses: { 200: json('RefreshTokenResponse', 'The tokens (never their values).'), 400: errors('`[missing]userId`, `[couldNotConvert]userId`.') },
+      responses: {
+        200: json('RefreshTokenResponse', 'The tokens (never their values).'),
+        400: errors('`[missing]userId`, `[couldNotConvert]userId`.'),
+      },
     },
   ],
-  ['get', '/api/jwt/refresh/{tokenId}', { id: 'retrieveRefreshTokenById', summary: 'Retrieve a refresh token', auth: 'apiKey', scope: 'tenant', responses: { 200: json('RefreshTokenResponse', 'The token.'), 404: refreshTokenNotFound } }],
+  [
+    'get',
+    '/api/jwt/refresh/{tokenId}',
+    {
+      id: 'retrieveRefreshTokenById',
+      summary: 'Retrieve a refresh token',
+      auth: 'apiKey',
+      scope: 'tenant',
+      responses: { 200: json('RefreshTokenResponse', 'The token.'), 404: refreshTokenNotFound },
+    },
+  ],
   [
     'delete',
     '/api/jwt/refresh',
@@ -60,7 +73,11 @@ export const tokenPaths = operations('Tokens and keys', [
       responses: revokeResponses,
     },
   ],
-  ['delete', '/api/jwt/refresh/{tokenId}', { id: 'revokeRefreshTokenById', summary: 'Revoke a refresh token', auth: 'apiKeyOrJwt', scope: 'tenant', responses: revokeResponses }],
+  [
+    'delete',
+    '/api/jwt/refresh/{tokenId}',
+    { id: 'revokeRefreshTokenById', summary: 'Revoke a refresh token', auth: 'apiKeyOrJwt', scope: 'tenant', responses: revokeResponses },
+  ],
   [
     'get',
     '/api/jwt/validate',
@@ -81,12 +98,45 @@ export const tokenPaths = operations('Tokens and keys', [
       auth: 'none',
       scope: 'none',
       query: [query('kid', str()), query('applicationId', uuid())],
-      responses: { 200: json('PublicKeyResponse', '`publicKey`, or `publicKeys` by kid.'), 404: shared('NotFound', 'No such key, or an HMAC one. No body.') },
+      responses: {
+        200: json('PublicKeyResponse', '`publicKey`, or `publicKeys` by kid.'),
+        404: shared('NotFound', 'No such key, or an HMAC one. No body.'),
+      },
     },
   ],
-  ['get', '/.well-known/jwks.json', { id: 'retrieveJsonWebKeySet', summary: 'The JSON Web Key Set', auth: 'none', scope: 'none', responses: { 200: json('JWKSResponse', 'RSA and EC keys.') } }],
-  ['get', '/api/key', { id: 'retrieveKeys', summary: 'List the signing keys', auth: 'apiKey', scope: 'global', responses: { 200: json('KeyResponse', 'The keys.') } }],
-  ['get', '/api/key/{id}', { id: 'retrieveKey', summary: 'Retrieve a signing key', auth: 'apiKey', scope: 'global', responses: { 200: keyResponse, 404: keyNotFound } }],
+  [
+    'get',
+    '/.well-known/jwks.json',
+    {
+      id: 'retrieveJsonWebKeySet',
+      summary: 'The JSON Web Key Set',
+      auth: 'none',
+      scope: 'none',
+      responses: { 200: json('JWKSResponse', 'RSA and EC keys.') },
+    },
+  ],
+  [
+    'get',
+    '/api/key',
+    {
+      id: 'retrieveKeys',
+      summary: 'List the signing keys',
+      auth: 'apiKey',
+      scope: 'global',
+      responses: { 200: json('KeyResponse', 'The keys.') },
+    },
+  ],
+  [
+    'get',
+    '/api/key/{id}',
+    {
+      id: 'retrieveKey',
+      summary: 'Retrieve a signing key',
+      auth: 'apiKey',
+      scope: 'global',
+      responses: { 200: keyResponse, 404: keyNotFound },
+    },
+  ],
   ...(['generateKey', 'generateKeyWithId'] as const).map(
     (id): OperationEntry => [
       'post',
@@ -97,15 +147,37 @@ export const tokenPaths = operations('Tokens and keys', [
         auth: 'apiKey',
         scope: 'global',
         body: 'KeyRequest',
-        responses: { 200: keyResponse, 400: errors('`[blank]key.algorithm`, `[invalid]key.algorithm`, `[blank]key.name`, `[duplicate]key.name`, `[invalid]key.length`, ...') },
+        responses: {
+          200: keyResponse,
+          400: errors(
+            '`[blank]key.algorithm`, `[invalid]key.algorithm`, `[blank]key.name`, `[duplicate]key.name`, `[invalid]key.length`, ...',
+          ),
+        },
       },
     ],
   ),
-  ['put', '/api/key/{id}', { id: 'updateKey', summary: 'Rename a signing key', auth: 'apiKey', scope: 'global', body: 'KeyRequest', responses: { 200: keyResponse, 400: errors('`[blank]key.name`.'), 404: keyNotFound } }],
+  [
+    'put',
+    '/api/key/{id}',
+    {
+      id: 'updateKey',
+      summary: 'Rename a signing key',
+      auth: 'apiKey',
+      scope: 'global',
+      body: 'KeyRequest',
+      responses: { 200: keyResponse, 400: errors('`[blank]key.name`.'), 404: keyNotFound },
+    },
+  ],
   [
     'delete',
     '/api/key/{id}',
-    { id: 'deleteKey', summary: 'Delete a signing key', auth: 'apiKey', scope: 'global', responses: { 200: shared('EmptySuccess'), 400: errors('`[KeyInUse]`.'), 404: keyNotFound } },
+    {
+      id: 'deleteKey',
+      summary: 'Delete a signing key',
+      auth: 'apiKey',
+      scope: 'global',
+      responses: { 200: shared('EmptySuccess'), 400: errors('`[KeyInUse]`.'), 404: keyNotFound },
+    },
   ],
 ])
 
@@ -114,15 +186,50 @@ const configurationErrors = errors('`[invalid]systemConfiguration.reportTimezone
 
 const document: Response = {
   description: 'This document.',
-  headers: { 'Cache-Control': { description: 'public, max-age=300', schema: str() }, 'Access-Control-Allow-Origin': { description: '*', schema: str() } },
+  headers: {
+    'Cache-Control': { description: 'public, max-age=300', schema: str() },
+    'Access-Control-Allow-Origin': { description: '*', schema: str() },
+  },
   content: { 'application/json': { schema: freeObject() } },
 }
 const noStore = { 'Cache-Control': { description: 'no-store', schema: str() } }
 
 export const systemPaths = operations('System', [
-  ['get', '/api/system-configuration', { id: 'retrieveSystemConfiguration', summary: 'Retrieve the system configuration', auth: 'apiKey', scope: 'global', responses: { 200: configuration } }],
-  ['put', '/api/system-configuration', { id: 'updateSystemConfiguration', summary: 'Replace the system configuration', auth: 'apiKey', scope: 'global', body: 'SystemConfigurationRequest', responses: { 200: configuration, 400: configurationErrors } }],
-  ['patch', '/api/system-configuration', { id: 'patchSystemConfiguration', summary: 'Merge fields into the system configuration', auth: 'apiKey', scope: 'global', body: 'SystemConfigurationRequest', responses: { 200: configuration, 400: configurationErrors } }],
+  [
+    'get',
+    '/api/system-configuration',
+    {
+      id: 'retrieveSystemConfiguration',
+      summary: 'Retrieve the system configuration',
+      auth: 'apiKey',
+      scope: 'global',
+      responses: { 200: configuration },
+    },
+  ],
+  [
+    'put',
+    '/api/system-configuration',
+    {
+      id: 'updateSystemConfiguration',
+      summary: 'Replace the system configuration',
+      auth: 'apiKey',
+      scope: 'global',
+      body: 'SystemConfigurationRequest',
+      responses: { 200: configuration, 400: configurationErrors },
+    },
+  ],
+  [
+    'patch',
+    '/api/system-configuration',
+    {
+      id: 'patchSystemConfiguration',
+      summary: 'Merge fields into the system configuration',
+      auth: 'apiKey',
+      scope: 'global',
+      body: 'SystemConfigurationRequest',
+      responses: { 200: configuration, 400: configurationErrors },
+    },
+  ],
   [
     'get',
     '/api/status',
@@ -146,7 +253,10 @@ export const systemPaths = operations('System', [
       summary: 'A health probe',
       auth: 'none',
       scope: 'none',
-      responses: { 200: { description: 'Healthy. No body.', headers: noStore }, 500: { description: 'Not healthy. No body.', headers: noStore } },
+      responses: {
+        200: { description: 'Healthy. No body.', headers: noStore },
+        500: { description: 'Not healthy. No body.', headers: noStore },
+      },
     },
   ],
   [
@@ -164,7 +274,11 @@ export const systemPaths = operations('System', [
       auth: 'apiKey',
       scope: 'global',
       query: [{ ...query('email', str()), required: true }],
-      responses: { 200: json('DevOutboxResponse', 'Oldest first.'), 400: errors('`[blank]email`.'), 404: shared('NotFound', 'ENVIRONMENT is not test or development. No body.') },
+      responses: {
+        200: json('DevOutboxResponse', 'Oldest first.'),
+        400: errors('`[blank]email`.'),
+        404: shared('NotFound', 'ENVIRONMENT is not test or development. No body.'),
+      },
     },
   ],
 ])

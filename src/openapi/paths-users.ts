@@ -7,7 +7,9 @@ const user = json('UserResponse', 'The user.')
 const registration = json('RegistrationResponse', 'The registration.')
 const notFound = shared('NotFound', 'No such user. No body.')
 const noRegistration = shared('NotFound', 'No such user or registration. No body.')
-const userErrors = errors('`[blank]user.email`, `[notEmail]user.email`, `[duplicate]user.email`, `[invalid]tenantId`, `[TenantIdRequired]`, ...')
+const userErrors = errors(
+  '`[blank]user.email`, `[notEmail]user.email`, `[duplicate]user.email`, `[invalid]tenantId`, `[TenantIdRequired]`, ...',
+)
 
 const createUser = (id: string): OperationSpec => ({
   id,
@@ -26,7 +28,9 @@ const register = (id: string): OperationSpec => ({
   body: 'RegistrationRequest',
   responses: {
     200: registration,
-    400: errors('`[blank]registration.applicationId`, `[invalid]registration.applicationId`, `[invalid]registration.roles`, `[duplicate]registration`, ...'),
+    400: errors(
+      '`[blank]registration.applicationId`, `[invalid]registration.applicationId`, `[invalid]registration.roles`, `[duplicate]registration`, ...',
+    ),
     404: shared('NotFound', 'No such user, and no `user`. No body.'),
   },
 })
@@ -47,7 +51,10 @@ const searchQuery = [
   query('startRow', int()),
   query('sortFields[0].name', str(), 'Also sortFields[i].name, .order, .missing.'),
 ]
-const searchResponses = { 200: json('SearchResponse', 'The users found.'), 400: errors('`[invalid]` (no ids or queryString), `[couldNotConvert]ids`, `[invalid]search.sortFields`, `[invalid]search.query`, ...') }
+const searchResponses = {
+  200: json('SearchResponse', 'The users found.'),
+  400: errors('`[invalid]` (no ids or queryString), `[couldNotConvert]ids`, `[invalid]search.sortFields`, `[invalid]search.query`, ...'),
+}
 
 const twoFactorUser = shared('NotFound', 'No such user. No body.')
 
@@ -62,11 +69,20 @@ export const userPaths = operations('Users', [
       summary: 'Retrieve a user by loginId, email or username; with a JWT, its own',
       auth: 'apiKeyOrJwt',
       scope: 'tenant',
-      query: [query('loginId', str()), query('loginIdTypes', arrayOf(oneOfStrings(['email', 'username']))), query('email', str()), query('username', str())],
+      query: [
+        query('loginId', str()),
+        query('loginIdTypes', arrayOf(oneOfStrings(['email', 'username']))),
+        query('email', str()),
+        query('username', str()),
+      ],
       responses: { 200: user, 400: errors('`[TenantIdRequired]`.'), 404: notFound },
     },
   ],
-  ['get', '/api/user/{id}', { id: 'retrieveUser', summary: 'Retrieve a user', auth: 'apiKey', scope: 'tenant', responses: { 200: user, 404: notFound } }],
+  [
+    'get',
+    '/api/user/{id}',
+    { id: 'retrieveUser', summary: 'Retrieve a user', auth: 'apiKey', scope: 'tenant', responses: { 200: user, 404: notFound } },
+  ],
   [
     'put',
     '/api/user/{id}',
@@ -81,7 +97,18 @@ export const userPaths = operations('Users', [
       responses: { 200: user, 400: userErrors, 404: notFound },
     },
   ],
-  ['patch', '/api/user/{id}', { id: 'patchUser', summary: 'Merge fields into a user', auth: 'apiKey', scope: 'tenant', body: 'UserRequest', responses: { 200: user, 400: userErrors, 404: notFound } }],
+  [
+    'patch',
+    '/api/user/{id}',
+    {
+      id: 'patchUser',
+      summary: 'Merge fields into a user',
+      auth: 'apiKey',
+      scope: 'tenant',
+      body: 'UserRequest',
+      responses: { 200: user, 400: userErrors, 404: notFound },
+    },
+  ],
   [
     'delete',
     '/api/user/{id}',
@@ -103,15 +130,46 @@ export const userPaths = operations('Users', [
       auth: 'apiKey',
       scope: 'tenant',
       body: 'ImportRequest',
-      responses: { 200: shared('EmptySuccess', 'Imported. No body.'), 400: errors('`users[i]...` field errors, `[tooMany]users`, `[duplicate]`.') },
+      responses: {
+        200: shared('EmptySuccess', 'Imported. No body.'),
+        400: errors('`users[i]...` field errors, `[tooMany]users`, `[duplicate]`.'),
+      },
     },
   ],
-  ['get', '/api/user/search', { id: 'searchUsersByIds', summary: 'Search users (query parameters)', auth: 'apiKey', scope: 'tenant', query: searchQuery, responses: searchResponses }],
-  ['post', '/api/user/search', { id: 'searchUsersByQuery', summary: 'Search users', auth: 'apiKey', scope: 'tenant', body: 'SearchRequest', responses: searchResponses }],
+  [
+    'get',
+    '/api/user/search',
+    {
+      id: 'searchUsersByIds',
+      summary: 'Search users (query parameters)',
+      auth: 'apiKey',
+      scope: 'tenant',
+      query: searchQuery,
+      responses: searchResponses,
+    },
+  ],
+  [
+    'post',
+    '/api/user/search',
+    {
+      id: 'searchUsersByQuery',
+      summary: 'Search users',
+      auth: 'apiKey',
+      scope: 'tenant',
+      body: 'SearchRequest',
+      responses: searchResponses,
+    },
+  ],
   [
     'put',
     '/api/user/search',
-    { id: 'refreshUserSearchIndex', summary: 'Refresh the search index (a no-op)', auth: 'apiKey', scope: 'tenant', responses: { 200: shared('EmptySuccess') } },
+    {
+      id: 'refreshUserSearchIndex',
+      summary: 'Refresh the search index (a no-op)',
+      auth: 'apiKey',
+      scope: 'tenant',
+      responses: { 200: shared('EmptySuccess') },
+    },
   ],
 ])
 
@@ -121,7 +179,13 @@ export const registrationPaths = operations('Registrations', [
   [
     'get',
     '/api/user/registration/{userId}/{applicationId}',
-    { id: 'retrieveRegistration', summary: 'Retrieve a registration', auth: 'apiKey', scope: 'tenant', responses: { 200: registration, 404: noRegistration } },
+    {
+      id: 'retrieveRegistration',
+      summary: 'Retrieve a registration',
+      auth: 'apiKey',
+      scope: 'tenant',
+      responses: { 200: registration, 404: noRegistration },
+    },
   ],
   ['put', '/api/user/registration/{userId}', updateRegistration('updateRegistration', false)],
   ['put', '/api/user/registration/{userId}/{applicationId}', updateRegistration('updateRegistrationWithApplicationId', false)],
@@ -130,11 +194,19 @@ export const registrationPaths = operations('Registrations', [
   [
     'delete',
     '/api/user/registration/{userId}/{applicationId}',
-    { id: 'deleteRegistration', summary: 'Delete a registration', auth: 'apiKey', scope: 'tenant', responses: { 200: shared('EmptySuccess'), 404: noRegistration } },
+    {
+      id: 'deleteRegistration',
+      summary: 'Delete a registration',
+      auth: 'apiKey',
+      scope: 'tenant',
+      responses: { 200: shared('EmptySuccess'), 404: noRegistration },
+    },
   ],
 ])
 
-const changePasswordErrors = errors('`[blank]password`, `[tooShort]password`, `[tooYoung]password`, `[invalid]loginId`, `[invalid]currentPassword`, ...')
+const changePasswordErrors = errors(
+  '`[blank]password`, `[tooShort]password`, `[tooYoung]password`, `[invalid]loginId`, `[invalid]currentPassword`, ...',
+)
 
 export const passwordPaths = operations('Passwords', [
   [
@@ -192,7 +264,17 @@ export const passwordPaths = operations('Passwords', [
 ])
 
 const entries: OperationEntry[] = [
-  ['get', '/api/two-factor/secret', { id: 'generateTwoFactorSecret', summary: 'Generate an authenticator secret', auth: 'apiKey', scope: 'tenant', responses: { 200: json('SecretResponse', 'A new secret.') } }],
+  [
+    'get',
+    '/api/two-factor/secret',
+    {
+      id: 'generateTwoFactorSecret',
+      summary: 'Generate an authenticator secret',
+      auth: 'apiKey',
+      scope: 'tenant',
+      responses: { 200: json('SecretResponse', 'A new secret.') },
+    },
+  ],
   [
     'post',
     '/api/two-factor/send',
@@ -202,7 +284,12 @@ const entries: OperationEntry[] = [
       auth: 'apiKey',
       scope: 'tenant',
       body: 'TwoFactorSendRequest',
-      responses: { 200: shared('EmptySuccess', 'Sent. No body.'), 400: errors('`[blank]userId`, `[invalid]method`, `[blank]email`, `[invalid]methodId`.'), 404: twoFactorUser, 429: shared('TooManyRequests') },
+      responses: {
+        200: shared('EmptySuccess', 'Sent. No body.'),
+        400: errors('`[blank]userId`, `[invalid]method`, `[blank]email`, `[invalid]methodId`.'),
+        404: twoFactorUser,
+        429: shared('TooManyRequests'),
+      },
     },
   ],
   [
@@ -233,7 +320,12 @@ const entries: OperationEntry[] = [
       query: [query('methodId', str()), query('code', str())],
       body: 'TwoFactorDisableRequest',
       bodyOptional: true,
-      responses: { 200: shared('EmptySuccess'), 400: errors('`[blank]code`, `[invalid]methodId`.'), 404: twoFactorUser, 421: empty('The code is wrong. No body.') },
+      responses: {
+        200: shared('EmptySuccess'),
+        400: errors('`[blank]code`, `[invalid]methodId`.'),
+        404: twoFactorUser,
+        421: empty('The code is wrong. No body.'),
+      },
     },
   ],
   [
@@ -241,10 +333,14 @@ const entries: OperationEntry[] = [
     '/api/user/two-factor/recovery-code/{userId}',
     {
       id: 'generateTwoFactorRecoveryCodes',
-      summary: 'Replace a user\'s recovery codes',
+      summary: "Replace a user's recovery codes",
       auth: 'apiKey',
       scope: 'tenant',
-      responses: { 200: json('TwoFactorRecoveryCodeResponse', 'New codes; the old ones stop working.'), 400: errors('`[TwoFactorNotEnabled]`.'), 404: twoFactorUser },
+      responses: {
+        200: json('TwoFactorRecoveryCodeResponse', 'New codes; the old ones stop working.'),
+        400: errors('`[TwoFactorNotEnabled]`.'),
+        404: twoFactorUser,
+      },
     },
   ],
 ]

@@ -34,7 +34,8 @@ export interface Schema {
 /** A reference to a component schema by name. */
 export const ref = (name: string, description?: string): Schema => described({ $ref: `#/components/schemas/${name}` }, description)
 
-const described = (schema: Schema, description: string | undefined): Schema => (description === undefined ? schema : { ...schema, description })
+const described = (schema: Schema, description: string | undefined): Schema =>
+  description === undefined ? schema : { ...schema, description }
 
 export const str = (description?: string): Schema => described({ type: 'string' }, description)
 export const uuid = (description?: string): Schema => described({ type: 'string', format: 'uuid' }, description)
@@ -42,12 +43,14 @@ export const int = (description?: string): Schema => described({ type: 'integer'
 export const bool = (description?: string): Schema => described({ type: 'boolean' }, description)
 /** Epoch milliseconds (FusionAuth's ZonedDateTime on the wire). */
 export const instant = (description?: string): Schema => ref('ZonedDateTime', description)
-export const oneOfStrings = (values: readonly string[], description?: string): Schema => described({ type: 'string', enum: values }, description)
+export const oneOfStrings = (values: readonly string[], description?: string): Schema =>
+  described({ type: 'string', enum: values }, description)
 export const arrayOf = (items: Schema, description?: string): Schema => described({ type: 'array', items }, description)
 /** A JSON object with free-form members (`data`, `state`, a lambda's output). */
 export const freeObject = (description?: string): Schema => described({ type: 'object' }, description)
 /** An object used as a map: any keys, each value of one schema. */
-export const mapOf = (values: Schema, description?: string): Schema => described({ type: 'object', additionalProperties: values }, description)
+export const mapOf = (values: Schema, description?: string): Schema =>
+  described({ type: 'object', additionalProperties: values }, description)
 
 export interface ObjectOptions {
   required?: string[]

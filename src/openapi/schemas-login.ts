@@ -24,7 +24,10 @@ const loginCriteria = {
 export const loginSchemas: Record<string, Schema> = {
   ZonedDateTime: { type: 'integer', description: 'Epoch milliseconds (UTC).' },
 
-  Error: object({ code: str('`[blank]loginId`, `[TenantIdRequired]`, ...'), message: str(), data: freeObject() }, { required: ['code', 'message'], closed: true }),
+  Error: object(
+    { code: str('`[blank]loginId`, `[TenantIdRequired]`, ...'), message: str(), data: freeObject() },
+    { required: ['code', 'message'], closed: true },
+  ),
   Errors: object(
     {
       fieldErrors: mapOf(arrayOf(ref('Error')), 'Property path (`user.email`) -> its errors.'),
@@ -109,7 +112,7 @@ export const loginSchemas: Record<string, Schema> = {
       twoFactorId: str(),
       code: str('Authenticator, email or recovery code.'),
       trustComputer: bool('true: issue a twoFactorTrustId.'),
-      applicationId: uuid('Default: the password step\'s.'),
+      applicationId: uuid("Default: the password step's."),
       ipAddress,
       metaData,
       noJWT,
@@ -117,7 +120,10 @@ export const loginSchemas: Record<string, Schema> = {
     { required: ['twoFactorId', 'code'] },
   ),
   LoginPingRequest: object({ userId: uuid(), applicationId: uuid(), ipAddress }, { required: ['userId'] }),
-  LogoutRequest: object({ refreshToken: str('Else the query, else the refresh_token cookie.'), global: bool('true: revoke all of the user\'s.') }),
+  LogoutRequest: object({
+    refreshToken: str('Else the query, else the refresh_token cookie.'),
+    global: bool("true: revoke all of the user's."),
+  }),
 
   LoginRecordSearchCriteria: object({
     ...loginCriteria,

@@ -40,7 +40,14 @@ const userProfile: Record<string, Schema> = {
 
 const twoFactorImport = object({
   methods: arrayOf(
-    object({ id: str(), method: oneOfStrings(['authenticator', 'email']), name: str(), secret: str('Base64.'), secretBase32Encoded: str(), email: str() }),
+    object({
+      id: str(),
+      method: oneOfStrings(['authenticator', 'email']),
+      name: str(),
+      secret: str('Base64.'),
+      secretBase32Encoded: str(),
+      email: str(),
+    }),
     `At most ${MAX_IMPORT_TWO_FACTOR_METHODS}.`,
   ),
   recoveryCodes: arrayOf(str(), `At most ${MAX_IMPORT_RECOVERY_CODES}.`),
@@ -105,7 +112,18 @@ export const userSchemas: Record<string, Schema> = {
   ImportRequest: object(
     {
       users: arrayOf(
-        object({ ...userProfile, id: uuid(), tenantId: uuid(), active: bool(), verified: bool(), salt: str('Base64.'), passwordLastUpdateInstant: instant(), insertInstant: instant(), registrations: arrayOf(ref('UserRegistration')), twoFactor: twoFactorImport }),
+        object({
+          ...userProfile,
+          id: uuid(),
+          tenantId: uuid(),
+          active: bool(),
+          verified: bool(),
+          salt: str('Base64.'),
+          passwordLastUpdateInstant: instant(),
+          insertInstant: instant(),
+          registrations: arrayOf(ref('UserRegistration')),
+          twoFactor: twoFactorImport,
+        }),
         `At most ${MAX_IMPORT_USERS}, of which at most ${MAX_IMPORT_PLAINTEXT_PASSWORDS} with plaintext passwords.`,
       ),
       encryptionScheme: str(),
@@ -115,7 +133,10 @@ export const userSchemas: Record<string, Schema> = {
     { required: ['users'], description: 'All or nothing.' },
   ),
 
-  SortField: object({ name: oneOfStrings(SORTABLE_USER_FIELDS), order: oneOfStrings(['asc', 'desc']), missing: oneOfStrings(['_first', '_last']) }, { required: ['name'] }),
+  SortField: object(
+    { name: oneOfStrings(SORTABLE_USER_FIELDS), order: oneOfStrings(['asc', 'desc']), missing: oneOfStrings(['_first', '_last']) },
+    { required: ['name'] },
+  ),
   UserSearchCriteria: object({
     ids: arrayOf(uuid(), `At most ${MAX_SEARCH_IDS}; not paginated.`),
     queryString: str('Without `*`: contained in email, username or a name; with: a pattern (`pied*`).'),
@@ -138,8 +159,21 @@ export const userSchemas: Record<string, Schema> = {
     applicationId: uuid(),
     refreshToken: str('JWT form: lets the one-time password issue a refresh token.'),
   }),
-  ChangePasswordResponse: object({ oneTimePassword: str('Logs in once at POST /api/login.'), state: freeObject() }, { required: ['oneTimePassword'] }),
-  ForgotPasswordRequest: object({ loginId: str(), loginIdTypes: arrayOf(oneOfStrings(['email', 'username'])), applicationId: uuid(), changePasswordId: str(), state: freeObject(), sendForgotPasswordEmail: bool('No email is sent.') }, { required: ['loginId'] }),
+  ChangePasswordResponse: object(
+    { oneTimePassword: str('Logs in once at POST /api/login.'), state: freeObject() },
+    { required: ['oneTimePassword'] },
+  ),
+  ForgotPasswordRequest: object(
+    {
+      loginId: str(),
+      loginIdTypes: arrayOf(oneOfStrings(['email', 'username'])),
+      applicationId: uuid(),
+      changePasswordId: str(),
+      state: freeObject(),
+      sendForgotPasswordEmail: bool('No email is sent.'),
+    },
+    { required: ['loginId'] },
+  ),
   ForgotPasswordResponse: object({ changePasswordId: str() }, { required: ['changePasswordId'] }),
 
   TwoFactorRequest: object(
@@ -161,6 +195,9 @@ export const userSchemas: Record<string, Schema> = {
   SecretResponse: object({ secret: str(), secretBase32Encoded: str() }, { required: ['secret', 'secretBase32Encoded'] }),
   TwoFactorRecoveryCodeResponse: object({ recoveryCodes: arrayOf(str()) }, { required: ['recoveryCodes'] }),
 
-  DevOutboxResponse: object({ messages: arrayOf(object({ to: str(), subject: str(), text: str(), sequence: int() })) }, { required: ['messages'] }),
+  DevOutboxResponse: object(
+    { messages: arrayOf(object({ to: str(), subject: str(), text: str(), sequence: int() })) },
+    { required: ['messages'] },
+  ),
   StatusResponse: object({ status: oneOfStrings(['ok']) }, { required: ['status'] }),
 }

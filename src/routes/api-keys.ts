@@ -57,7 +57,11 @@ async function createKey(c: Context<AppEnv>, id: string): Promise<Response> {
   const reader = body.object('apiKey')
   const given = reader.string('key')
   if (given !== undefined && (given.trim() === '' || given.length > MAX_KEY_LENGTH)) {
-    reader.errors.field('apiKey.key', '[invalid]apiKey.key', `The [apiKey.key] property must be 1 to ${MAX_KEY_LENGTH} characters, not only white space.`)
+    reader.errors.field(
+      'apiKey.key',
+      '[invalid]apiKey.key',
+      `The [apiKey.key] property must be 1 to ${MAX_KEY_LENGTH} characters, not only white space.`,
+    )
   }
   const key = given ?? randomToken(GENERATED_KEY_BYTES)
   const keyHash = await sha256Base64Url(key)
@@ -71,7 +75,8 @@ async function createKey(c: Context<AppEnv>, id: string): Promise<Response> {
   try {
     await store.create(apiKey, keyHash)
   } catch (error) {
-    if (isUniqueViolation(error)) throw fieldError('apiKey.key', codes.duplicate('apiKey.key', 'An API key with this value already exists.'))
+    if (isUniqueViolation(error))
+      throw fieldError('apiKey.key', codes.duplicate('apiKey.key', 'An API key with this value already exists.'))
     throw error
   }
   return c.json({ apiKey: { ...apiKey, key } })
@@ -85,7 +90,11 @@ async function updateKey(c: Context<AppEnv>, mode: 'replace' | 'merge'): Promise
   const { key: _ignored, ...input } = withoutServerFields(body.rawObject('apiKey') ?? {})
   const source: JsonObject = mode === 'merge' ? deepMerge<JsonObject>({ ...existing }, input) : input
   const reader = new FieldReader(source, body.errors, 'apiKey')
-  const apiKey = await readKey(c, caller, reader, { id: existing.id, insertInstant: existing.insertInstant, lastUpdateInstant: c.get('nowMillis') })
+  const apiKey = await readKey(c, caller, reader, {
+    id: existing.id,
+    insertInstant: existing.insertInstant,
+    lastUpdateInstant: c.get('nowMillis'),
+  })
   await c.var.data.apiKeys.update(apiKey)
   return c.json({ apiKey })
 }
@@ -104,12 +113,21 @@ async function readKey(
   const tenantId = reader.uuid('tenantId') ?? requestTenantId(c) ?? undefined
   if (tenantId !== undefined) {
     if (!inRequestScope(c, tenantId) || (await c.var.data.tenants.get(tenantId)) === null) {
-      errors.field('apiKey.tenantId', '[invalid]apiKey.tenantId', `The [apiKey.tenantId] property is not valid. No Tenant exists with Id [${tenantId}] for this request.`)
+      errors.field(
+        'apiKey.tenantId',
+        '[invalid]apiKey.tenantId',
+        `The [apiKey.tenantId] property is not valid. No Tenant exists with Id [${tenantId}] for this request.`,
+      )
     }
   }
   for (const unsupported of ['ipAccessControlListId', 'expirationInstant']) {
     // Stored but not enforced would be a false promise, so these are refused.
-    if (reader.has(unsupported)) errors.field(`apiKey.${unsupported}`, `[invalid]apiKey.${unsupported}`, `The [apiKey.${unsupported}] property is not supported by this server.`)
+    if (reader.has(unsupported))
+      errors.field(
+        `apiKey.${unsupported}`,
+        `[invalid]apiKey.${unsupported}`,
+        `The [apiKey.${unsupported}] property is not supported by this server.`,
+      )
   }
   if (!errors.has('apiKey.permissions.endpoints') && !mayManage(caller, { tenantId, endpoints, keyManager })) {
     errors.field('apiKey.permissions', '[invalid]apiKey.permissions', 'An API key may not grant more than the API key used to create it.')

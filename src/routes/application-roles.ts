@@ -54,7 +54,12 @@ async function updateRole(c: Context<AppEnv>, mode: 'replace' | 'merge'): Promis
   const input = withoutServerFields(body.rawObject('role') ?? {})
   const source = mode === 'merge' ? deepMerge<ApplicationRole>(existing, input) : input
   const role = readRole(new FieldReader(source, body.errors, 'role'), roleId, existing, c.get('nowMillis'))
-  await saveRoles(c, application, application.roles.map((r) => (r.id === roleId ? role : r)), body.errors)
+  await saveRoles(
+    c,
+    application,
+    application.roles.map((r) => (r.id === roleId ? role : r)),
+    body.errors,
+  )
   return c.json({ role })
 }
 

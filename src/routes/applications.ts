@@ -43,7 +43,14 @@ applicationRoutes.put('/api/application/:id', async (c) => {
   }
   const { input, errors } = await readApplicationBody(c)
   // Full replace over the defaults; identity, tenant and roles (managed by the role API) are kept.
-  const base: Application = { ...applicationDefaults(), id: existing.id, tenantId: existing.tenantId, name: '', insertInstant: existing.insertInstant, lastUpdateInstant: 0 }
+  const base: Application = {
+    ...applicationDefaults(),
+    id: existing.id,
+    tenantId: existing.tenantId,
+    name: '',
+    insertInstant: existing.insertInstant,
+    lastUpdateInstant: 0,
+  }
   return c.json({ application: await saveApplication(c, finish(c, base, input, existing), errors, 'update') })
 })
 
@@ -73,7 +80,8 @@ async function createApplication(c: Context<AppEnv>, id: string): Promise<Respon
   const input = withoutServerFields(raw)
   const sourceId = body.uuid('sourceApplicationId')
   const tenantId = await applicationTenantId(c, new FieldReader(raw, errors, 'application').uuid('tenantId'), errors)
-  if ((await store.get(id)) !== null) errors.field('application.id', '[duplicate]application.id', `An Application with Id [${id}] already exists.`)
+  if ((await store.get(id)) !== null)
+    errors.field('application.id', '[duplicate]application.id', `An Application with Id [${id}] already exists.`)
 
   let base: Application = { ...applicationDefaults(), id, tenantId, name: '', insertInstant: 0, lastUpdateInstant: 0 }
   if (sourceId !== undefined) {
@@ -99,7 +107,11 @@ async function applicationTenantId(c: Context<AppEnv>, named: string | undefined
   const tenantId = named ?? (await resolveTenantId(c))
   const invalid = (scoped !== null && scoped !== tenantId) || (await c.var.data.tenants.get(tenantId)) === null
   if (invalid && !errors.has('application.tenantId')) {
-    errors.field('application.tenantId', '[invalid]application.tenantId', `The [application.tenantId] property is not valid. No Tenant exists with Id [${tenantId}].`)
+    errors.field(
+      'application.tenantId',
+      '[invalid]application.tenantId',
+      `The [application.tenantId] property is not valid. No Tenant exists with Id [${tenantId}].`,
+    )
   }
   return tenantId
 }
@@ -119,7 +131,12 @@ function finish(c: Context<AppEnv>, base: Application, input: JsonObject, keep: 
   return application
 }
 
-async function saveApplication(c: Context<AppEnv>, application: Application, errors: Errors, mode: 'create' | 'update'): Promise<Application> {
+async function saveApplication(
+  c: Context<AppEnv>,
+  application: Application,
+  errors: Errors,
+  mode: 'create' | 'update',
+): Promise<Application> {
   const references = validateApplication(application, errors)
   await checkKeyReferences(c.var.data, references, errors)
   errors.throwIfAny()

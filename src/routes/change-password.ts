@@ -62,7 +62,10 @@ async function tenantOf(c: Context<AppEnv>, applicationId: string | undefined): 
   const application = await new ApplicationStore(c.env.DB).get(applicationId)
   const scoped = requestTenantId(c)
   if (application === null || (scoped !== null && scoped !== application.tenantId)) {
-    throw fieldError('applicationId', codes.invalid('applicationId', `The [applicationId] property is not valid. No application exists with Id [${applicationId}].`))
+    throw fieldError(
+      'applicationId',
+      codes.invalid('applicationId', `The [applicationId] property is not valid. No application exists with Id [${applicationId}].`),
+    )
   }
   return loadTenant(c, application.tenantId)
 }
@@ -105,7 +108,8 @@ function readLoginIdTypes(body: FieldReader): readonly LoginIdType[] {
 
 /** The API-key form: loginId + currentPassword (optional) + password; 200 with no body. */
 async function byLoginId(c: Context<AppEnv>, body: FieldReader): Promise<Response> {
-  if (!body.has('loginId')) throw new ApiError(400, body.errors.general('[invalid]', 'You must specify a changePasswordId, a loginId, or a JWT.'))
+  if (!body.has('loginId'))
+    throw new ApiError(400, body.errors.general('[invalid]', 'You must specify a changePasswordId, a loginId, or a JWT.'))
   const loginId = body.requiredString('loginId')
   const types = readLoginIdTypes(body)
   const applicationId = body.uuid('applicationId')
@@ -115,13 +119,17 @@ async function byLoginId(c: Context<AppEnv>, body: FieldReader): Promise<Respons
 
   const tenant = await tenantOf(c, applicationId)
   const record = await new UserStore(c.env.DB).findByIdentity(tenant.id, loginId ?? '', types)
-  if (record === null) throw fieldError('loginId', codes.invalid('loginId', 'Invalid [loginId] property. No user exists with that login Id.'))
+  if (record === null)
+    throw fieldError('loginId', codes.invalid('loginId', 'Invalid [loginId] property. No user exists with that login Id.'))
 
   checkNewPassword(tenant, record.user, password, body.errors, { nowMillis: c.get('nowMillis'), enforceMinimumAge: true })
   body.errors.throwIfAny()
   // With an API key FusionAuth says which part was wrong (since 1.43.0).
   if (currentPassword !== undefined && !(await verifyTenantPassword(tenant, record.password, currentPassword))) {
-    throw fieldError('currentPassword', codes.invalid('currentPassword', 'The [currentPassword] property does not match the current password.'))
+    throw fieldError(
+      'currentPassword',
+      codes.invalid('currentPassword', 'The [currentPassword] property does not match the current password.'),
+    )
   }
   await applyPasswordChange(loginEnvironment(c), { tenant, user: record.user, password: password ?? '', oneTimePassword: null })
   return emptyOk(c)
@@ -191,7 +199,14 @@ changePasswordRoutes.post('/api/user/forgot-password', async (c) => {
   const changePasswordId = await issueChangePasswordId(
     c.env.KV,
     tenant,
-    { userId: record.user.id, tenantId: tenant.id, applicationId: applicationId ?? null, reason: 'Administrative', issuedInstant: now, ...(state === undefined ? {} : { state }) },
+    {
+      userId: record.user.id,
+      tenantId: tenant.id,
+      applicationId: applicationId ?? null,
+      reason: 'Administrative',
+      issuedInstant: now,
+      ...(state === undefined ? {} : { state }),
+    },
     now,
     chosenId === undefined || chosenId.trim() === '' ? undefined : chosenId,
   )

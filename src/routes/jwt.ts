@@ -31,10 +31,12 @@ jwtRoutes.post('/api/jwt/refresh', replicaReads, async (c) => {
   const fromBody = body.string('refreshToken')
   body.string('token')
   const ttl = body.integer('timeToLiveInSeconds')
-  if (ttl !== undefined && ttl <= 0) body.errors.field('timeToLiveInSeconds', '[invalid]timeToLiveInSeconds', 'The [timeToLiveInSeconds] property must be greater than 0.')
+  if (ttl !== undefined && ttl <= 0)
+    body.errors.field('timeToLiveInSeconds', '[invalid]timeToLiveInSeconds', 'The [timeToLiveInSeconds] property must be greater than 0.')
   // The cookie wins over the body, as FusionAuth reads them.
   const refreshToken = readCookie(c, REFRESH_TOKEN_COOKIE) ?? fromBody
-  if (refreshToken === undefined || refreshToken.trim() === '') body.errors.field('refreshToken', codes.blank('refreshToken').code, codes.blank('refreshToken').message)
+  if (refreshToken === undefined || refreshToken.trim() === '')
+    body.errors.field('refreshToken', codes.blank('refreshToken').code, codes.blank('refreshToken').message)
   body.errors.throwIfAny()
 
   const env = loginEnvironment(c)
@@ -48,7 +50,10 @@ jwtRoutes.post('/api/jwt/refresh', replicaReads, async (c) => {
     case 'invalid':
       throw fieldError('refreshToken', codes.invalid('refreshToken', 'The [refreshToken] is expired, was not found, or has been revoked.'))
     case 'ttlTooLong':
-      throw fieldError('timeToLiveInSeconds', codes.invalid('timeToLiveInSeconds', 'The [timeToLiveInSeconds] property is greater than the allowed time to live.'))
+      throw fieldError(
+        'timeToLiveInSeconds',
+        codes.invalid('timeToLiveInSeconds', 'The [timeToLiveInSeconds] property is greater than the allowed time to live.'),
+      )
     case 'userMissing':
       throw notFound()
     case 'exchanged':
@@ -93,14 +98,16 @@ async function revoke(c: Context<AppEnv>, tokenId: string | undefined): Promise<
   const store = c.var.data.refreshTokens
 
   if (tokenId !== undefined || token !== undefined) {
-    const record = tokenId !== undefined ? (isUuid(tokenId) ? await store.get(tokenId.toLowerCase()) : null) : await store.findByToken(token ?? '')
+    const record =
+      tokenId !== undefined ? (isUuid(tokenId) ? await store.get(tokenId.toLowerCase()) : null) : await store.findByToken(token ?? '')
     if (record === null || !visibleTo(c, record)) throw notFound()
     if (claims !== null && claims.sub !== record.userId) throw notFound()
     await store.revoke(record.id)
     return emptyOk(c)
   }
   if (claims !== null) throw unauthorized()
-  if (userId === undefined && applicationId === undefined) throw generalError('[invalid]', 'You must specify a token, tokenId, userId or applicationId.')
+  if (userId === undefined && applicationId === undefined)
+    throw generalError('[invalid]', 'You must specify a token, tokenId, userId or applicationId.')
 
   const scoped = requestTenantId(c)
   if (userId !== undefined) {

@@ -7,7 +7,16 @@
  */
 import { Hono, type Context } from 'hono'
 import { effectiveJwtConfiguration } from '../domain/application'
-import { generateSigningKey, isSigningAlgorithm, jsonWebKeySet, type KeyView, keyTypeOf, publicKeysByKid, SIGNING_ALGORITHMS, toKeyResponse } from '../domain/tokens'
+import {
+  generateSigningKey,
+  isSigningAlgorithm,
+  jsonWebKeySet,
+  type KeyView,
+  keyTypeOf,
+  publicKeysByKid,
+  SIGNING_ALGORITHMS,
+  toKeyResponse,
+} from '../domain/tokens'
 import type { AppEnv } from '../env'
 import { readJson } from '../http/body'
 import { fieldError, codes, generalError, notFound } from '../http/errors'
@@ -56,7 +65,10 @@ keyRoutes.delete('/api/key/:id', async (c) => {
     throw generalError('[KeyInUse]', 'The key is used by a tenant or an application. Point their jwtConfiguration at another key first.')
   }
   if (await c.var.data.webhooks.usesKey(id)) {
-    throw generalError('[KeyInUse]', 'The key is used by a webhook. Point its signatureConfiguration or sslCertificateKeyId at another key first.')
+    throw generalError(
+      '[KeyInUse]',
+      'The key is used by a webhook. Point its signatureConfiguration or sslCertificateKeyId at another key first.',
+    )
   }
   if (!(await c.var.data.signingKeys.delete(id))) throw notFound()
   forgetSigningKey(id)

@@ -4,7 +4,13 @@
  */
 import { type Context, Hono } from 'hono'
 import type { LoginRecordSearch } from '../domain/login-record'
-import { type LoginRecordExportInput, readExportBody, readExportQuery, readSearchBody, readSearchQuery } from '../domain/login-record-criteria'
+import {
+  type LoginRecordExportInput,
+  readExportBody,
+  readExportQuery,
+  readSearchBody,
+  readSearchQuery,
+} from '../domain/login-record-criteria'
 import { attachmentDisposition, exportCsvChunks, exportFileName, resolveExportFormat } from '../domain/login-record-export'
 import { LOGIN_RECORD_CSV_HEADER } from '../domain/export/csv'
 import { zipCsvStream } from '../domain/export/zip-stream'

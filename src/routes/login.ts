@@ -37,7 +37,10 @@ async function readForLogin(c: Context<AppEnv>, body: FieldReader): Promise<Logi
   const loginId = body.source.loginId
   const data = c.var.data
   if (typeof loginId === 'string' && !body.has('oneTimePassword')) {
-    const [read, apiKey] = await Promise.all([data.logins.findForApplication(applicationId.toLowerCase(), loginId, c.get('nowMillis')), authenticateApiKey(c)])
+    const [read, apiKey] = await Promise.all([
+      data.logins.findForApplication(applicationId.toLowerCase(), loginId, c.get('nowMillis')),
+      authenticateApiKey(c),
+    ])
     return { found: read.context ?? 'invalid', apiKey, subject: read.subject }
   }
   const [context, apiKey] = await Promise.all([data.applications.getWithTenant(applicationId.toLowerCase()), authenticateApiKey(c)])
@@ -61,14 +64,19 @@ loginRoutes.post('/api/login', replicaReads, async (c) => {
   // Whether a key is required comes from the application, else the tenant; an unknown application needs none.
   const tenant = found === 'invalid' ? null : found === null ? await findTenant(c) : found.tenant
   const application = found === 'invalid' || found === null ? null : found.application
-  const requireKey = application !== null ? application.loginConfiguration.requireAuthentication : (tenant?.loginConfiguration.requireAuthentication ?? true)
+  const requireKey =
+    application !== null ? application.loginConfiguration.requireAuthentication : (tenant?.loginConfiguration.requireAuthentication ?? true)
   if (found !== 'invalid' && requireKey && c.get('apiKey') === null) throw unauthorized()
 
   // A request scoped to one tenant cannot log in to another tenant's application.
   const scoped = requestTenantId(c)
   const invalidApplication = found === 'invalid' || (application !== null && scoped !== null && scoped !== application.tenantId)
   if (invalidApplication) {
-    body.errors.field('applicationId', codes.invalid('applicationId').code, `The [applicationId] property is not valid. No application exists with Id [${String(body.source.applicationId)}].`)
+    body.errors.field(
+      'applicationId',
+      codes.invalid('applicationId').code,
+      `The [applicationId] property is not valid. No application exists with Id [${String(body.source.applicationId)}].`,
+    )
   }
 
   const env = loginEnvironment(c)

@@ -15,11 +15,18 @@ import { replicaReads } from '../http/read-placement'
 export const pingRoutes = new Hono<AppEnv>()
 
 /** The application a ping names: unknown, malformed or another tenant's is [invalid]applicationId. */
-async function pingApplication(c: Context<AppEnv>, applicationId: string | undefined, scopedTenantId: string | null): Promise<Application | null> {
+async function pingApplication(
+  c: Context<AppEnv>,
+  applicationId: string | undefined,
+  scopedTenantId: string | null,
+): Promise<Application | null> {
   if (applicationId === undefined || applicationId === '') return null
   const application = isUuid(applicationId) ? await c.var.data.applications.get(applicationId.toLowerCase()) : null
   if (application === null || (scopedTenantId !== null && scopedTenantId !== application.tenantId)) {
-    throw fieldError('applicationId', codes.invalid('applicationId', `The [applicationId] property is not valid. No application exists with Id [${applicationId}].`))
+    throw fieldError(
+      'applicationId',
+      codes.invalid('applicationId', `The [applicationId] property is not valid. No application exists with Id [${applicationId}].`),
+    )
   }
   return application
 }

@@ -69,7 +69,11 @@ async function register(c: Context<AppEnv>, pathUserId: string | null): Promise<
   const app = checkApplication(application, input.applicationId, tenantId, body.errors)
   if (app !== null) checkRoles(app, input.fields.roles, 'registration.roles', body.errors)
   if (app !== null && existing?.user.registrations?.some((r) => r.applicationId === app.id)) {
-    body.errors.field('registration', '[duplicate]registration', `The User with Id [${existing.user.id}] is already registered for the Application with Id [${app.id}].`)
+    body.errors.field(
+      'registration',
+      '[duplicate]registration',
+      `The User with Id [${existing.user.id}] is already registered for the Application with Id [${app.id}].`,
+    )
   }
 
   let user: User
@@ -94,10 +98,20 @@ async function register(c: Context<AppEnv>, pathUserId: string | null): Promise<
   const login =
     createdWithPassword === null
       ? null
-      : await registrationLogin(c.var.data, { tenant: createdWithPassword, application: app, user: registered, registration, ipAddress: clientIp(c, undefined) })
+      : await registrationLogin(c.var.data, {
+          tenant: createdWithPassword,
+          application: app,
+          user: registered,
+          registration,
+          ipAddress: clientIp(c, undefined),
+        })
   statements.push(...(login?.writes ?? []))
   await runWrites(c, statements, async () =>
-    new Errors().field('registration', '[duplicate]registration', `The User is already registered for the Application with Id [${registration.applicationId}].`),
+    new Errors().field(
+      'registration',
+      '[duplicate]registration',
+      `The User is already registered for the Application with Id [${registration.applicationId}].`,
+    ),
   )
   if (login === null) return c.json({ registration, user: registered })
   await login.record()
@@ -152,7 +166,12 @@ function requireApplicationId(applicationId: string | undefined, errors: Errors)
 }
 
 /** The application when it exists in the tenant; `[invalid]registration.applicationId` otherwise. */
-function checkApplication(application: Application | null, requestedId: string | undefined, tenantId: string, errors: Errors): Application | null {
+function checkApplication(
+  application: Application | null,
+  requestedId: string | undefined,
+  tenantId: string,
+  errors: Errors,
+): Application | null {
   if (requestedId === undefined) return null
   if (application !== null && application.tenantId === tenantId) return application
   const path = 'registration.applicationId'

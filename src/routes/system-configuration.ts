@@ -28,7 +28,8 @@ async function save(c: Context<AppEnv>, mode: 'replace' | 'merge'): Promise<Resp
   const existing = await current(c)
   const body = FieldReader.body(await readJson(c))
   const input = withoutServerFields(body.rawObject('systemConfiguration') ?? {})
-  const base: SystemConfiguration = mode === 'merge' ? existing : { ...systemConfigurationDefaults(), insertInstant: existing.insertInstant }
+  const base: SystemConfiguration =
+    mode === 'merge' ? existing : { ...systemConfigurationDefaults(), insertInstant: existing.insertInstant }
   const merged = deepMerge(base, input)
   validateSystemConfiguration(merged, body.errors)
   body.errors.throwIfAny()

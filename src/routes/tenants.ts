@@ -81,7 +81,8 @@ async function createTenant(c: Context<AppEnv>, id: string): Promise<Response> {
   let base: Tenant = { ...tenantDefaults(), id, name: '', insertInstant: 0, lastUpdateInstant: 0 }
   if (sourceTenantId !== undefined) {
     const source = await store.get(sourceTenantId)
-    if (source === null) errors.field('sourceTenantId', codes.invalid('sourceTenantId').code, `No Tenant exists with Id [${sourceTenantId}].`)
+    if (source === null)
+      errors.field('sourceTenantId', codes.invalid('sourceTenantId').code, `No Tenant exists with Id [${sourceTenantId}].`)
     // A copy keeps everything but identity (its signing keys too, as FusionAuth's copy does); the client's
     // tenant object (at least a new name) goes over it.
     else base = { ...source, id, name: '', insertInstant: 0, lastUpdateInstant: 0 }
@@ -114,7 +115,11 @@ async function saveTenant(c: Context<AppEnv>, tenant: Tenant, errors: Errors, sa
   const ownKeyId = save.mode === 'create' ? save.ownKeyId : null
   const references = validateTenant(tenant, errors)
   // The tenant's own key does not exist yet: it is written with the tenant below.
-  await checkKeyReferences(data, references.filter((reference) => reference.id !== ownKeyId), errors)
+  await checkKeyReferences(
+    data,
+    references.filter((reference) => reference.id !== ownKeyId),
+    errors,
+  )
   if (!errors.has('tenant.name') && (await store.nameTaken(tenant.name, tenant.id))) {
     errors.field('tenant.name', '[duplicate]tenant.name', `A Tenant with name [${tenant.name}] already exists.`)
   }
@@ -130,7 +135,8 @@ async function saveTenant(c: Context<AppEnv>, tenant: Tenant, errors: Errors, sa
     }
   } catch (error) {
     // Another request took the name (or id) between the check and the write.
-    if (isUniqueViolation(error)) throw fieldError('tenant.name', codes.duplicate('tenant.name', `A Tenant with name [${tenant.name}] already exists.`))
+    if (isUniqueViolation(error))
+      throw fieldError('tenant.name', codes.duplicate('tenant.name', `A Tenant with name [${tenant.name}] already exists.`))
     throw error
   }
   return tenant

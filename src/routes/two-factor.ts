@@ -60,7 +60,11 @@ twoFactorRoutes.post('/api/two-factor/login', replicaReads, async (c) => {
   let application: Application | null | undefined
   if (named) {
     if (found === null || (pending !== null && found.tenantId !== pending.tenantId)) {
-      body.errors.field('applicationId', '[invalid]applicationId', `The [applicationId] property is not valid. No application exists with Id [${String(requested)}].`)
+      body.errors.field(
+        'applicationId',
+        '[invalid]applicationId',
+        `The [applicationId] property is not valid. No application exists with Id [${String(requested)}].`,
+      )
     }
     application = found
   }
@@ -122,12 +126,14 @@ twoFactorRoutes.post('/api/two-factor/send', requireApiKey('tenant'), async (c) 
   const body = FieldReader.body(await readJson(c))
   const userId = body.uuid('userId')
   const methodId = body.string('methodId')
-  if (userId === undefined && !body.errors.has('userId')) body.errors.field('userId', codes.blank('userId').code, codes.blank('userId').message)
+  if (userId === undefined && !body.errors.has('userId'))
+    body.errors.field('userId', codes.blank('userId').code, codes.blank('userId').message)
   let email: string | undefined
   if (methodId === undefined) {
     const method = body.requiredString('method')
     // SMS and voice need a provider this service does not have; only email codes can be sent.
-    if (method !== undefined && method !== 'email') body.errors.field('method', codes.invalid('method').code, codes.invalid('method').message)
+    if (method !== undefined && method !== 'email')
+      body.errors.field('method', codes.invalid('method').code, codes.invalid('method').message)
     email = body.requiredString('email')
   }
   body.errors.throwIfAny()
@@ -163,14 +169,20 @@ twoFactorRoutes.post('/api/user/two-factor/:userId', requireApiKey('tenant'), as
   if (method === 'authenticator') {
     const secret = secretFromRequest({ secret: body.string('secret'), secretBase32Encoded: body.string('secretBase32Encoded') })
     if (secret.ok) keyBytes = secret.keyBytes
-    else body.errors.field(secret.field, `[${secret.reason}]${secret.field}`, secret.reason === 'blank' ? codes.blank(secret.field).message : codes.invalid(secret.field).message)
+    else
+      body.errors.field(
+        secret.field,
+        `[${secret.reason}]${secret.field}`,
+        secret.reason === 'blank' ? codes.blank(secret.field).message : codes.invalid(secret.field).message,
+      )
   }
   const email = method === 'email' ? body.requiredString('email') : undefined
   const env = loginEnvironment(c)
   let required: { twoFactorId: string; pending: PendingTwoFactorLogin } | undefined
   if (twoFactorIdField !== undefined && twoFactorIdField !== '') {
     const pending = await findPendingLogin(env, twoFactorIdField)
-    if (pending === null || pending.userId !== user.id) body.errors.field('twoFactorId', codes.invalid('twoFactorId').code, codes.invalid('twoFactorId').message)
+    if (pending === null || pending.userId !== user.id)
+      body.errors.field('twoFactorId', codes.invalid('twoFactorId').code, codes.invalid('twoFactorId').message)
     else required = { twoFactorId: twoFactorIdField, pending }
   }
   body.errors.throwIfAny()
@@ -184,7 +196,10 @@ twoFactorRoutes.post('/api/user/two-factor/:userId', requireApiKey('tenant'), as
   if (outcome.kind === 'duplicateEmail') {
     throw fieldError('email', codes.duplicate('email', `The [email] two-factor method is already enabled for [${email ?? ''}].`))
   }
-  const response = { ...(outcome.code === undefined ? {} : { code: outcome.code }), ...(outcome.recoveryCodes === undefined ? {} : { recoveryCodes: outcome.recoveryCodes }) }
+  const response = {
+    ...(outcome.code === undefined ? {} : { code: outcome.code }),
+    ...(outcome.recoveryCodes === undefined ? {} : { recoveryCodes: outcome.recoveryCodes }),
+  }
   return Object.keys(response).length > 0 ? fusionJson(c, response) : emptyOk(c)
 })
 
@@ -196,7 +211,8 @@ twoFactorRoutes.delete('/api/user/two-factor/:userId', requireApiKey('tenant'), 
   const code = queryParam(c, 'code') ?? body.string('code')
   const errors = body.errors
   if (code === undefined || code.trim() === '') errors.field('code', codes.blank('code').code, codes.blank('code').message)
-  if (methodId !== undefined && !isMethodId(methodId)) errors.field('methodId', codes.invalid('methodId').code, codes.invalid('methodId').message)
+  if (methodId !== undefined && !isMethodId(methodId))
+    errors.field('methodId', codes.invalid('methodId').code, codes.invalid('methodId').message)
   errors.throwIfAny()
 
   const outcome = await disableTwoFactor(loginEnvironment(c), user.id, methodId ?? null, code ?? '')

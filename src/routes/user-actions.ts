@@ -140,12 +140,15 @@ userActionRoutes.post('/api/user/action', async (c) => {
 
   const errors = body.errors
   const definition = userActionId === undefined ? null : await c.var.data.userActions.getDefinition(userActionId)
-  if (definition === null || !definition.active) errors.field('action.userActionId', '[invalid]action.userActionId', `No active User Action exists with Id [${userActionId ?? ''}].`)
+  if (definition === null || !definition.active)
+    errors.field('action.userActionId', '[invalid]action.userActionId', `No active User Action exists with Id [${userActionId ?? ''}].`)
   const actionee = actioneeUserId === undefined ? null : await visibleUser(c, actioneeUserId).catch(() => null)
-  if (actionee === null) errors.field('action.actioneeUserId', '[invalid]action.actioneeUserId', `No User exists with Id [${actioneeUserId ?? ''}].`)
+  if (actionee === null)
+    errors.field('action.actioneeUserId', '[invalid]action.actioneeUserId', `No User exists with Id [${actioneeUserId ?? ''}].`)
   await checkActioner(c, actionerUserId, errors)
   if (definition?.temporal === true) {
-    if (expiry === undefined) errors.field('action.expiry', codes.missing('action.expiry').code, 'A time based action requires an [action.expiry].')
+    if (expiry === undefined)
+      errors.field('action.expiry', codes.missing('action.expiry').code, 'A time based action requires an [action.expiry].')
     else if (expiry <= now) errors.field('action.expiry', '[invalid]action.expiry', 'The [action.expiry] must be in the future.')
   } else {
     expiry = undefined // an instantaneous action has no duration
@@ -154,7 +157,8 @@ userActionRoutes.post('/api/user/action', async (c) => {
   if (option !== undefined && !options.some((o) => isObject(o) && o.name === option)) {
     errors.field('action.option', '[invalid]action.option', `The User Action has no option [${option}].`)
   }
-  if (reasonId !== undefined) errors.field('action.reasonId', '[invalid]action.reasonId', `No User Action Reason exists with Id [${reasonId}].`)
+  if (reasonId !== undefined)
+    errors.field('action.reasonId', '[invalid]action.reasonId', `No User Action Reason exists with Id [${reasonId}].`)
   await checkApplications(c, applicationIds ?? [], actionee?.user.tenantId ?? requestTenantId(c), errors)
   errors.throwIfAny()
   if (definition === null || actionee === null) throw new ApiError(400, errors) // unreachable: recorded above
@@ -196,7 +200,8 @@ userActionRoutes.get('/api/user/action', async (c) => {
   const taken = await store.listForUser(userId)
   const preventing = new Map<string, boolean>()
   for (const { action } of taken) {
-    if (preventingLogin && !preventing.has(action.actionId)) preventing.set(action.actionId, (await store.getDefinition(action.actionId))?.preventLogin === true)
+    if (preventingLogin && !preventing.has(action.actionId))
+      preventing.set(action.actionId, (await store.getDefinition(action.actionId))?.preventLogin === true)
   }
   const shown = taken.filter(({ action, canceled }) => {
     const live = isActive(action, canceled, now)
@@ -229,10 +234,12 @@ async function modifyAction(c: Context<AppEnv>, cancel: boolean): Promise<Respon
   const notifyUser = input.boolean('notifyUser')
   const emailUser = input.boolean('emailUser')
   body.boolean('broadcast')
-  if (!cancel && expiry !== undefined && expiry <= now) body.errors.field('action.expiry', '[invalid]action.expiry', 'The [action.expiry] must be in the future.')
+  if (!cancel && expiry !== undefined && expiry <= now)
+    body.errors.field('action.expiry', '[invalid]action.expiry', 'The [action.expiry] must be in the future.')
   await checkActioner(c, actionerUserId, body.errors)
   body.errors.throwIfAny()
-  const notInForce = () => fieldError('actionId', codes.invalid('actionId', 'The action is not in force, so it cannot be modified or canceled.'))
+  const notInForce = () =>
+    fieldError('actionId', codes.invalid('actionId', 'The action is not in force, so it cannot be modified or canceled.'))
   if (!isActive(action, canceled, now)) throw notInForce()
 
   const updated: TakenAction = { ...withHistory(action), insertInstant: now, lastUpdateInstant: now }

@@ -54,7 +54,8 @@ userImportRoutes.post('/api/user/import', requireApiKey(), async (c) => {
       errors.field(`users[${i}]`, `[invalid]users[${i}]`, `Invalid [users[${i}]] property. Expected an object.`)
       return
     }
-    const plaintext = requestedHashSettings(tenant, requested, { scheme: 'encryptionScheme', factor: 'factor' }, new Errors()) ?? tenantHashSettings(tenant)
+    const plaintext =
+      requestedHashSettings(tenant, requested, { scheme: 'encryptionScheme', factor: 'factor' }, new Errors()) ?? tenantHashSettings(tenant)
     const lookups = { tenant, applications, plaintext, nowMillis: c.get('nowMillis') }
     imported.push(readImportUser(new FieldReader(raw, errors, `users[${i}]`), lookups))
   })
@@ -65,7 +66,11 @@ userImportRoutes.post('/api/user/import', requireApiKey(), async (c) => {
   checkBatchDuplicates(imported, errors)
   const plaintextCount = imported.filter((entry) => entry.password?.kind === 'plaintext').length
   if (plaintextCount > MAX_IMPORT_PLAINTEXT_PASSWORDS) {
-    errors.field('users', '[tooMany]users', `At most ${MAX_IMPORT_PLAINTEXT_PASSWORDS} users with plaintext passwords can be imported per request; import hashes or split the request.`)
+    errors.field(
+      'users',
+      '[tooMany]users',
+      `At most ${MAX_IMPORT_PLAINTEXT_PASSWORDS} users with plaintext passwords can be imported per request; import hashes or split the request.`,
+    )
   }
   if (validateDbConstraints && errors.empty) await checkDatabaseDuplicates(c, imported, errors)
   errors.throwIfAny()
@@ -76,7 +81,8 @@ userImportRoutes.post('/api/user/import', requireApiKey(), async (c) => {
   for (const entry of imported) {
     let stored: StoredPassword | null = null
     if (entry.password?.kind === 'hashed') stored = entry.password.stored
-    if (entry.password?.kind === 'plaintext') stored = await hashPassword(entry.password.value, entry.password.settings.scheme, entry.password.settings.factor)
+    if (entry.password?.kind === 'plaintext')
+      stored = await hashPassword(entry.password.value, entry.password.settings.scheme, entry.password.settings.factor)
     statements.push(store.insertStatement(entry.user, stored))
     for (const registration of entry.registrations) statements.push(store.registrationInsertStatement(entry.user.id, registration))
     // Same batch as the user row, so a failed import leaves no orphaned methods or codes behind.
@@ -170,8 +176,13 @@ class TwoFactorWriter {
     const { twoFactor: store, nowMillis } = this.data
     const statements: PendingWrite[] = []
     for (const [index, method] of twoFactor.methods.entries()) {
-      const secretEncrypted = method.method === 'authenticator' ? await (await secretBox(this.data.encryptionKey)).encrypt(method.keyBytes) : null
-      const view = toPublicMethod(method.method === 'email' ? { id: method.id, method: 'email', email: method.email, name: method.name } : { id: method.id, method: 'authenticator', name: method.name })
+      const secretEncrypted =
+        method.method === 'authenticator' ? await (await secretBox(this.data.encryptionKey)).encrypt(method.keyBytes) : null
+      const view = toPublicMethod(
+        method.method === 'email'
+          ? { id: method.id, method: 'email', email: method.email, name: method.name }
+          : { id: method.id, method: 'authenticator', name: method.name },
+      )
       // Consecutive instants keep the request's order: the user's view lists methods by insert instant.
       statements.push(store.insertMethodStatement(userId, { view, secretEncrypted, lastStep: null }, nowMillis + index))
     }
@@ -193,7 +204,12 @@ function checkBatchDuplicates(imported: ImportedUser[], errors: Errors): void {
     ]
     for (const [field, key, value] of keys) {
       if (value === undefined) continue
-      if (seen.has(key)) errors.field(`users[${i}].${field}`, `[duplicate]users[${i}].${field}`, `The [users[${i}].${field}] value [${value}] appears more than once in the request.`)
+      if (seen.has(key))
+        errors.field(
+          `users[${i}].${field}`,
+          `[duplicate]users[${i}].${field}`,
+          `The [users[${i}].${field}] value [${value}] appears more than once in the request.`,
+        )
       seen.add(key)
     }
   })

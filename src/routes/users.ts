@@ -175,7 +175,13 @@ async function createUser(c: Context<AppEnv>, id: string): Promise<Response> {
 }
 
 /** PUT and PATCH: replace the profile fields, keep everything server-owned, re-hash when a password is given. */
-async function saveProfile(c: Context<AppEnv>, existing: UserRecord, body: FieldReader, profile: FieldReader, passwordSource: FieldReader): Promise<User> {
+async function saveProfile(
+  c: Context<AppEnv>,
+  existing: UserRecord,
+  body: FieldReader,
+  profile: FieldReader,
+  passwordSource: FieldReader,
+): Promise<User> {
   const tenant = await loadTenant(c, existing.user.tenantId)
   const fields = readUserFields(profile)
   requireLoginIdentity(profile, fields)
@@ -186,7 +192,12 @@ async function saveProfile(c: Context<AppEnv>, existing: UserRecord, body: Field
   const now = c.get('nowMillis')
   const { registrations, lastLoginInstant, ...kept } = existing.user
   for (const name of PROFILE_FIELDS) delete kept[name]
-  const updated: User = { ...kept, ...fields.profile, passwordChangeRequired: fields.profile.passwordChangeRequired === true, lastUpdateInstant: now }
+  const updated: User = {
+    ...kept,
+    ...fields.profile,
+    passwordChangeRequired: fields.profile.passwordChangeRequired === true,
+    lastUpdateInstant: now,
+  }
   if (!updated.passwordChangeRequired) delete updated.passwordChangeReason
   else updated.passwordChangeReason ??= 'Administrative'
   if (body.boolean('skipVerification') === true && !updated.verified) {
@@ -197,7 +208,9 @@ async function saveProfile(c: Context<AppEnv>, existing: UserRecord, body: Field
   const statements: PendingWrite[] = []
   if (password !== null) {
     updated.passwordLastUpdateInstant = now
-    statements.push(store.passwordStatement(updated.id, await hashPassword(password.value, password.settings.scheme, password.settings.factor)))
+    statements.push(
+      store.passwordStatement(updated.id, await hashPassword(password.value, password.settings.scheme, password.settings.factor)),
+    )
   }
   statements.unshift(store.updateStatement(updated))
   await runWrites(c, statements, () => checkUnique(c, tenant.id, fieldsOf(updated), updated.id, false, new Errors()))
@@ -238,7 +251,14 @@ function readNewPassword(tenant: Tenant, user: FieldReader, required: boolean): 
 }
 
 /** `[duplicate]userId`, `[duplicate]user.email`, `[duplicate]user.username` (emails and usernames per tenant, case-insensitively). */
-async function checkUnique(c: Context<AppEnv>, tenantId: string, fields: UserFields, id: string, isNew: boolean, errors: Errors): Promise<Errors> {
+async function checkUnique(
+  c: Context<AppEnv>,
+  tenantId: string,
+  fields: UserFields,
+  id: string,
+  isNew: boolean,
+  errors: Errors,
+): Promise<Errors> {
   const store = c.var.data.users
   const [idTaken, emailTaken, usernameTaken] = await Promise.all([
     isNew ? store.idTaken(id) : Promise.resolve(false),
@@ -247,7 +267,8 @@ async function checkUnique(c: Context<AppEnv>, tenantId: string, fields: UserFie
   ])
   if (idTaken) errors.field('userId', '[duplicate]userId', `A User with Id [${id}] already exists.`)
   if (emailTaken) errors.field('user.email', '[duplicate]user.email', `A User with email = [${fields.email}] already exists.`)
-  if (usernameTaken) errors.field('user.username', '[duplicate]user.username', `A User with username = [${fields.username}] already exists.`)
+  if (usernameTaken)
+    errors.field('user.username', '[duplicate]user.username', `A User with username = [${fields.username}] already exists.`)
   return errors
 }
 

@@ -34,7 +34,14 @@ export class ApplicationStore {
   async create(application: Application): Promise<void> {
     await this.db
       .prepare('INSERT INTO applications (id, tenant_id, name, data, insert_instant, last_update_instant) VALUES (?, ?, ?, ?, ?, ?)')
-      .bind(application.id, application.tenantId, application.name, JSON.stringify(application), application.insertInstant, application.lastUpdateInstant)
+      .bind(
+        application.id,
+        application.tenantId,
+        application.name,
+        JSON.stringify(application),
+        application.insertInstant,
+        application.lastUpdateInstant,
+      )
       .run()
   }
 

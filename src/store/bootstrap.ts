@@ -44,7 +44,9 @@ async function requireSchema(db: D1Database): Promise<void> {
   }
   if (newest === null || newest < SCHEMA_VERSION) {
     const applied = newest === null ? 'no migration is applied' : `the newest applied migration is ${newest}`
-    throw new MisconfiguredError([`the D1 schema is behind this code: ${applied}, ${SCHEMA_VERSION} is needed (npx wrangler d1 migrations apply DB --remote)`])
+    throw new MisconfiguredError([
+      `the D1 schema is behind this code: ${applied}, ${SCHEMA_VERSION} is needed (npx wrangler d1 migrations apply DB --remote)`,
+    ])
   }
 }
 
@@ -65,9 +67,7 @@ export async function bootstrapDatabase(db: D1Database, encryptionKey: string | 
   }
   const won = { sql: '(SELECT default_tenant_id FROM system_configuration WHERE id = 1) = ?', binds: [tenantId] }
   const tenantInsert = db
-    .prepare(
-      `INSERT INTO tenants (id, name, data, insert_instant, last_update_instant) SELECT ?, ?, ?, ?, ? WHERE ${won.sql}`,
-    )
+    .prepare(`INSERT INTO tenants (id, name, data, insert_instant, last_update_instant) SELECT ?, ?, ?, ?, ? WHERE ${won.sql}`)
     .bind(tenant.id, tenant.name, JSON.stringify(tenant), nowMillis, nowMillis, tenantId)
   await db.batch([
     configurations.claimStatement(systemConfigurationDefaults(), tenantId, nowMillis),

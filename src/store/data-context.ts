@@ -68,7 +68,8 @@ const delayed = new WeakMap<D1Database, D1Database>()
 
 /** The D1 binding, delayed per round trip when a local benchmark asks (D1_SIMULATED_LATENCY, observed-d1.ts). */
 function databaseFor(env: Bindings): D1Database {
-  const latency = env.ENVIRONMENT !== undefined && LOCAL_ENVIRONMENTS.has(env.ENVIRONMENT) ? parseSimulatedLatency(env.D1_SIMULATED_LATENCY) : null
+  const latency =
+    env.ENVIRONMENT !== undefined && LOCAL_ENVIRONMENTS.has(env.ENVIRONMENT) ? parseSimulatedLatency(env.D1_SIMULATED_LATENCY) : null
   if (latency === null) return env.DB
   let wrapped = delayed.get(env.DB)
   if (wrapped === undefined) {
@@ -198,7 +199,10 @@ export class DataContext {
   }
 
   get pendingTwoFactorLogins(): ExpiringValueStore<PendingTwoFactorLogin> {
-    return this.store('pendingTwoFactorLogins', () => new ExpiringValueStore<PendingTwoFactorLogin>(this.kv, KV_PREFIXES.pendingTwoFactorLogin))
+    return this.store(
+      'pendingTwoFactorLogins',
+      () => new ExpiringValueStore<PendingTwoFactorLogin>(this.kv, KV_PREFIXES.pendingTwoFactorLogin),
+    )
   }
   get trustIds(): ExpiringValueStore<TwoFactorTrust> {
     return this.store('trustIds', () => new ExpiringValueStore<TwoFactorTrust>(this.kv, KV_PREFIXES.trustId))

@@ -2,7 +2,6 @@
 import type { D1Handle } from './d1-handle'
 import type { WriteCondition } from './login-store'
 
-
 export class FailedLoginStore {
   constructor(private readonly db: D1Handle) {}
 
@@ -11,7 +10,13 @@ export class FailedLoginStore {
    * is older than `resetAfterMillis` (a window sliding from the last failure, as FusionAuth's). With `onlyIf`, nothing
    * is counted unless the condition holds (the user is as a replica said), and the answer is null.
    */
-  async recordFailure(tenantId: string, userId: string, nowMillis: number, resetAfterMillis: number, onlyIf?: WriteCondition): Promise<number | null> {
+  async recordFailure(
+    tenantId: string,
+    userId: string,
+    nowMillis: number,
+    resetAfterMillis: number,
+    onlyIf?: WriteCondition,
+  ): Promise<number | null> {
     // Plain placeholders in text order: the condition's own values sit between the row's and the update's.
     const row = await this.db
       .prepare(

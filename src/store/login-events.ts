@@ -55,12 +55,16 @@ export async function writeLoginBatch(db: D1Database, messages: readonly LoginQu
     statements.push(records.insertOnceStatement(message.recordId, record))
     // MAX: an older redelivery must not move lastLoginInstant back.
     statements.push(
-      db.prepare('UPDATE users SET last_login_instant = MAX(COALESCE(last_login_instant, 0), ?) WHERE id = ?').bind(record.instant, record.userId),
+      db
+        .prepare('UPDATE users SET last_login_instant = MAX(COALESCE(last_login_instant, 0), ?) WHERE id = ?')
+        .bind(record.instant, record.userId),
     )
     if (record.applicationId !== null) {
       statements.push(
         db
-          .prepare('UPDATE registrations SET last_login_instant = MAX(COALESCE(last_login_instant, 0), ?) WHERE user_id = ? AND application_id = ?')
+          .prepare(
+            'UPDATE registrations SET last_login_instant = MAX(COALESCE(last_login_instant, 0), ?) WHERE user_id = ? AND application_id = ?',
+          )
           .bind(record.instant, record.userId, record.applicationId),
       )
     }

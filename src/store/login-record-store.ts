@@ -13,7 +13,16 @@ import type {
 import { deleteExpiredRows } from './bounded-delete'
 import type { D1Handle } from './d1-handle'
 
-const COLUMNS = ['tenant_id', 'user_id', 'application_id', 'login_id', 'login_id_type', 'instant', 'ip_address', 'authentication_type'] as const
+const COLUMNS = [
+  'tenant_id',
+  'user_id',
+  'application_id',
+  'login_id',
+  'login_id_type',
+  'instant',
+  'ip_address',
+  'authentication_type',
+] as const
 
 /** D1 refuses more than 100 bound parameters per statement: 12 rows of 8 columns is 96. */
 export const ROWS_PER_INSERT = Math.floor(100 / COLUMNS.length)
@@ -106,7 +115,9 @@ export class LoginRecordStore {
     for (let offset = 0; offset < records.length; offset += ROWS_PER_INSERT) {
       const chunk = records.slice(offset, offset + ROWS_PER_INSERT)
       const placeholders = chunk.map(() => ROW_PLACEHOLDERS).join(', ')
-      statements.push(this.db.prepare(`INSERT INTO login_records (${COLUMNS.join(', ')}) VALUES ${placeholders}`).bind(...chunk.flatMap(valuesOf)))
+      statements.push(
+        this.db.prepare(`INSERT INTO login_records (${COLUMNS.join(', ')}) VALUES ${placeholders}`).bind(...chunk.flatMap(valuesOf)),
+      )
     }
     return statements
   }
@@ -115,7 +126,10 @@ export class LoginRecordStore {
    * A page of matching records, newest first (ties by id, newest insert first), with the application's current
    * name; a deleted application leaves the name out. The count runs only when asked for, in the same round trip.
    */
-  async search(criteria: LoginRecordCriteria, page: { limit: number; offset: number; retrieveTotal: boolean }): Promise<LoginRecordSearchResult> {
+  async search(
+    criteria: LoginRecordCriteria,
+    page: { limit: number; offset: number; retrieveTotal: boolean },
+  ): Promise<LoginRecordSearchResult> {
     const filter = filterFor(criteria)
     const select = this.db
       .prepare(

@@ -102,14 +102,20 @@ export function subjectQueries(match: UserMatch, nowMillis: number): { sql: stri
   const now = `?${binds.length + 1}`
   return [
     { sql: `SELECT ${USER_COLUMNS} FROM ${users} WHERE ${where} ${order} LIMIT 1`, binds },
-    { sql: `SELECT r.user_id, r.data, r.last_login_instant FROM ${users} JOIN registrations r ON r.user_id = u.id WHERE ${where} ORDER BY r.insert_instant`, binds },
+    {
+      sql: `SELECT r.user_id, r.data, r.last_login_instant FROM ${users} JOIN registrations r ON r.user_id = u.id WHERE ${where} ORDER BY r.insert_instant`,
+      binds,
+    },
     {
       sql: `SELECT a.user_id, a.data FROM ${users} JOIN user_actions a ON a.user_id = u.id
             WHERE ${where} AND a.prevent_login = 1 AND a.canceled = 0 AND (a.expiry IS NULL OR a.expiry > ${now})`,
       binds: [...binds, nowMillis],
     },
     // Secrets stay in two_factor_methods.secret_encrypted; `data` is the public view (see two-factor-store.ts).
-    { sql: `SELECT m.user_id, m.data FROM ${users} JOIN two_factor_methods m ON m.user_id = u.id WHERE ${where} ORDER BY m.insert_instant, m.id`, binds },
+    {
+      sql: `SELECT m.user_id, m.data FROM ${users} JOIN two_factor_methods m ON m.user_id = u.id WHERE ${where} ORDER BY m.insert_instant, m.id`,
+      binds,
+    },
   ]
 }
 
@@ -125,12 +131,22 @@ export class LoginStore {
 
   /** The condition an unknown login id's failure write carries: still no user of the tenant has this login id. */
   stillUnknown(tenantId: string, loginId: string): WriteCondition {
-    return { sql: 'NOT EXISTS (SELECT 1 FROM users u WHERE u.tenant_id = ? AND (u.email_key = ? OR u.username_key = ?))', binds: [tenantId, loginKey(loginId), loginKey(loginId)] }
+    return {
+      sql: 'NOT EXISTS (SELECT 1 FROM users u WHERE u.tenant_id = ? AND (u.email_key = ? OR u.username_key = ?))',
+      binds: [tenantId, loginKey(loginId), loginKey(loginId)],
+    }
   }
 
   /** Whether `condition` holds now, read where this store reads (the primary, for DataContext.primary). */
   async holds(condition: WriteCondition): Promise<boolean> {
-    return (await this.db.prepare(`SELECT ${condition.sql} AS holds`).bind(...condition.binds).first<{ holds: number }>())?.holds === 1
+    return (
+      (
+        await this.db
+          .prepare(`SELECT ${condition.sql} AS holds`)
+          .bind(...condition.binds)
+          .first<{ holds: number }>()
+      )?.holds === 1
+    )
   }
 
   async findByLoginId(tenantId: string, loginId: string, nowMillis: number): Promise<LoginSubject | null> {
@@ -146,7 +162,11 @@ export class LoginStore {
    * POST /api/login (with an applicationId) then reads D1 once before it writes once. The caller decides later
    * whether the request may use the application; an unknown application yields no user.
    */
-  async findForApplication(applicationId: string, loginId: string, nowMillis: number): Promise<{ context: ApplicationContext | null; subject: LoginSubject | null }> {
+  async findForApplication(
+    applicationId: string,
+    loginId: string,
+    nowMillis: number,
+  ): Promise<{ context: ApplicationContext | null; subject: LoginSubject | null }> {
     const match = byLoginIdInApplicationTenant(applicationId, loginId)
     const [context, ...subject] = await this.db.batch([
       this.db
@@ -157,7 +177,10 @@ export class LoginStore {
     // The first SELECT above: two JSON columns this Worker wrote.
     const row = context?.results[0] as { application: string; tenant: string } | undefined
     return {
-      context: row === undefined ? null : { application: parseDataColumn<Application>(row.application), tenant: parseDataColumn<Tenant>(row.tenant) },
+      context:
+        row === undefined
+          ? null
+          : { application: parseDataColumn<Application>(row.application), tenant: parseDataColumn<Tenant>(row.tenant) },
       subject: parseSubject(subject),
     }
   }
@@ -165,7 +188,6 @@ export class LoginStore {
   private subjectStatements(match: UserMatch, nowMillis: number): D1PreparedStatement[] {
     return subjectQueries(match, nowMillis).map(({ sql, binds }) => this.db.prepare(sql).bind(...binds))
   }
-
 }
 
 type OwnedRow = { user_id: string; data: string }
@@ -175,7 +197,8 @@ function parseSubject(results: D1Result[]): LoginSubject | null {
   const [users, registrations, actions, methods] = results
   const row = users?.results[0] as UserRow | undefined
   if (row === undefined) return null
-  const owned = <T extends { user_id: string }>(result: D1Result | undefined): T[] => ((result?.results ?? []) as T[]).filter((r) => r.user_id === row.id)
+  const owned = <T extends { user_id: string }>(result: D1Result | undefined): T[] =>
+    ((result?.results ?? []) as T[]).filter((r) => r.user_id === row.id)
 
   const user = userFromRow(row)
   user.registrations = owned<RegistrationRow & { user_id: string }>(registrations).map(registrationFromRow)
@@ -184,6 +207,11 @@ function parseSubject(results: D1Result[]): LoginSubject | null {
   const methodViews = owned<OwnedRow>(methods).map((m) => parseDataColumn<JsonObject>(m.data))
   if (methodViews.length > 0) user.twoFactor = { methods: methodViews }
   else delete user.twoFactor
-  const readState: LoginReadState = { userId: row.id, data: row.data, passwordHash: row.password_hash, preventingActionCount: preventingActions.length }
+  const readState: LoginReadState = {
+    userId: row.id,
+    data: row.data,
+    passwordHash: row.password_hash,
+    preventingActionCount: preventingActions.length,
+  }
   return { user, password: storedPasswordFromRow(row), preventingActions, readState }
 }

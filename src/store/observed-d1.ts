@@ -45,7 +45,8 @@ class ObservedStatement {
 }
 
 export function observedD1(primary: D1Database, observe: RoundTripObserver, options: { replica?: D1Database } = {}): D1Database {
-  const databaseFor = (target: RoundTripTarget): D1Database => (target === 'replica' && options.replica !== undefined ? options.replica : primary)
+  const databaseFor = (target: RoundTripTarget): D1Database =>
+    target === 'replica' && options.replica !== undefined ? options.replica : primary
 
   /** A handle whose reads go where `readTarget()` says (a first-primary session's first call differs from the rest). */
   function handle(readTarget: () => RoundTripTarget): Pick<D1Database, 'prepare' | 'batch'> {

@@ -62,7 +62,9 @@ export class RateLimitStore {
    */
   releaseStatement(key: string, windowStartInstant: number | null, onlyIf: WriteCondition): D1PreparedStatement {
     return this.db
-      .prepare(`UPDATE rate_limits SET count = count - 1 WHERE key = ? AND (? IS NULL OR window_start_instant = ?) AND count > 0 AND (${onlyIf.sql})`)
+      .prepare(
+        `UPDATE rate_limits SET count = count - 1 WHERE key = ? AND (? IS NULL OR window_start_instant = ?) AND count > 0 AND (${onlyIf.sql})`,
+      )
       .bind(key, windowStartInstant, windowStartInstant, ...onlyIf.binds)
   }
 

@@ -12,7 +12,9 @@ export class RedemptionStore {
 
   private async statement(kind: string, token: string, nowMillis: number, validForSeconds: number): Promise<D1PreparedStatement> {
     return this.db
-      .prepare('INSERT INTO redemptions (token_hash, kind, redeemed_instant, expires_instant) VALUES (?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING')
+      .prepare(
+        'INSERT INTO redemptions (token_hash, kind, redeemed_instant, expires_instant) VALUES (?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING',
+      )
       .bind(await tokenHash(kind, token), kind, nowMillis, nowMillis + validForSeconds * 1000)
   }
 
@@ -23,7 +25,10 @@ export class RedemptionStore {
   }
 
   async wasRedeemed(kind: string, token: string): Promise<boolean> {
-    const row = await this.db.prepare('SELECT 1 FROM redemptions WHERE token_hash = ?').bind(await tokenHash(kind, token)).first()
+    const row = await this.db
+      .prepare('SELECT 1 FROM redemptions WHERE token_hash = ?')
+      .bind(await tokenHash(kind, token))
+      .first()
     return row !== null
   }
 
@@ -31,7 +36,13 @@ export class RedemptionStore {
    * The redemption as a statement for a caller's batch, made only if `onlyIf` holds when it runs; RETURNING names
    * the row for the one request that inserted it (none when the condition failed or the token was redeemed before).
    */
-  async redeemStatement(kind: string, token: string, nowMillis: number, validForSeconds: number, onlyIf: WriteCondition): Promise<D1PreparedStatement> {
+  async redeemStatement(
+    kind: string,
+    token: string,
+    nowMillis: number,
+    validForSeconds: number,
+    onlyIf: WriteCondition,
+  ): Promise<D1PreparedStatement> {
     // The WHERE is what lets SQLite parse ON CONFLICT after INSERT ... SELECT.
     return this.db
       .prepare(

@@ -40,7 +40,10 @@ export class RefreshTokenStore {
 
   /** The record for a presented token, or null when unknown (expiry is the caller's decision). */
   async findByToken(token: string): Promise<RefreshTokenRecord | null> {
-    const row = await this.db.prepare('SELECT data FROM refresh_tokens WHERE token_hash = ?').bind(await sha256Base64Url(token)).first<{ data: string }>()
+    const row = await this.db
+      .prepare('SELECT data FROM refresh_tokens WHERE token_hash = ?')
+      .bind(await sha256Base64Url(token))
+      .first<{ data: string }>()
     return row ? parseDataColumn<RefreshTokenRecord>(row.data) : null
   }
 
@@ -50,7 +53,10 @@ export class RefreshTokenStore {
   }
 
   async listForUser(userId: string): Promise<RefreshTokenRecord[]> {
-    const { results } = await this.db.prepare('SELECT data FROM refresh_tokens WHERE user_id = ? ORDER BY start_instant').bind(userId).all<{ data: string }>()
+    const { results } = await this.db
+      .prepare('SELECT data FROM refresh_tokens WHERE user_id = ? ORDER BY start_instant')
+      .bind(userId)
+      .all<{ data: string }>()
     return results.map((row) => parseDataColumn<RefreshTokenRecord>(row.data))
   }
 

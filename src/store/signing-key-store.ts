@@ -24,7 +24,11 @@ export class SigningKeyStore {
     private readonly encryptionKey: string | undefined,
   ) {}
 
-  async insertStatement(material: SigningKeyMaterial, insertInstant: number, onlyIf?: { sql: string; binds: unknown[] }): Promise<D1PreparedStatement> {
+  async insertStatement(
+    material: SigningKeyMaterial,
+    insertInstant: number,
+    onlyIf?: { sql: string; binds: unknown[] },
+  ): Promise<D1PreparedStatement> {
     const box = await secretBox(this.encryptionKey)
     const privatePart: PrivatePart = { secret: material.secret, privateKeyPem: material.privateKeyPem }
     const publicPart: PublicPart = {
@@ -60,7 +64,10 @@ export class SigningKeyStore {
 
   /** The full key, private half decrypted, for signing and verifying. */
   async get(id: string): Promise<(SigningKeyMaterial & { insertInstant: number }) | null> {
-    const row = await this.db.prepare('SELECT data, public_key, secret_encrypted FROM signing_keys WHERE id = ?').bind(id).first<SigningKeyRow>()
+    const row = await this.db
+      .prepare('SELECT data, public_key, secret_encrypted FROM signing_keys WHERE id = ?')
+      .bind(id)
+      .first<SigningKeyRow>()
     return row ? this.open(row) : null
   }
 
@@ -90,7 +97,10 @@ export class SigningKeyStore {
     const unique = [...new Set(ids)].slice(0, 100)
     if (unique.length === 0) return new Set()
     const placeholders = unique.map(() => '?').join(', ')
-    const { results } = await this.db.prepare(`SELECT id FROM signing_keys WHERE id IN (${placeholders})`).bind(...unique).all<{ id: string }>()
+    const { results } = await this.db
+      .prepare(`SELECT id FROM signing_keys WHERE id IN (${placeholders})`)
+      .bind(...unique)
+      .all<{ id: string }>()
     return new Set(results.map((row) => row.id))
   }
 

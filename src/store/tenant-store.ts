@@ -33,7 +33,10 @@ export class TenantStore {
     const unique = [...new Set(ids)].slice(0, 100)
     if (unique.length === 0) return new Set()
     const placeholders = unique.map(() => '?').join(', ')
-    const { results } = await this.db.prepare(`SELECT id FROM tenants WHERE id IN (${placeholders})`).bind(...unique).all<{ id: string }>()
+    const { results } = await this.db
+      .prepare(`SELECT id FROM tenants WHERE id IN (${placeholders})`)
+      .bind(...unique)
+      .all<{ id: string }>()
     return new Set(results.map((row) => row.id))
   }
 

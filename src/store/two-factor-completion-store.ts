@@ -10,7 +10,16 @@ import { AFTER_PREVIOUS_WRITE, ALWAYS, NEVER, allOf } from './write-conditions'
 /** How a completion batch treats the request's attempt at a code. */
 export type CodeCounting =
   /** Count it in this batch (on the twoFactorId, and on the user's window) and admit it only within both caps. */
-  | { kind: 'count'; scope: string; expiresInstant: number; userKey: string; nowMillis: number; windowMillis: number; maxAttempts: number; maxUserChecks: number }
+  | {
+      kind: 'count'
+      scope: string
+      expiresInstant: number
+      userKey: string
+      nowMillis: number
+      windowMillis: number
+      maxAttempts: number
+      maxUserChecks: number
+    }
   /** An earlier batch of the same request counted it already: admitted or not, it is not counted again. */
   | { kind: 'counted'; admitted: boolean; overAttempts: boolean; userKey: string; windowStartInstant: number }
 
@@ -78,7 +87,8 @@ export class TwoFactorCompletionStore {
   async commit(batch: CompletionBatch): Promise<CompletionResult> {
     const { counting, factor } = batch
     const kind = REDEMPTION_KINDS.twoFactorId
-    const redeem = (onlyIf: WriteCondition) => this.redemptions.redeemStatement(kind, batch.twoFactorId, batch.nowMillis, batch.validForSeconds, onlyIf)
+    const redeem = (onlyIf: WriteCondition) =>
+      this.redemptions.redeemStatement(kind, batch.twoFactorId, batch.nowMillis, batch.validForSeconds, onlyIf)
     const unchanged = batch.unchanged ?? ALWAYS
 
     const statements: D1PreparedStatement[] = []
@@ -88,7 +98,10 @@ export class TwoFactorCompletionStore {
         this.attempts.countAttemptStatement(counting.scope, counting.expiresInstant),
         this.counters.countStatement(counting.userKey, counting.nowMillis, counting.windowMillis),
       )
-      admitted = allOf(this.attempts.attemptsAtMostCondition(counting.scope, counting.maxAttempts), this.counters.countAtMostCondition(counting.userKey, counting.maxUserChecks))
+      admitted = allOf(
+        this.attempts.attemptsAtMostCondition(counting.scope, counting.maxAttempts),
+        this.counters.countAtMostCondition(counting.userKey, counting.maxUserChecks),
+      )
     } else {
       admitted = counting.admitted ? ALWAYS : NEVER
     }
@@ -98,7 +111,9 @@ export class TwoFactorCompletionStore {
     const reportAt = statements.length
     statements.push(
       this.db
-        .prepare(`SELECT (${unchanged.sql}) AS unchanged, (${spent.sql}) AS spent, CASE WHEN (${admitted.sql}) THEN (${check.sql}) ELSE 0 END AS matched`)
+        .prepare(
+          `SELECT (${unchanged.sql}) AS unchanged, (${spent.sql}) AS spent, CASE WHEN (${admitted.sql}) THEN (${check.sql}) ELSE 0 END AS matched`,
+        )
         .bind(...unchanged.binds, ...spent.binds, ...admitted.binds, ...check.binds),
     )
 
@@ -112,7 +127,8 @@ export class TwoFactorCompletionStore {
       const windowStart = counting.kind === 'count' ? null : counting.windowStartInstant
       statements.push(this.counters.releaseStatement(counting.userKey, windowStart, AFTER_PREVIOUS_WRITE))
     }
-    if (counting.kind === 'count') statements.push(await redeem(allOf(this.attempts.attemptsOverCondition(counting.scope, counting.maxAttempts), unchanged)))
+    if (counting.kind === 'count')
+      statements.push(await redeem(allOf(this.attempts.attemptsOverCondition(counting.scope, counting.maxAttempts), unchanged)))
     else if (counting.overAttempts) statements.push(await redeem(unchanged))
 
     const results = await this.db.batch(statements)
@@ -122,7 +138,10 @@ export class TwoFactorCompletionStore {
     return {
       counted:
         counting.kind === 'count'
-          ? { attempt: TwoFactorStore.attemptNumber(results[0]?.results[0] as AttemptRow | undefined), user: RateLimitStore.counted(results[1]?.results[0] as CountRow | undefined) }
+          ? {
+              attempt: TwoFactorStore.attemptNumber(results[0]?.results[0] as AttemptRow | undefined),
+              user: RateLimitStore.counted(results[1]?.results[0] as CountRow | undefined),
+            }
           : null,
       unchanged: report?.unchanged === 1,
       spentBefore: report?.spent === 1,

@@ -56,14 +56,22 @@ export class TwoFactorStore {
       // `data` was written by insertMethodStatement from a PublicTwoFactorMethod; re-derive it through the allow-list.
       const data = parseDataColumn<Record<string, unknown>>(row.data)
       const text = (value: unknown): string | null => (typeof value === 'string' ? value : null)
-      const view = toPublicMethod({ id: row.id, method: row.method, email: text(data.email), mobilePhone: text(data.mobilePhone), name: text(data.name) })
+      const view = toPublicMethod({
+        id: row.id,
+        method: row.method,
+        email: text(data.email),
+        mobilePhone: text(data.mobilePhone),
+        name: text(data.name),
+      })
       return [{ id: row.id, method: row.method, view, secretEncrypted: row.secret_encrypted, lastStep: row.last_step }]
     })
   }
 
   insertMethodStatement(userId: string, method: NewTwoFactorMethod, nowMillis: number): D1PreparedStatement {
     return this.db
-      .prepare('INSERT INTO two_factor_methods (user_id, id, method, secret_encrypted, last_step, data, insert_instant) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO two_factor_methods (user_id, id, method, secret_encrypted, last_step, data, insert_instant) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
       .bind(userId, method.view.id, method.view.method, method.secretEncrypted, method.lastStep, JSON.stringify(method.view), nowMillis)
   }
 
@@ -110,7 +118,9 @@ export class TwoFactorStore {
    */
   advanceStepStatement(userId: string, methodId: string, step: number, onlyIf: WriteCondition): D1PreparedStatement {
     return this.db
-      .prepare(`UPDATE two_factor_methods SET last_step = ? WHERE user_id = ? AND id = ? AND (last_step IS NULL OR last_step < ?) AND (${onlyIf.sql}) RETURNING id`)
+      .prepare(
+        `UPDATE two_factor_methods SET last_step = ? WHERE user_id = ? AND id = ? AND (last_step IS NULL OR last_step < ?) AND (${onlyIf.sql}) RETURNING id`,
+      )
       .bind(step, userId, methodId, step, ...onlyIf.binds)
   }
 
@@ -119,7 +129,9 @@ export class TwoFactorStore {
     return [
       this.deleteRecoveryCodesStatement(userId),
       ...codeHashes.map((hash) =>
-        this.db.prepare('INSERT INTO two_factor_recovery_codes (user_id, code_hash, insert_instant) VALUES (?, ?, ?)').bind(userId, hash, nowMillis),
+        this.db
+          .prepare('INSERT INTO two_factor_recovery_codes (user_id, code_hash, insert_instant) VALUES (?, ?, ?)')
+          .bind(userId, hash, nowMillis),
       ),
     ]
   }
@@ -133,7 +145,11 @@ export class TwoFactorStore {
     for (let start = 0; start < codeHashes.length; start += RECOVERY_CODES_PER_INSERT) {
       const chunk = codeHashes.slice(start, start + RECOVERY_CODES_PER_INSERT)
       const rows = chunk.map((_, i) => `(?1, ?${i + 3}, ?2)`).join(', ')
-      statements.push(this.db.prepare(`INSERT INTO two_factor_recovery_codes (user_id, code_hash, insert_instant) VALUES ${rows}`).bind(userId, nowMillis, ...chunk))
+      statements.push(
+        this.db
+          .prepare(`INSERT INTO two_factor_recovery_codes (user_id, code_hash, insert_instant) VALUES ${rows}`)
+          .bind(userId, nowMillis, ...chunk),
+      )
     }
     return statements
   }
@@ -145,12 +161,17 @@ export class TwoFactorStore {
   /** Drops the recovery codes once no method is left (batched after a method's delete). */
   deleteRecoveryCodesIfNoMethodsStatement(userId: string): D1PreparedStatement {
     return this.db
-      .prepare('DELETE FROM two_factor_recovery_codes WHERE user_id = ?1 AND NOT EXISTS (SELECT 1 FROM two_factor_methods WHERE user_id = ?1)')
+      .prepare(
+        'DELETE FROM two_factor_recovery_codes WHERE user_id = ?1 AND NOT EXISTS (SELECT 1 FROM two_factor_methods WHERE user_id = ?1)',
+      )
       .bind(userId)
   }
 
   async hasRecoveryCode(userId: string, codeHash: string): Promise<boolean> {
-    const row = await this.db.prepare('SELECT 1 FROM two_factor_recovery_codes WHERE user_id = ? AND code_hash = ?').bind(userId, codeHash).first()
+    const row = await this.db
+      .prepare('SELECT 1 FROM two_factor_recovery_codes WHERE user_id = ? AND code_hash = ?')
+      .bind(userId, codeHash)
+      .first()
     return row !== null
   }
 
@@ -176,7 +197,10 @@ export class TwoFactorStore {
   }
 
   async countRecoveryCodes(userId: string): Promise<number> {
-    const row = await this.db.prepare('SELECT COUNT(*) AS n FROM two_factor_recovery_codes WHERE user_id = ?').bind(userId).first<{ n: number }>()
+    const row = await this.db
+      .prepare('SELECT COUNT(*) AS n FROM two_factor_recovery_codes WHERE user_id = ?')
+      .bind(userId)
+      .first<{ n: number }>()
     return row?.n ?? 0
   }
 
@@ -211,7 +235,10 @@ export class TwoFactorStore {
 
   /** True at the primary while the scope's current, unexpired code has this hash (any target): the check of an emailed code, inside a batch. */
   hasCodeCondition(scope: string, codeHash: string, nowMillis: number): WriteCondition {
-    return { sql: 'EXISTS (SELECT 1 FROM two_factor_codes WHERE scope = ? AND code_hash = ? AND expires_instant > ?)', binds: [scope, codeHash, nowMillis] }
+    return {
+      sql: 'EXISTS (SELECT 1 FROM two_factor_codes WHERE scope = ? AND code_hash = ? AND expires_instant > ?)',
+      binds: [scope, codeHash, nowMillis],
+    }
   }
 
   /** Spends the scope's code (any target) in a caller's batch, only if `onlyIf` holds too. */

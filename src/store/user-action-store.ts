@@ -51,8 +51,18 @@ export class UserActionStore {
 
   async createDefinition(definition: UserActionDefinition): Promise<void> {
     await this.db
-      .prepare('INSERT INTO user_action_definitions (id, tenant_id, name, prevent_login, data, insert_instant, last_update_instant) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .bind(definition.id, definition.tenantId ?? null, definition.name, definition.preventLogin ? 1 : 0, JSON.stringify(definition), definition.insertInstant, definition.lastUpdateInstant)
+      .prepare(
+        'INSERT INTO user_action_definitions (id, tenant_id, name, prevent_login, data, insert_instant, last_update_instant) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      )
+      .bind(
+        definition.id,
+        definition.tenantId ?? null,
+        definition.name,
+        definition.preventLogin ? 1 : 0,
+        JSON.stringify(definition),
+        definition.insertInstant,
+        definition.lastUpdateInstant,
+      )
       .run()
   }
 
@@ -86,7 +96,10 @@ export class UserActionStore {
   }
 
   async get(id: string): Promise<{ action: TakenAction; canceled: boolean } | null> {
-    const row = await this.db.prepare('SELECT data, canceled FROM user_actions WHERE id = ?').bind(id).first<{ data: string; canceled: number }>()
+    const row = await this.db
+      .prepare('SELECT data, canceled FROM user_actions WHERE id = ?')
+      .bind(id)
+      .first<{ data: string; canceled: number }>()
     return row ? { action: parseDataColumn<TakenAction>(row.data), canceled: row.canceled === 1 } : null
   }
 

@@ -114,7 +114,10 @@ function conditionsFor(match: TextMatch, tenantId: string | null, params: Params
   const conditions: string[] = []
   const plan = match.kind === 'everyone' ? null : planOf(match)
   const indexed = plan !== null && plan.phrases.length > 0
-  if (indexed) conditions.push(`d.id IN (SELECT rowid FROM user_search WHERE user_search MATCH ${params.add(matchExpression(plan.phrases, plan.partCount))})`)
+  if (indexed)
+    conditions.push(
+      `d.id IN (SELECT rowid FROM user_search WHERE user_search MATCH ${params.add(matchExpression(plan.phrases, plan.partCount))})`,
+    )
   // With a MATCH the index picks the rows; `+` keeps the planner from walking the whole tenant's index instead.
   if (tenantId !== null) conditions.push(`${indexed ? '+' : ''}d.tenant_id = ${params.add(tenantId)}`)
   if (plan?.check.kind === 'like') {
@@ -140,7 +143,10 @@ interface MatchPlan {
 
 function planOf(match: Extract<TextMatch, { kind: 'pattern' }>): MatchPlan {
   const last = match.parts.length - 1
-  const anchored = match.parts.map((part, index) => `${index === 0 && match.anchoredStart ? VALUE_START : ''}${part}${index === last && match.anchoredEnd ? VALUE_END : ''}`)
+  const anchored = match.parts.map(
+    (part, index) =>
+      `${index === 0 && match.anchoredStart ? VALUE_START : ''}${part}${index === last && match.anchoredEnd ? VALUE_END : ''}`,
+  )
   const isIndexed = (part: string) => [...part].length >= MIN_INDEXED_CHARACTERS
   const phrases = anchored.filter(isIndexed)
   const plan = { phrases, partCount: anchored.length }

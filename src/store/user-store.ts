@@ -30,9 +30,7 @@ export class UserStore {
     const key = loginKey(loginId)
     const match = 'u.tenant_id = ?1 AND (u.email_key = ?2 OR u.username_key = ?2)'
     const [users, registrations] = await this.db.batch([
-      this.db
-        .prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE ${match} ORDER BY (u.email_key = ?2) DESC LIMIT 1`)
-        .bind(tenantId, key),
+      this.db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE ${match} ORDER BY (u.email_key = ?2) DESC LIMIT 1`).bind(tenantId, key),
       this.db
         .prepare(
           `SELECT r.data, r.last_login_instant, r.user_id FROM registrations r JOIN users u ON u.id = r.user_id WHERE ${match} ORDER BY r.insert_instant`,
@@ -174,8 +172,17 @@ export class UserStore {
 
   registrationInsertStatement(userId: string, registration: Registration): D1PreparedStatement {
     return this.db
-      .prepare('INSERT INTO registrations (id, user_id, application_id, data, insert_instant, last_update_instant) VALUES (?, ?, ?, ?, ?, ?)')
-      .bind(registration.id, userId, registration.applicationId, JSON.stringify(registration), registration.insertInstant, registration.lastUpdateInstant)
+      .prepare(
+        'INSERT INTO registrations (id, user_id, application_id, data, insert_instant, last_update_instant) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .bind(
+        registration.id,
+        userId,
+        registration.applicationId,
+        JSON.stringify(registration),
+        registration.insertInstant,
+        registration.lastUpdateInstant,
+      )
   }
 
   registrationUpdateStatement(userId: string, registration: Registration): D1PreparedStatement {
@@ -185,7 +192,10 @@ export class UserStore {
   }
 
   async deleteRegistration(userId: string, applicationId: string): Promise<boolean> {
-    const result = await this.db.prepare('DELETE FROM registrations WHERE user_id = ? AND application_id = ?').bind(userId, applicationId).run()
+    const result = await this.db
+      .prepare('DELETE FROM registrations WHERE user_id = ? AND application_id = ?')
+      .bind(userId, applicationId)
+      .run()
     return result.meta.changes > 0
   }
 }

@@ -16,7 +16,8 @@ export interface DeliverableWebhook {
 }
 
 /** A webhook's tenants as a JSON array, in the order of its `tenantIds` (webhook_tenants, migrations/0009_webhooks.sql). */
-const TENANT_IDS = '(SELECT json_group_array(tenant_id) FROM (SELECT tenant_id FROM webhook_tenants WHERE webhook_id = w.id ORDER BY position)) AS tenant_ids'
+const TENANT_IDS =
+  '(SELECT json_group_array(tenant_id) FROM (SELECT tenant_id FROM webhook_tenants WHERE webhook_id = w.id ORDER BY position)) AS tenant_ids'
 
 const SELECT_WEBHOOK = `SELECT w.data, ${TENANT_IDS} FROM webhooks w`
 
@@ -57,10 +58,7 @@ export class WebhookStore {
    * type at all is its eventConfiguration (domain/events/event-configuration.ts `eventSetting`), asked first.
    */
   async enabledFor(tenantId: string | null, type: EventType): Promise<DeliverableWebhook[]> {
-    const { results } = await this.db
-      .prepare(ENABLED_WEBHOOKS_SQL)
-      .bind(type, tenantId)
-      .all<WebhookRow & { password: string | null }>()
+    const { results } = await this.db.prepare(ENABLED_WEBHOOKS_SQL).bind(type, tenantId).all<WebhookRow & { password: string | null }>()
     if (results.length === 0) return []
     const box = await secretBox(this.encryptionKey)
     return Promise.all(
@@ -77,7 +75,9 @@ export class WebhookStore {
     const secret = password.kind === 'set' ? await this.encrypt(password.password) : null
     await this.db.batch([
       this.db
-        .prepare('INSERT INTO webhooks (id, global, http_authentication_password, data, insert_instant, last_update_instant) VALUES (?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO webhooks (id, global, http_authentication_password, data, insert_instant, last_update_instant) VALUES (?, ?, ?, ?, ?, ?)',
+        )
         .bind(webhook.id, webhook.global ? 1 : 0, secret, storedJson(webhook), webhook.insertInstant, webhook.lastUpdateInstant),
       ...this.linkStatements(webhook),
     ])

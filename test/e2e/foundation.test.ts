@@ -21,7 +21,15 @@ describe('foundation through the official client: tenants, applications, users, 
 
     const api = client(superuserKey(), tenantId)
     const application = await ok(
-      api.createApplication(NO_ID, { application: { name: `app-${name}`, roles: [{ name: 'admin', isSuperRole: true }, { name: 'viewer', isDefault: true }] } }),
+      api.createApplication(NO_ID, {
+        application: {
+          name: `app-${name}`,
+          roles: [
+            { name: 'admin', isSuperRole: true },
+            { name: 'viewer', isDefault: true },
+          ],
+        },
+      }),
     )
     const applicationId = application.application?.id ?? ''
     expect(application.application?.tenantId).toBe(tenantId)
@@ -47,7 +55,9 @@ describe('foundation through the official client: tenants, applications, users, 
     const withRegistration = await ok(api.retrieveUser(userId))
     expect(withRegistration.user?.registrations?.map((r) => r.applicationId)).toEqual([applicationId])
 
-    const key = await ok(admin.createAPIKey(NO_ID, { apiKey: { tenantId, name: `e2e ${name}`, metaData: { attributes: { purpose: 'e2e' } } } }))
+    const key = await ok(
+      admin.createAPIKey(NO_ID, { apiKey: { tenantId, name: `e2e ${name}`, metaData: { attributes: { purpose: 'e2e' } } } }),
+    )
     const keyId = key.apiKey?.id ?? ''
     const keyValue = key.apiKey?.key ?? ''
     expect(keyValue.length).toBeGreaterThan(0)

@@ -58,7 +58,10 @@ function curlOf(exchange: Exchange, variables: Variables): string {
   if (exchange.auth === 'bearer') parts.push('-H "Authorization: Bearer $TOKEN"')
   if (exchange.tenant === true) parts.push('-H "X-FusionAuth-TenantId: $TENANT_ID"')
   // Single quotes keep the JSON as it is; each variable steps out of them so the shell expands it.
-  const body = exchange.body === undefined ? undefined : variables.redact(JSON.stringify(exchange.body)).replace(/\$[A-Z_0-9]+/g, (name) => `'"${name}"'`)
+  const body =
+    exchange.body === undefined
+      ? undefined
+      : variables.redact(JSON.stringify(exchange.body)).replace(/\$[A-Z_0-9]+/g, (name) => `'"${name}"'`)
   if (body !== undefined) parts.push("-H 'Content-Type: application/json'", `-d '${body}'`)
   return parts.join(' \\\n  ')
 }
@@ -90,7 +93,7 @@ function render(exchanges: Exchange[], variables: Variables): string {
     '# Getting started',
     '',
     'From a fresh clone to a login with two-factor, a refresh and the login records, first with curl and then with the',
-    "official TypeScript client. Every request and response below was recorded from a real run by",
+    'official TypeScript client. Every request and response below was recorded from a real run by',
     '`test/e2e/getting-started.test.ts`, which runs the same walkthrough on every `npm test` and fails when this page no',
     'longer matches (values that differ per run are shown as the shell variables the commands use).',
     '',
@@ -136,18 +139,25 @@ describe('docs/getting-started.md', () => {
       if (step.auth === 'bearer') headers.Authorization = `Bearer ${bearer}`
       if (step.tenant === true) headers['X-FusionAuth-TenantId'] = tenantId
       if (step.body !== undefined) headers['Content-Type'] = 'application/json'
-      const response = await fetch(`${host()}${step.path}`, { method: step.method, headers, body: step.body === undefined ? undefined : JSON.stringify(step.body) })
+      const response = await fetch(`${host()}${step.path}`, {
+        method: step.method,
+        headers,
+        body: step.body === undefined ? undefined : JSON.stringify(step.body),
+      })
       const contentType = response.headers.get('content-type')
       const isZip = contentType?.startsWith('application/zip') === true
       const bytes = new Uint8Array(await response.arrayBuffer())
       const responseBody = isZip ? `(a zip: ${Object.keys(unzipSync(bytes)).join(', ')})` : new TextDecoder().decode(bytes)
       exchanges.push({ ...step, status: response.status, responseBody, contentType })
       if (isZip) return { csv: strFromU8(unzipSync(bytes)['login_records.csv'] ?? new Uint8Array()) }
-      return responseBody === '' || !contentType?.startsWith('application/json') ? {} : (JSON.parse(responseBody) as Record<string, unknown>)
+      return responseBody === '' || !contentType?.startsWith('application/json')
+        ? {}
+        : (JSON.parse(responseBody) as Record<string, unknown>)
     }
     const field = (value: unknown, ...keys: string[]): string => {
       let current: unknown = value
-      for (const key of keys) current = typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[key] : undefined
+      for (const key of keys)
+        current = typeof current === 'object' && current !== null ? (current as Record<string, unknown>)[key] : undefined
       return typeof current === 'string' ? current : ''
     }
 
@@ -174,7 +184,13 @@ describe('docs/getting-started.md', () => {
       path: '/api/application',
       auth: 'key',
       tenant: true,
-      body: { application: { name: 'Pied Piper', roles: [{ name: 'admin' }, { name: 'user', isDefault: true }], loginConfiguration: { generateRefreshTokens: true, allowTokenRefresh: true, requireAuthentication: true } } },
+      body: {
+        application: {
+          name: 'Pied Piper',
+          roles: [{ name: 'admin' }, { name: 'user', isDefault: true }],
+          loginConfiguration: { generateRefreshTokens: true, allowTokenRefresh: true, requireAuthentication: true },
+        },
+      },
     })
     const applicationId = field(application, 'application', 'id')
     variables.set('APPLICATION_ID', applicationId)
@@ -192,14 +208,27 @@ describe('docs/getting-started.md', () => {
     variables.set('USER_ID', userId)
     variables.set('REGISTRATION_REFRESH_TOKEN', field(registration, 'refreshToken'))
 
-    const login = await send({ title: 'Log in', text: 'A password login: 200 with an access token (a JWT carrying the roles) and a refresh token.', method: 'POST', path: '/api/login', auth: 'key', body: { loginId: email, password, applicationId } })
+    const login = await send({
+      title: 'Log in',
+      text: 'A password login: 200 with an access token (a JWT carrying the roles) and a refresh token.',
+      method: 'POST',
+      path: '/api/login',
+      auth: 'key',
+      body: { loginId: email, password, applicationId },
+    })
     expect(exchanges.at(-1)?.status).toBe(200)
     bearer = field(login, 'token')
     variables.set('TOKEN', bearer)
     variables.set('REFRESH_TOKEN', field(login, 'refreshToken'))
     variables.set('REFRESH_TOKEN_ID', field(login, 'refreshTokenId'))
 
-    const secret = await send({ title: 'Turn on two-factor: a secret', text: 'A fresh TOTP secret for an authenticator app (`secretBase32Encoded` is what the app takes).', method: 'GET', path: '/api/two-factor/secret', auth: 'key' })
+    const secret = await send({
+      title: 'Turn on two-factor: a secret',
+      text: 'A fresh TOTP secret for an authenticator app (`secretBase32Encoded` is what the app takes).',
+      method: 'GET',
+      path: '/api/two-factor/secret',
+      auth: 'key',
+    })
     variables.set('SECRET', field(secret, 'secret'))
     variables.set('SECRET_BASE32', field(secret, 'secretBase32Encoded'))
     const authenticator = new Authenticator(field(secret, 'secret'))
@@ -213,7 +242,14 @@ describe('docs/getting-started.md', () => {
     })
     expect(exchanges.at(-1)?.status).toBe(200)
 
-    const challenge = await send({ title: 'Log in again: 242', text: 'Now a login answers 242 with a twoFactorId and the methods to complete it with.', method: 'POST', path: '/api/login', auth: 'key', body: { loginId: email, password, applicationId } })
+    const challenge = await send({
+      title: 'Log in again: 242',
+      text: 'Now a login answers 242 with a twoFactorId and the methods to complete it with.',
+      method: 'POST',
+      path: '/api/login',
+      auth: 'key',
+      body: { loginId: email, password, applicationId },
+    })
     expect(exchanges.at(-1)?.status).toBe(242)
     variables.set('TWO_FACTOR_ID', field(challenge, 'twoFactorId'))
     const methods = (challenge as { methods?: { id: string }[] }).methods ?? []
@@ -232,18 +268,45 @@ describe('docs/getting-started.md', () => {
     variables.set('REFRESH_TOKEN_2', field(completed, 'refreshToken'))
     variables.set('REFRESH_TOKEN_ID_2', field(completed, 'refreshTokenId'))
 
-    const refreshed = await send({ title: 'Refresh the access token', text: 'A refresh token buys a new access token; no API key.', method: 'POST', path: '/api/jwt/refresh', auth: 'none', body: { refreshToken: field(completed, 'refreshToken') } })
+    const refreshed = await send({
+      title: 'Refresh the access token',
+      text: 'A refresh token buys a new access token; no API key.',
+      method: 'POST',
+      path: '/api/jwt/refresh',
+      auth: 'none',
+      body: { refreshToken: field(completed, 'refreshToken') },
+    })
     expect(exchanges.at(-1)?.status).toBe(200)
     variables.set('TOKEN_3', field(refreshed, 'token'))
 
     // Login records reach search through the login queue within about a second.
     await eventually(async () => {
-      const probe = await fetch(`${host()}/api/system/login-record/search?userId=${userId}&retrieveTotal=true`, { headers: { Authorization: apiKey } })
+      const probe = await fetch(`${host()}/api/system/login-record/search?userId=${userId}&retrieveTotal=true`, {
+        headers: { Authorization: apiKey },
+      })
       expect(((await probe.json()) as { total?: number }).total).toBe(4)
     })
-    await send({ title: 'Search the login records', text: 'The registration, each login, the two-factor completion and the refresh left a record (they arrive through a queue within about a second). This endpoint needs a key without a tenant.', method: 'POST', path: '/api/system/login-record/search', auth: 'key', body: { retrieveTotal: true, search: { userId } } })
-    const exported = await send({ title: 'Export them', text: 'A zip of CSV, with the time in the zone and pattern you ask for.', method: 'POST', path: '/api/system/login-record/export', auth: 'key', body: { criteria: { userId }, zoneId: 'UTC', dateTimeSecondsFormat: 'yyyy-MM-dd HH:mm:ss' } })
-    expect(String(exported.csv).split('\n').filter((line) => line !== '')).toHaveLength(5)
+    await send({
+      title: 'Search the login records',
+      text: 'The registration, each login, the two-factor completion and the refresh left a record (they arrive through a queue within about a second). This endpoint needs a key without a tenant.',
+      method: 'POST',
+      path: '/api/system/login-record/search',
+      auth: 'key',
+      body: { retrieveTotal: true, search: { userId } },
+    })
+    const exported = await send({
+      title: 'Export them',
+      text: 'A zip of CSV, with the time in the zone and pattern you ask for.',
+      method: 'POST',
+      path: '/api/system/login-record/export',
+      auth: 'key',
+      body: { criteria: { userId }, zoneId: 'UTC', dateTimeSecondsFormat: 'yyyy-MM-dd HH:mm:ss' },
+    })
+    expect(
+      String(exported.csv)
+        .split('\n')
+        .filter((line) => line !== ''),
+    ).toHaveLength(5)
 
     const document = render(exchanges, variables)
     if (process.env.UPDATE_DOCS === '1') writeFileSync(DOC, document)

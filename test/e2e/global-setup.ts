@@ -5,7 +5,17 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { ROOT, WRANGLER, captureOutput, childEnv, freePort, runWrangler, signalGroup, stopGroup, waitUntilServing } from '../../scripts/lib/wrangler-process.mjs'
+import {
+  ROOT,
+  WRANGLER,
+  captureOutput,
+  childEnv,
+  freePort,
+  runWrangler,
+  signalGroup,
+  stopGroup,
+  waitUntilServing,
+} from '../../scripts/lib/wrangler-process.mjs'
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -44,7 +54,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await runWrangler(['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo])
     const port = await freePort()
     const inspectorPort = await freePort()
-    const devArgs = ['dev', '--port', String(port), '--ip', '127.0.0.1', '--inspector-port', String(inspectorPort), '--persist-to', persistTo]
+    const devArgs = [
+      'dev',
+      '--port',
+      String(port),
+      '--ip',
+      '127.0.0.1',
+      '--inspector-port',
+      String(inspectorPort),
+      '--persist-to',
+      persistTo,
+    ]
     const vars = { BOOTSTRAP_API_KEY: apiKey, ENCRYPTION_KEY: encryptionKey, ENVIRONMENT: 'development' }
     for (const [name, value] of Object.entries(vars)) devArgs.push('--var', `${name}:${value}`)
     devArgs.push('--show-interactive-dev-session=false', '--log-level', 'warn')

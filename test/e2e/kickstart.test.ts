@@ -31,7 +31,11 @@ interface Run {
 
 /** Runs `node scripts/kickstart.mjs ...args` to completion. */
 async function kickstart(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(process.execPath, [SCRIPT, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [SCRIPT, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')))
@@ -122,7 +126,10 @@ describe('npm run kickstart: file checks (nothing is sent)', () => {
       [{ requests: [] }, '"apiKeys" must list at least one API key'],
       [{ apiKeys: [{ ...key, tenantId: crypto.randomUUID() }] }, 'apiKeys[0] must be global and unrestricted'],
       [{ apiKeys: [{ ...key, permissions: { endpoints: { '/api/user': ['GET'] } } }] }, 'apiKeys[0] must be global and unrestricted'],
-      [{ apiKeys: [{ ...key, ipAccessControlListId: crypto.randomUUID() }] }, 'apiKeys[0] cannot be created: it names an IP access control list'],
+      [
+        { apiKeys: [{ ...key, ipAccessControlListId: crypto.randomUUID() }] },
+        'apiKeys[0] cannot be created: it names an IP access control list',
+      ],
       [{ apiKeys: [key], requests: {} }, '"requests" must be an array'],
       [{ apiKeys: [key], requests: ['POST /api/tenant'] }, 'requests[0] must be an object or a JSON include'],
       [{ apiKeys: [key], requests: [{ method: 'DELETE', url: '/api/user/x' }] }, 'requests[0].method must be one of POST, PUT, PATCH'],
@@ -178,29 +185,51 @@ describe('npm run kickstart: file checks (nothing is sent)', () => {
 describe('the endpoint table the kickstart script skips by', () => {
   it("matches the Worker's own POST/PUT/PATCH routes, both ways", async () => {
     // Imported by URL so the Workers-typed source stays out of this Node-typed project's type check.
-    const { createApp } = (await import(pathToFileURL(path.join(ROOT, 'src', 'app.ts')).href)) as { createApp: () => { routes: { method: string; path: string }[] } }
+    const { createApp } = (await import(pathToFileURL(path.join(ROOT, 'src', 'app.ts')).href)) as {
+      createApp: () => { routes: { method: string; path: string }[] }
+    }
     const id = crypto.randomUUID()
     const routes = createApp().routes.filter((r) => ['POST', 'PUT', 'PATCH'].includes(r.method) && r.path.startsWith('/api/'))
     expect(routes.length).toBeGreaterThan(40)
-    const unlisted = routes.filter((r) => !classify(r.method, withParams(r.path, () => id)).served).map((r) => `${r.method} ${r.path}`)
+    const unlisted = routes
+      .filter(
+        (r) =>
+          !classify(
+            r.method,
+            withParams(r.path, () => id),
+          ).served,
+      )
+      .map((r) => `${r.method} ${r.path}`)
     expect(unlisted, 'routes the Worker serves that scripts/kickstart-endpoints.mjs would skip').toEqual([])
 
-    const matchers = routes.map((r) => ({ method: r.method, pattern: new RegExp(`^${withParams(r.path, (p) => (p === undefined ? '[^/]+' : `(?:${p})`))}$`) }))
-    const phantom = SERVED.flatMap(([methods, template]) => methods.split(' ').map((method) => ({ method, template }))).filter(({ method, template }) => {
-      const url = template.replaceAll('{id}', id).replaceAll('{uuid}', id)
-      return !matchers.some((m) => m.method === method && m.pattern.test(url))
-    })
+    const matchers = routes.map((r) => ({
+      method: r.method,
+      pattern: new RegExp(`^${withParams(r.path, (p) => (p === undefined ? '[^/]+' : `(?:${p})`))}$`),
+    }))
+    const phantom = SERVED.flatMap(([methods, template]) => methods.split(' ').map((method) => ({ method, template }))).filter(
+      ({ method, template }) => {
+        const url = template.replaceAll('{id}', id).replaceAll('{uuid}', id)
+        return !matchers.some((m) => m.method === method && m.pattern.test(url))
+      },
+    )
     expect(phantom, 'entries in scripts/kickstart-endpoints.mjs the Worker does not route').toEqual([])
   })
 
   it('names the FusionAuth family and why for what it skips', () => {
     const id = crypto.randomUUID()
     expect(classify('POST', `/api/group/${id}`)).toEqual({ served: false, family: '/api/group', reason: 'groups: not yet implemented' })
-    expect(classify('POST', '/api/group/member')).toEqual({ served: false, family: '/api/group/member', reason: 'group memberships: not yet implemented' })
+    expect(classify('POST', '/api/group/member')).toEqual({
+      served: false,
+      family: '/api/group/member',
+      reason: 'group memberships: not yet implemented',
+    })
     expect(classify('PATCH', `/api/theme/${id}`)).toMatchObject({ served: false, family: '/api/theme' })
     expect(classify('POST', `/api/application/${id}/scope`)).toMatchObject({ served: false, family: '/api/application/{id}/scope' })
     expect(classify('POST', '/api/user/family/x')).toMatchObject({ served: false, family: '/api/user/family' })
-    expect(classify('PATCH', `/api/user-action/${id}`)).toMatchObject({ served: false, reason: `this product serves /api/user-action/${id} with POST, PUT, not PATCH` })
+    expect(classify('PATCH', `/api/user-action/${id}`)).toMatchObject({
+      served: false,
+      reason: `this product serves /api/user-action/${id} with POST, PUT, not PATCH`,
+    })
     expect(classify('POST', '/api/nothing-like-it')).toMatchObject({ served: false, reason: 'not an API this product serves' })
     expect(classify('POST', `/api/user/registration/${id}?sendSetPasswordEmail=false`)).toEqual({ served: true, global: false })
     expect(classify('POST', `/api/key/generate/${id}`)).toEqual({ served: true, global: true })
@@ -208,10 +237,13 @@ describe('the endpoint table the kickstart script skips by', () => {
 })
 
 describe('npm run kickstart against a used instance', () => {
-  it('refuses with exit code 3 and sends nothing: the file\'s key never exists', async () => {
+  it("refuses with exit code 3 and sends nothing: the file's key never exists", async () => {
     await ok(client().createAPIKey(NO_ID, { apiKey: { metaData: { attributes: { description: `kickstart e2e ${unique()}` } } } }))
     const fileKey = `kickstart-${unique()}-${unique()}`
-    const file = await kickstartFile(`used-${unique()}.json`, { apiKeys: [{ key: fileKey }], requests: [{ method: 'POST', url: '/api/tenant', body: { tenant: { name: `never-${unique()}` } } }] })
+    const file = await kickstartFile(`used-${unique()}.json`, {
+      apiKeys: [{ key: fileKey }],
+      requests: [{ method: 'POST', url: '/api/tenant', body: { tenant: { name: `never-${unique()}` } } }],
+    })
     const run = await kickstart([file, '--url', host(), '--key', superuserKey()])
     expect(run.code).toBe(3)
     expect(run.stderr).toContain('the instance is not empty')
@@ -243,7 +275,10 @@ describe('npm run kickstart on a fresh instance', () => {
       expect(tenants.tenants?.map((t) => t.passwordEncryptionConfiguration?.encryptionSchemeFactor)).toEqual([24_000])
       // FusionAuth's admin application, as every FusionAuth has it: its roles carry their fixed ids.
       const admin = await ok(api.retrieveApplication(FUSIONAUTH_APPLICATION))
-      expect(admin.application?.roles?.find((r) => r.name === 'admin')).toMatchObject({ id: '631ecd9d-8d40-4c13-8277-80cedb8236e2', isSuperRole: true })
+      expect(admin.application?.roles?.find((r) => r.name === 'admin')).toMatchObject({
+        id: '631ecd9d-8d40-4c13-8277-80cedb8236e2',
+        isSuperRole: true,
+      })
       expect(admin.application?.roles).toHaveLength(38)
       expect((await kickstart([EXAMPLE, '--url', instance.host, '--key', instance.key])).code).toBe(3)
     })
@@ -255,15 +290,40 @@ describe('npm run kickstart on a fresh instance', () => {
       const tenantManagerId = crypto.randomUUID()
       await kickstartFile('templated/notes/welcome.txt', 'line one\n"quoted" line two\n')
       await kickstartFile('templated/json/app.json', { application: { name: 'App in #{tenantName}', data: { note: '\\#{literal}' } } })
-      await kickstartFile('templated/requests/tenant.json', { method: 'POST', url: '/api/tenant/#{secondTenantId}', body: { tenant: { name: '#{tenantName}' } } })
+      await kickstartFile('templated/requests/tenant.json', {
+        method: 'POST',
+        url: '/api/tenant/#{secondTenantId}',
+        body: { tenant: { name: '#{tenantName}' } },
+      })
       const file = await kickstartFile('templated/kickstart.json', {
-        variables: { apiKey: '#{ENV.KICKSTART_E2E_KEY}', secondTenantId: '#{UUID()}', tenantName: 'Aviato #{suffix}', suffix: 'Labs', tenantManagerApplicationId: tenantManagerId, home: '#{FUSIONAUTH_TENANT_ID}' },
+        variables: {
+          apiKey: '#{ENV.KICKSTART_E2E_KEY}',
+          secondTenantId: '#{UUID()}',
+          tenantName: 'Aviato #{suffix}',
+          suffix: 'Labs',
+          tenantManagerApplicationId: tenantManagerId,
+          home: '#{FUSIONAUTH_TENANT_ID}',
+        },
         // The second key is locked to the tenant a request creates: FusionAuth creates it after the requests.
-        apiKeys: [{ key: '#{apiKey}', description: 'primary' }, { description: 'generated, tenant-locked', tenantId: '#{secondTenantId}' }],
+        apiKeys: [
+          { key: '#{apiKey}', description: 'primary' },
+          { description: 'generated, tenant-locked', tenantId: '#{secondTenantId}' },
+        ],
         requests: [
           '&{requests/tenant.json}',
           { method: 'POST', url: '/api/application', tenantId: '#{secondTenantId}', body: '&{json/app.json}' },
-          { method: 'POST', url: '/api/user', tenantId: '#{secondTenantId}', body: { user: { email: 'aviato@example.com', password: 'password', data: { welcome: '@{notes/welcome.txt}', id: '#{UUID()}', home: '#{home}' } } } },
+          {
+            method: 'POST',
+            url: '/api/user',
+            tenantId: '#{secondTenantId}',
+            body: {
+              user: {
+                email: 'aviato@example.com',
+                password: 'password',
+                data: { welcome: '@{notes/welcome.txt}', id: '#{UUID()}', home: '#{home}' },
+              },
+            },
+          },
           {
             method: 'POST',
             url: '/api/tenant',
@@ -271,12 +331,22 @@ describe('npm run kickstart on a fresh instance', () => {
               tenant: {
                 name: 'Built-ins',
                 // FusionAuth's HS384 OpenID Connect shadow key and default lambda, neither of which exists here.
-                jwtConfiguration: { accessTokenKeyId: '#{FUSIONAUTH_DEFAULT_SIGNING_KEY_ID}', idTokenKeyId: '4b8f1c06-518e-45bd-9ac5-d549686ae02a' },
+                jwtConfiguration: {
+                  accessTokenKeyId: '#{FUSIONAUTH_DEFAULT_SIGNING_KEY_ID}',
+                  idTokenKeyId: '4b8f1c06-518e-45bd-9ac5-d549686ae02a',
+                },
                 lambdaConfiguration: { loginValidationId: '#{FUSIONAUTH_LAMBDA[GoogleReconcile]_ID}' },
               },
             },
           },
-          { method: 'POST', url: '/api/user/registration', body: { user: { email: 'manager@example.com', password: 'password' }, registration: { applicationId: '#{TENANT_MANAGER_ID}', roles: ['admin'] } } },
+          {
+            method: 'POST',
+            url: '/api/user/registration',
+            body: {
+              user: { email: 'manager@example.com', password: 'password' },
+              registration: { applicationId: '#{TENANT_MANAGER_ID}', roles: ['admin'] },
+            },
+          },
         ],
       })
       const run = await kickstart([file, '--url', instance.host, '--key', instance.key], { KICKSTART_E2E_KEY: key })
@@ -301,7 +371,10 @@ describe('npm run kickstart on a fresh instance', () => {
       // Both keys exist; the second was generated by the server and locked to the tenant the requests created.
       const listed = await fetch(`${instance.host}/api/api-key`, { headers: { Authorization: instance.key } })
       const body = (await listed.json()) as { apiKeys: { tenantId?: string; metaData?: { attributes?: { description?: string } } }[] }
-      expect(body.apiKeys.map((k) => [k.metaData?.attributes?.description, k.tenantId ?? null])).toEqual([['primary', null], ['generated, tenant-locked', aviato?.id]])
+      expect(body.apiKeys.map((k) => [k.metaData?.attributes?.description, k.tenantId ?? null])).toEqual([
+        ['primary', null],
+        ['generated, tenant-locked', aviato?.id],
+      ])
 
       // The shadow key became an HS384 key of this instance; the Tenant Manager exists under the file's id.
       const builtIns = tenants.find((t) => t.name === 'Built-ins')
@@ -367,8 +440,13 @@ describe("real kickstart files from FusionAuth's example repositories", () => {
       const tenants = (await ok(new FusionAuthClient(key, instance.host).retrieveTenants())).tenants ?? []
       const defaultKey = tenants.find((t) => t.name === 'Default')?.jwtConfiguration?.accessTokenKeyId
       expect(defaultKey).toMatch(/^[0-9a-f-]{36}$/)
-      const created = tenants.filter((t) => t.name !== 'Default').map((t) => [t.name, t.jwtConfiguration?.accessTokenKeyId, t.jwtConfiguration?.idTokenKeyId])
-      expect(created.sort()).toEqual([['Blueprint Tenant', defaultKey, defaultKey], ['PPVC Control Plane Tenant', defaultKey, defaultKey]])
+      const created = tenants
+        .filter((t) => t.name !== 'Default')
+        .map((t) => [t.name, t.jwtConfiguration?.accessTokenKeyId, t.jwtConfiguration?.idTokenKeyId])
+      expect(created.sort()).toEqual([
+        ['Blueprint Tenant', defaultKey, defaultKey],
+        ['PPVC Control Plane Tenant', defaultKey, defaultKey],
+      ])
       expect(await loginRoles(instance, key, 'admin@fusionauth.io', FUSIONAUTH_APPLICATION)).toEqual(['admin'])
     })
   })
@@ -379,7 +457,9 @@ describe("real kickstart files from FusionAuth's example repositories", () => {
       expect(run.code).toBe(0)
       expect(run.stdout).toContain('[2/8] PATCH /api/system-configuration -> 200')
       expect(run.stdout).toContain('done: 6 of 8 request(s) applied, 2 skipped, 1 API key(s) created')
-      expect(run.stderr).toMatch(/\[8\/8\] PATCH \/api\/tenant\/[0-9a-f-]{36} refers to [0-9a-f-]{36}, which the skipped \[6\/8\] POST \/api\/theme\//)
+      expect(run.stderr).toMatch(
+        /\[8\/8\] PATCH \/api\/tenant\/[0-9a-f-]{36} refers to [0-9a-f-]{36}, which the skipped \[6\/8\] POST \/api\/theme\//,
+      )
       const key = 'this_really_should_be_a_long_random_alphanumeric_value_but_this_still_works'
       const configuration = await ok(new FusionAuthClient(key, instance.host).retrieveSystemConfiguration())
       expect(configuration.systemConfiguration?.corsConfiguration?.allowedOrigins).toEqual(['http://localhost:3000'])
@@ -404,7 +484,10 @@ describe("real kickstart files from FusionAuth's example repositories", () => {
 
   it('kickstart example kitchen-sink: escapes, ENV, a restricted second key, a group skipped as not yet implemented', async () => {
     await withFreshInstance(async (instance) => {
-      const run = await kickstart([fixture('kitchen-sink'), '--url', instance.host, '--key', instance.key], { EDITOR: 'vi', HOME: '/home/kickstart' })
+      const run = await kickstart([fixture('kitchen-sink'), '--url', instance.host, '--key', instance.key], {
+        EDITOR: 'vi',
+        HOME: '/home/kickstart',
+      })
       expect(run.code).toBe(0)
       expect(run.stdout).toContain('done: 2 of 5 request(s) applied, 3 skipped, 2 API key(s) created')
       expect(run.stderr).toContain('[3/5] POST /api/group/f4193c92-803c-4554-a6cf-807754a93834 skipped: groups: not yet implemented')

@@ -12,7 +12,11 @@ async function createEs256Key(): Promise<{ id: string; kid: string }> {
 describe('POST /api/login through the official client', () => {
   it('logs in with 200, a token that verifies against the JWKS, a refresh token and the user', async () => {
     const key = await createEs256Key()
-    const fixture = await createFixture({ application: { jwtConfiguration: { enabled: true, accessTokenKeyId: key.id, timeToLiveInSeconds: 600, refreshTokenTimeToLiveInMinutes: 60 } } })
+    const fixture = await createFixture({
+      application: {
+        jwtConfiguration: { enabled: true, accessTokenKeyId: key.id, timeToLiveInSeconds: 600, refreshTokenTimeToLiveInMinutes: 60 },
+      },
+    })
 
     const login = await ok(fixture.api.login({ loginId: fixture.email, password: fixture.password, applicationId: fixture.applicationId }))
     expect(login.user?.id).toBe(fixture.userId)
@@ -28,7 +32,12 @@ describe('POST /api/login through the official client', () => {
     expect(kids).toContain(key.kid)
     // jose checks the signature with the key the JWKS publishes under the token's kid.
     const verified = await jwtVerify(token, createLocalJWKSet({ keys: (jwks.keys ?? []).map((jwk) => ({ ...jwk })) }))
-    expect(verified.payload).toMatchObject({ sub: fixture.userId, aud: fixture.applicationId, applicationId: fixture.applicationId, roles: ['user'] })
+    expect(verified.payload).toMatchObject({
+      sub: fixture.userId,
+      aud: fixture.applicationId,
+      applicationId: fixture.applicationId,
+      roles: ['user'],
+    })
 
     const publicKeys = await ok(client().retrieveJWTPublicKeys())
     expect(publicKeys.publicKeys?.[key.kid]).toMatch(/^-----BEGIN PUBLIC KEY-----/)
@@ -38,17 +47,24 @@ describe('POST /api/login through the official client', () => {
 
   it('answers an unknown loginId and a wrong password alike: an empty 404', async () => {
     const fixture = await createFixture()
-    const unknown = await rejection(fixture.api.login({ loginId: `nobody-${unique()}@example.com`, password: fixture.password, applicationId: fixture.applicationId }))
+    const unknown = await rejection(
+      fixture.api.login({ loginId: `nobody-${unique()}@example.com`, password: fixture.password, applicationId: fixture.applicationId }),
+    )
     expect(unknown.statusCode).toBe(404)
     expect(unknown.exception).toBeUndefined()
-    const wrong = await rejection(fixture.api.login({ loginId: fixture.email, password: `${fixture.password}!`, applicationId: fixture.applicationId }))
+    const wrong = await rejection(
+      fixture.api.login({ loginId: fixture.email, password: `${fixture.password}!`, applicationId: fixture.applicationId }),
+    )
     expect(wrong.statusCode).toBe(404)
     expect(wrong.exception).toBeUndefined()
   })
 
   it('answers 202 with a token and the user when the user is not registered for the application', async () => {
     const fixture = await createFixture({ register: false })
-    const login = await ok(fixture.api.login({ loginId: fixture.email, password: fixture.password, applicationId: fixture.applicationId }), 202)
+    const login = await ok(
+      fixture.api.login({ loginId: fixture.email, password: fixture.password, applicationId: fixture.applicationId }),
+      202,
+    )
     expect(login.user?.id).toBe(fixture.userId)
     expect(login.token).toEqual(expect.any(String))
   })
@@ -56,10 +72,16 @@ describe('POST /api/login through the official client', () => {
   it('changes a password by identity: the old one stops working, the new one logs in', async () => {
     const fixture = await createFixture()
     const newPassword = `new password ${unique()}`
-    const changed = await fixture.api.changePasswordByIdentity({ loginId: fixture.email, currentPassword: fixture.password, password: newPassword })
+    const changed = await fixture.api.changePasswordByIdentity({
+      loginId: fixture.email,
+      currentPassword: fixture.password,
+      password: newPassword,
+    })
     expect(changed.statusCode).toBe(200)
 
-    const old = await rejection(fixture.api.login({ loginId: fixture.email, password: fixture.password, applicationId: fixture.applicationId }))
+    const old = await rejection(
+      fixture.api.login({ loginId: fixture.email, password: fixture.password, applicationId: fixture.applicationId }),
+    )
     expect(old.statusCode).toBe(404)
     const login = await ok(fixture.api.login({ loginId: fixture.email, password: newPassword, applicationId: fixture.applicationId }))
     expect(login.user?.id).toBe(fixture.userId)
@@ -67,7 +89,9 @@ describe('POST /api/login through the official client', () => {
 
   it('forgot password -> change password by id -> one-time password -> login, each id usable once', async () => {
     const fixture = await createFixture()
-    const forgot = await ok(fixture.api.forgotPassword({ loginId: fixture.email, sendForgotPasswordEmail: false, applicationId: fixture.applicationId }))
+    const forgot = await ok(
+      fixture.api.forgotPassword({ loginId: fixture.email, sendForgotPasswordEmail: false, applicationId: fixture.applicationId }),
+    )
     const changePasswordId = forgot.changePasswordId ?? ''
     expect(changePasswordId.length).toBeGreaterThan(0)
 
@@ -87,7 +111,9 @@ describe('POST /api/login through the official client', () => {
     expect(replay.statusCode).toBe(400)
     expect(fieldCode(replay, 'oneTimePassword')).toBe('[invalid]oneTimePassword')
 
-    const withNewPassword = await ok(fixture.api.login({ loginId: fixture.email, password: newPassword, applicationId: fixture.applicationId }))
+    const withNewPassword = await ok(
+      fixture.api.login({ loginId: fixture.email, password: newPassword, applicationId: fixture.applicationId }),
+    )
     expect(withNewPassword.user?.id).toBe(fixture.userId)
   })
 
@@ -95,7 +121,9 @@ describe('POST /api/login through the official client', () => {
     const fixture = await createFixture()
     const login = await ok(fixture.api.login({ loginId: fixture.email, password: fixture.password, applicationId: fixture.applicationId }))
 
-    const refreshed = await ok(client('', fixture.tenantId).exchangeRefreshTokenForJWT({ refreshToken: login.refreshToken ?? '', token: login.token ?? '' }))
+    const refreshed = await ok(
+      client('', fixture.tenantId).exchangeRefreshTokenForJWT({ refreshToken: login.refreshToken ?? '', token: login.token ?? '' }),
+    )
     expect(refreshed.token).toEqual(expect.any(String))
     expect(refreshed.token).not.toBe(login.token)
     expect(refreshed.refreshToken).toEqual(expect.any(String))

@@ -21,7 +21,11 @@ interface Started {
 
 /** `npm start -- <args>` with its own port, inspector port and state folder, as a user would pass them. */
 function npmStart(args: string[]): Started {
-  const child = spawn('npm', ['start', '--', ...args], { cwd: ROOT, env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn('npm', ['start', '--', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, CI: 'true' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let text = ''
   child.stdout?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')))
   child.stderr?.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')))

@@ -19,7 +19,21 @@ type JsonObject = { [key: string]: unknown }
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /** Keywords that assert, and annotations that do not (format `uuid` is asserted too: every id here is one). */
-const ASSERTIONS = new Set(['$ref', 'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'oneOf', 'anyOf', 'minimum', 'maximum', 'format'])
+const ASSERTIONS = new Set([
+  '$ref',
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  'items',
+  'enum',
+  'const',
+  'oneOf',
+  'anyOf',
+  'minimum',
+  'maximum',
+  'format',
+])
 const ANNOTATIONS = new Set(['description', 'default', 'examples', 'writeOnly', 'deprecated'])
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -60,11 +74,15 @@ function problemsOf(root: JsonObject, schema: unknown, value: unknown, at = '$')
     if (!ASSERTIONS.has(keyword) && !ANNOTATIONS.has(keyword)) problems.push(`${at}: the checker does not know the keyword [${keyword}]`)
   }
   if (typeof schema.$ref === 'string') problems.push(...problemsOf(root, resolve(root, schema.$ref), value, at))
-  if (schema.type !== undefined && !hasType(value, schema.type)) return [...problems, `${at}: expected ${String(schema.type)}, got ${JSON.stringify(value)}`]
-  if (Array.isArray(schema.enum) && !schema.enum.includes(value)) problems.push(`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`)
+  if (schema.type !== undefined && !hasType(value, schema.type))
+    return [...problems, `${at}: expected ${String(schema.type)}, got ${JSON.stringify(value)}`]
+  if (Array.isArray(schema.enum) && !schema.enum.includes(value))
+    problems.push(`${at}: ${JSON.stringify(value)} is not one of ${JSON.stringify(schema.enum)}`)
   if ('const' in schema && schema.const !== value) problems.push(`${at}: expected ${JSON.stringify(schema.const)}`)
-  if (typeof value === 'number' && typeof schema.minimum === 'number' && value < schema.minimum) problems.push(`${at}: below ${schema.minimum}`)
-  if (typeof value === 'number' && typeof schema.maximum === 'number' && value > schema.maximum) problems.push(`${at}: above ${schema.maximum}`)
+  if (typeof value === 'number' && typeof schema.minimum === 'number' && value < schema.minimum)
+    problems.push(`${at}: below ${schema.minimum}`)
+  if (typeof value === 'number' && typeof schema.maximum === 'number' && value > schema.maximum)
+    problems.push(`${at}: above ${schema.maximum}`)
   if (schema.format === 'uuid' && typeof value === 'string' && !UUID.test(value)) problems.push(`${at}: not a UUID: ${value}`)
   if (isObject(value)) {
     const properties = isObject(schema.properties) ? schema.properties : {}
@@ -90,7 +108,8 @@ function problemsOf(root: JsonObject, schema: unknown, value: unknown, at = '$')
     const matching = schema.oneOf.filter((branch) => problemsOf(root, branch, value, at).length === 0).length
     if (matching !== 1) problems.push(`${at}: matches ${matching} of the oneOf branches, not exactly one`)
   }
-  if (Array.isArray(schema.anyOf) && !schema.anyOf.some((branch) => problemsOf(root, branch, value, at).length === 0)) problems.push(`${at}: matches none of the anyOf branches`)
+  if (Array.isArray(schema.anyOf) && !schema.anyOf.some((branch) => problemsOf(root, branch, value, at).length === 0))
+    problems.push(`${at}: matches none of the anyOf branches`)
   return problems
 }
 
@@ -210,35 +229,60 @@ beforeAll(async () => {
 
   const name = unique()
   const tenant = await sample('post', '/api/tenant', '/api/tenant', {
-    body: { tenant: { name: `openapi-${name}`, passwordEncryptionConfiguration: { encryptionScheme: 'salted-pbkdf2-hmac-sha256', encryptionSchemeFactor: TEST_PASSWORD_FACTOR } } },
+    body: {
+      tenant: {
+        name: `openapi-${name}`,
+        passwordEncryptionConfiguration: { encryptionScheme: 'salted-pbkdf2-hmac-sha256', encryptionSchemeFactor: TEST_PASSWORD_FACTOR },
+      },
+    },
   })
   const tenantId = idOf(tenant, 'tenant')
   const application = await sample('post', '/api/application', '/api/application', {
     tenantId,
-    body: { application: { name: `app-${name}`, roles: [{ name: 'user', isDefault: true }], loginConfiguration: { requireAuthentication: false, generateRefreshTokens: true, allowTokenRefresh: true } } },
+    body: {
+      application: {
+        name: `app-${name}`,
+        roles: [{ name: 'user', isDefault: true }],
+        loginConfiguration: { requireAuthentication: false, generateRefreshTokens: true, allowTokenRefresh: true },
+      },
+    },
   })
-  world = { tenantId, applicationId: idOf(application, 'application'), email: `openapi-${name}@example.com`, password: `correct horse ${name}` }
+  world = {
+    tenantId,
+    applicationId: idOf(application, 'application'),
+    email: `openapi-${name}@example.com`,
+    password: `correct horse ${name}`,
+  }
 })
 
 /** A new user of the world's tenant, registered to its application; returns its id. */
 async function registeredUser(extra: JsonObject = {}, email = `${unique()}-${world.email}`): Promise<string> {
-  const created = await sample('post', '/api/user', '/api/user', { tenantId: world.tenantId, body: { user: { email, password: world.password, ...extra }, skipVerification: true } })
+  const created = await sample('post', '/api/user', '/api/user', {
+    tenantId: world.tenantId,
+    body: { user: { email, password: world.password, ...extra }, skipVerification: true },
+  })
   const userId = idOf(created, 'user')
-  await sample('post', '/api/user/registration/{userId}', `/api/user/registration/${userId}`, { tenantId: world.tenantId, body: { registration: { applicationId: world.applicationId, roles: ['user'] } } })
+  await sample('post', '/api/user/registration/{userId}', `/api/user/registration/${userId}`, {
+    tenantId: world.tenantId,
+    body: { registration: { applicationId: world.applicationId, roles: ['user'] } },
+  })
   return userId
 }
 
-const login = (loginId: string, password = world.password) => sample('post', '/api/login', '/api/login', { apiKey: null, body: { applicationId: world.applicationId, loginId, password } })
+const login = (loginId: string, password = world.password) =>
+  sample('post', '/api/login', '/api/login', { apiKey: null, body: { applicationId: world.applicationId, loginId, password } })
 
 describe('the checker', () => {
-  it('holds FusionAuth\'s own OpenAPI shape of Errors (fieldErrors as an array) to be wrong, and the map to be right', () => {
+  it("holds FusionAuth's own OpenAPI shape of Errors (fieldErrors as an array) to be wrong, and the map to be right", () => {
     const errors = { $ref: '#/components/schemas/Errors' }
     expect(problemsOf(document, errors, { fieldErrors: [{ code: '[blank]loginId', message: 'x' }] })).not.toEqual([])
     expect(problemsOf(document, errors, { fieldErrors: { loginId: [{ code: '[blank]loginId', message: 'x' }] } })).toEqual([])
   })
 
   it('refuses an undocumented member of a closed body and a password in a user', () => {
-    expect(problemsOf(document, { $ref: '#/components/schemas/LoginTwoFactorResponse' }, { twoFactorId: 'x', methods: [], extra: 1 })).not.toEqual([])
+    expect(
+      problemsOf(document, { $ref: '#/components/schemas/LoginTwoFactorResponse' }, { twoFactorId: 'x', methods: [], extra: 1 }),
+    ).not.toEqual([])
     expect(problemsOf(document, { $ref: '#/components/schemas/User' }, { id: crypto.randomUUID(), password: 'secret' })).not.toEqual([])
   })
 })
@@ -253,7 +297,10 @@ describe('responses of the login family validate against the document', () => {
     expect(idOf(body, 'user')).toBe(userId)
     await login(email, 'wrong password')
     await sample('put', '/api/login/{userId}/{applicationId}', `/api/login/${userId}/${world.applicationId}`, { tenantId: world.tenantId })
-    const refreshed = await sample('post', '/api/jwt/refresh', '/api/jwt/refresh', { apiKey: null, body: { refreshToken: body.refreshToken } })
+    const refreshed = await sample('post', '/api/jwt/refresh', '/api/jwt/refresh', {
+      apiKey: null,
+      body: { refreshToken: body.refreshToken },
+    })
     expect(refreshed.token).toEqual(expect.any(String))
     await sample('get', '/api/jwt/validate', '/api/jwt/validate', { apiKey: `Bearer ${String(refreshed.token)}` })
   })
@@ -263,12 +310,25 @@ describe('responses of the login family validate against the document', () => {
     const recoveryCodes = ['QJD73-L6GR5', 'ZX2KP-9MN4T']
     await sample('post', '/api/user/import', '/api/user/import', {
       tenantId: world.tenantId,
-      body: { users: [{ email, password: world.password, verified: true, registrations: [{ applicationId: world.applicationId, verified: true }], twoFactor: { methods: [{ method: 'authenticator', secret: randomSecret() }], recoveryCodes } }] },
+      body: {
+        users: [
+          {
+            email,
+            password: world.password,
+            verified: true,
+            registrations: [{ applicationId: world.applicationId, verified: true }],
+            twoFactor: { methods: [{ method: 'authenticator', secret: randomSecret() }], recoveryCodes },
+          },
+        ],
+      },
     })
     const challenge = await login(email)
     expect(challenge.twoFactorId).toEqual(expect.any(String))
     const twoFactorLogin = (code: string, trustComputer = false) =>
-      sample('post', '/api/two-factor/login', '/api/two-factor/login', { apiKey: null, body: { twoFactorId: challenge.twoFactorId, code, trustComputer } })
+      sample('post', '/api/two-factor/login', '/api/two-factor/login', {
+        apiKey: null,
+        body: { twoFactorId: challenge.twoFactorId, code, trustComputer },
+      })
     await twoFactorLogin('000000')
     const completed = await twoFactorLogin(recoveryCodes[0] ?? '', true)
     expect(completed.twoFactorTrustId).toEqual(expect.any(String))
@@ -283,10 +343,19 @@ describe('responses of the login family validate against the document', () => {
   it('a prevent-login action: 409 with the actions; a deactivated user: 423 with no body', async () => {
     const email = `${unique()}-${world.email}`
     const userId = await registeredUser({}, email)
-    const definition = await sample('post', '/api/user-action', '/api/user-action', { body: { userAction: { name: `lock-${unique()}`, temporal: true, preventLogin: true } } })
+    const definition = await sample('post', '/api/user-action', '/api/user-action', {
+      body: { userAction: { name: `lock-${unique()}`, temporal: true, preventLogin: true } },
+    })
     await sample('post', '/api/user/action', '/api/user/action', {
       tenantId: world.tenantId,
-      body: { action: { actioneeUserId: userId, userActionId: idOf(definition, 'userAction'), expiry: Date.now() + 3_600_000, comment: 'openapi sample' } },
+      body: {
+        action: {
+          actioneeUserId: userId,
+          userActionId: idOf(definition, 'userAction'),
+          expiry: Date.now() + 3_600_000,
+          comment: 'openapi sample',
+        },
+      },
     })
     expect(await login(email)).toMatchObject({ actions: [expect.objectContaining({ name: expect.any(String) })] })
 
@@ -308,7 +377,9 @@ describe('responses of the login family validate against the document', () => {
     const userId = await registeredUser({}, email)
     await login(email)
     const found = await eventually(async () => {
-      const body = await sample('post', '/api/system/login-record/search', '/api/system/login-record/search', { body: { retrieveTotal: true, search: { userId } } })
+      const body = await sample('post', '/api/system/login-record/search', '/api/system/login-record/search', {
+        body: { retrieveTotal: true, search: { userId } },
+      })
       expect(body.total).toBe(1)
       return body
     })
@@ -326,8 +397,13 @@ describe('admin responses validate against the document', () => {
     const userId = await registeredUser({ firstName: 'Open', data: { note: 'api' } }, email)
     const user = await sample('get', '/api/user/{id}', `/api/user/${userId}`, { tenantId: world.tenantId })
     expect(user.user).toMatchObject({ email, firstName: 'Open' })
-    await sample('get', '/api/user/registration/{userId}/{applicationId}', `/api/user/registration/${userId}/${world.applicationId}`, { tenantId: world.tenantId })
-    const search = await sample('post', '/api/user/search', '/api/user/search', { tenantId: world.tenantId, body: { search: { queryString: email } } })
+    await sample('get', '/api/user/registration/{userId}/{applicationId}', `/api/user/registration/${userId}/${world.applicationId}`, {
+      tenantId: world.tenantId,
+    })
+    const search = await sample('post', '/api/user/search', '/api/user/search', {
+      tenantId: world.tenantId,
+      body: { search: { queryString: email } },
+    })
     expect(search.total).toBe(1)
     await sample('get', '/api/user/{id}', `/api/user/${crypto.randomUUID()}`, { tenantId: world.tenantId })
     await sample('get', '/.well-known/jwks.json', '/.well-known/jwks.json', { apiKey: null })

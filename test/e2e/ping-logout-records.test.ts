@@ -140,8 +140,12 @@ describe('login records: search, JWT ping and export', () => {
     expect(contentType).toMatch(/^application\/zip/)
     const files = unzipSync(exported.response)
     expect(Object.keys(files)).toEqual(['login_records.csv'])
-    const lines = strFromU8(files['login_records.csv'] ?? new Uint8Array()).split('\n').filter((line) => line !== '')
-    expect(lines[0]).toBe('"User Id ","Identity value ","Identity type ","Time ","Application Id ","IP Address ","City ","Country ","Zipcode ","Region ","Latitude ","Longitude "')
+    const lines = strFromU8(files['login_records.csv'] ?? new Uint8Array())
+      .split('\n')
+      .filter((line) => line !== '')
+    expect(lines[0]).toBe(
+      '"User Id ","Identity value ","Identity type ","Time ","Application Id ","IP Address ","City ","Country ","Zipcode ","Region ","Latitude ","Longitude "',
+    )
     expect(lines.length - 1).toBe(afterPing.total)
     // A ping has no typed login id: it is recorded under the user's email, as FusionAuth's primary identity.
     expect(lines[1]).toMatch(new RegExp(`^${userId},${email},email,[^,]+,${applicationId},${pingIp.replaceAll('.', '\\.')},,,,,,$`))

@@ -67,7 +67,9 @@ describe('a tenant created with only a name', () => {
     const admin = client()
     const created = await ok(admin.createTenant(NO_ID, { tenant: { name: `own-key-${crypto.randomUUID()}` } }))
     const tenants = await ok(admin.retrieveTenants())
-    const keyIds = new Set((tenants.tenants ?? []).filter((t) => t.id !== created.tenant?.id).map((t) => t.jwtConfiguration?.accessTokenKeyId))
+    const keyIds = new Set(
+      (tenants.tenants ?? []).filter((t) => t.id !== created.tenant?.id).map((t) => t.jwtConfiguration?.accessTokenKeyId),
+    )
     expect(created.tenant?.jwtConfiguration?.accessTokenKeyId).toMatch(/^[0-9a-f-]{36}$/)
     expect(keyIds.has(created.tenant?.jwtConfiguration?.accessTokenKeyId)).toBe(false)
   })

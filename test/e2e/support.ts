@@ -50,7 +50,8 @@ export function errorsOf(response: ClientResponse<unknown>): Errors {
 }
 
 /** The first error code for a field, e.g. `[duplicate]user.email`. */
-export const fieldCode = (response: ClientResponse<unknown>, field: string): string | undefined => errorsOf(response).fieldErrors?.[field]?.[0]?.code
+export const fieldCode = (response: ClientResponse<unknown>, field: string): string | undefined =>
+  errorsOf(response).fieldErrors?.[field]?.[0]?.code
 
 /** Asserts a successful call answered `status` and returns its response body. */
 export async function ok<T>(call: Promise<ClientResponse<T>>, status = 200): Promise<T> {
@@ -80,7 +81,10 @@ export async function createFixture(options: { register?: boolean; application?:
   const name = unique()
   const tenant = await ok(
     admin.createTenant(NO_ID, {
-      tenant: { name: `e2e-${name}`, passwordEncryptionConfiguration: { encryptionScheme: 'salted-pbkdf2-hmac-sha256', encryptionSchemeFactor: TEST_PASSWORD_FACTOR } },
+      tenant: {
+        name: `e2e-${name}`,
+        passwordEncryptionConfiguration: { encryptionScheme: 'salted-pbkdf2-hmac-sha256', encryptionSchemeFactor: TEST_PASSWORD_FACTOR },
+      },
     }),
   )
   const tenantId = tenant.tenant?.id ?? ''
@@ -89,7 +93,10 @@ export async function createFixture(options: { register?: boolean; application?:
     api.createApplication(NO_ID, {
       application: {
         name: `app-${name}`,
-        roles: [{ name: 'admin', isSuperRole: true }, { name: 'user', isDefault: true }],
+        roles: [
+          { name: 'admin', isSuperRole: true },
+          { name: 'user', isDefault: true },
+        ],
         loginConfiguration: { allowTokenRefresh: true, generateRefreshTokens: true },
         ...options.application,
       },

@@ -67,12 +67,16 @@ export class Authenticator {
 
 /** Messages the Worker "sent" to an address (ENVIRONMENT=development keeps them in the dev outbox). */
 async function outbox(email: string): Promise<Array<{ text: string; sequence: number }>> {
-  const response = await fetch(`${host()}/api/dev/outbox?email=${encodeURIComponent(email)}`, { headers: { Authorization: superuserKey() } })
+  const response = await fetch(`${host()}/api/dev/outbox?email=${encodeURIComponent(email)}`, {
+    headers: { Authorization: superuserKey() },
+  })
   if (response.status !== 200) throw new Error(`dev outbox answered ${response.status}`)
   const body: unknown = await response.json()
   const messages = typeof body === 'object' && body !== null && 'messages' in body && Array.isArray(body.messages) ? body.messages : []
   return messages.flatMap((m: unknown) =>
-    typeof m === 'object' && m !== null && 'text' in m && typeof m.text === 'string' && 'sequence' in m && typeof m.sequence === 'number' ? [{ text: m.text, sequence: m.sequence }] : [],
+    typeof m === 'object' && m !== null && 'text' in m && typeof m.text === 'string' && 'sequence' in m && typeof m.sequence === 'number'
+      ? [{ text: m.text, sequence: m.sequence }]
+      : [],
   )
 }
 

@@ -17,7 +17,9 @@ describe('two-factor login through the official client', () => {
     expect(secret.secretBase32Encoded).toMatch(/^[A-Z2-7]+=*$/)
     const authenticator = new Authenticator(secret.secret ?? '')
 
-    const enabled = await ok(api.enableTwoFactor(userId, { method: 'authenticator', code: await authenticator.nextCode(), secret: secret.secret ?? '' }))
+    const enabled = await ok(
+      api.enableTwoFactor(userId, { method: 'authenticator', code: await authenticator.nextCode(), secret: secret.secret ?? '' }),
+    )
     // The first method brings recovery codes.
     expect(enabled.recoveryCodes?.length).toBe(10)
 
@@ -34,13 +36,17 @@ describe('two-factor login through the official client', () => {
     expect(wrong.statusCode).toBe(421)
     expect(wrong.exception).toBeUndefined()
 
-    const completed = await ok(anonymous.twoFactorLogin({ twoFactorId, code: await authenticator.nextCode(), trustComputer: true, applicationId }))
+    const completed = await ok(
+      anonymous.twoFactorLogin({ twoFactorId, code: await authenticator.nextCode(), trustComputer: true, applicationId }),
+    )
     expect(completed.user?.id).toBe(userId)
     expect(completed.token).toEqual(expect.any(String))
     const twoFactorTrustId = completed.twoFactorTrustId ?? ''
     expect(twoFactorTrustId.length).toBeGreaterThan(0)
     // The twoFactorId was spent: even a valid code gets 404.
-    expect((await rejection(anonymous.twoFactorLogin({ twoFactorId, code: await authenticator.peekCode(), applicationId }))).statusCode).toBe(404)
+    expect(
+      (await rejection(anonymous.twoFactorLogin({ twoFactorId, code: await authenticator.peekCode(), applicationId }))).statusCode,
+    ).toBe(404)
 
     const trusted = await ok(api.login({ loginId: email, password, applicationId, twoFactorTrustId }))
     expect(trusted.user?.id).toBe(userId)

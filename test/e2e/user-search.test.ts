@@ -5,17 +5,27 @@ describe('user search through the official client', () => {
   it('searchUsersByQuery with a queryString finds the tenant’s users, paginated, with the total', async () => {
     const { api, tenantId, userId, email, applicationId } = await createFixture()
     const marker = unique()
-    const second = await ok(api.createUser(NO_ID, { user: { email: `second-${marker}@example.com`, password: `password ${marker}`, lastName: `Search${marker}` } }))
+    const second = await ok(
+      api.createUser(NO_ID, {
+        user: { email: `second-${marker}@example.com`, password: `password ${marker}`, lastName: `Search${marker}` },
+      }),
+    )
 
     const byEmail = await ok(api.searchUsersByQuery({ search: { queryString: email.toUpperCase() } }))
     expect(byEmail.total).toBe(1)
     expect(byEmail.users?.[0]).toMatchObject({ id: userId, email, tenantId })
     expect(byEmail.users?.[0]?.registrations?.map((registration) => registration.applicationId)).toEqual([applicationId])
 
-    const byPrefix = await ok(api.searchUsersByQuery({ search: { queryString: 'second-*', numberOfResults: 10, startRow: 0, sortFields: [{ name: 'email' }] } }))
+    const byPrefix = await ok(
+      api.searchUsersByQuery({ search: { queryString: 'second-*', numberOfResults: 10, startRow: 0, sortFields: [{ name: 'email' }] } }),
+    )
     expect(byPrefix.users?.map((user) => user.id)).toEqual([second.user?.id])
 
-    const everyone = await ok(api.searchUsersByQuery({ search: { queryString: '*', numberOfResults: 1, startRow: 1, accurateTotal: true, sortFields: [{ name: 'email' }] } }))
+    const everyone = await ok(
+      api.searchUsersByQuery({
+        search: { queryString: '*', numberOfResults: 1, startRow: 1, accurateTotal: true, sortFields: [{ name: 'email' }] },
+      }),
+    )
     expect(everyone.total).toBe(2)
     expect(everyone.users?.map((user) => user.email)).toEqual([[email, `second-${marker}@example.com`].sort()[1]])
   })

@@ -24,7 +24,12 @@ describe('webhooks through the official client', () => {
 
     const created = await ok(api.createWebhook(NO_ID, { webhook: webhookOf(tenantId) }))
     const id = created.webhook?.id ?? ''
-    expect(created.webhook).toMatchObject({ description: 'e2e webhook', tenantIds: [tenantId], global: false, eventsEnabled: { 'user.login.success': true, 'user.login.failed': false } })
+    expect(created.webhook).toMatchObject({
+      description: 'e2e webhook',
+      tenantIds: [tenantId],
+      global: false,
+      eventsEnabled: { 'user.login.success': true, 'user.login.failed': false },
+    })
     // Write-only: the client gets no password back (FusionAuth would return it in clear).
     expect(created.webhook?.httpAuthenticationPassword).toBeUndefined()
     expect(created.webhook?.httpAuthenticationUsername).toBe('hook-user')
@@ -36,7 +41,9 @@ describe('webhooks through the official client', () => {
     const all = await ok(api.retrieveWebhooks())
     expect(all.webhooks?.map((webhook) => webhook.id)).toEqual(expect.arrayContaining([id, chosen]))
 
-    const updated = await ok(api.updateWebhook(id, { webhook: webhookOf(tenantId, { description: 'updated', global: true, tenantIds: [] }) }))
+    const updated = await ok(
+      api.updateWebhook(id, { webhook: webhookOf(tenantId, { description: 'updated', global: true, tenantIds: [] }) }),
+    )
     expect(updated.webhook).toMatchObject({ id, description: 'updated', global: true, tenantIds: [] })
     const patched = await ok(api.patchWebhook(id, { webhook: { readTimeout: 4000 } }))
     expect(patched.webhook).toMatchObject({ id, description: 'updated', readTimeout: 4000 })
@@ -49,7 +56,14 @@ describe('webhooks through the official client', () => {
 
   it('reports bad input as a 400 with Errors the client can read', async () => {
     const { tenantId } = await createFixture({ register: false })
-    const refused = await rejection(client().createWebhook(NO_ID, { webhook: webhookOf(tenantId, { url: 'ftp://hooks.example.com/', signatureConfiguration: { enabled: true, signingKeyId: crypto.randomUUID() } }) }))
+    const refused = await rejection(
+      client().createWebhook(NO_ID, {
+        webhook: webhookOf(tenantId, {
+          url: 'ftp://hooks.example.com/',
+          signatureConfiguration: { enabled: true, signingKeyId: crypto.randomUUID() },
+        }),
+      }),
+    )
     expect(refused.statusCode).toBe(400)
     expect(fieldCode(refused, 'webhook.url')).toBe('[invalid]webhook.url')
     expect(fieldCode(refused, 'webhook.signatureConfiguration.signingKeyId')).toBe('[invalid]webhook.signatureConfiguration.signingKeyId')
@@ -64,9 +78,15 @@ describe('webhooks through the official client', () => {
 
   it("patchTenant sets a tenant's eventConfiguration with the client's enums", async () => {
     const { tenantId } = await createFixture({ register: false })
-    const events = { [EventType.UserLoginSuccess]: { enabled: true, transactionType: TransactionType.SimpleMajority } } as Record<EventType, { enabled: boolean; transactionType: TransactionType }>
+    const events = { [EventType.UserLoginSuccess]: { enabled: true, transactionType: TransactionType.SimpleMajority } } as Record<
+      EventType,
+      { enabled: boolean; transactionType: TransactionType }
+    >
     const tenant = await ok(client().patchTenant(tenantId, { tenant: { eventConfiguration: { events } } }))
-    expect(tenant.tenant?.eventConfiguration?.events?.[EventType.UserLoginSuccess]).toEqual({ enabled: true, transactionType: 'SimpleMajority' })
+    expect(tenant.tenant?.eventConfiguration?.events?.[EventType.UserLoginSuccess]).toEqual({
+      enabled: true,
+      transactionType: 'SimpleMajority',
+    })
     expect(tenant.tenant?.eventConfiguration?.events?.[EventType.UserCreate]).toEqual({ enabled: false, transactionType: 'None' })
   })
 

@@ -29,7 +29,11 @@ describe('a misconfigured Worker', () => {
     })
     expect(result.body).not.toContain(SECRET)
     expect(result.logged).toHaveLength(1)
-    expect(JSON.parse(result.logged[0] ?? '{}')).toMatchObject({ event: 'misconfigured', requestId: 'ray-123', problems: [expect.stringContaining(reason)] })
+    expect(JSON.parse(result.logged[0] ?? '{}')).toMatchObject({
+      event: 'misconfigured',
+      requestId: 'ray-123',
+      problems: [expect.stringContaining(reason)],
+    })
     expect(result.logged[0]).not.toContain(SECRET)
   })
 

@@ -107,7 +107,9 @@ describe('the OpenAPI document covers the routes', () => {
   })
 
   it('reads Hono parameters with patterns that hold braces', () => {
-    expect(openApiPath('/api/user/registration/:userId{[0-9a-f]{8}-[0-9a-f]{4}}/:applicationId{[0-9a-f]{8}}')).toBe('/api/user/registration/{userId}/{applicationId}')
+    expect(openApiPath('/api/user/registration/:userId{[0-9a-f]{8}-[0-9a-f]{4}}/:applicationId{[0-9a-f]{8}}')).toBe(
+      '/api/user/registration/{userId}/{applicationId}',
+    )
     expect(openApiPath('/api/key/generate/:id')).toBe('/api/key/generate/{id}')
   })
 
@@ -123,7 +125,9 @@ describe('the OpenAPI document covers the routes', () => {
         if (operation === undefined) continue
         ids.push(operation.operationId)
         for (const tag of operation.tags) expect(tags, `${method} ${path}`).toContain(tag)
-        const pathParameters = (operation.parameters ?? []).flatMap((parameter) => ('in' in parameter && parameter.in === 'path' ? [parameter.name] : [])).sort()
+        const pathParameters = (operation.parameters ?? [])
+          .flatMap((parameter) => ('in' in parameter && parameter.in === 'path' ? [parameter.name] : []))
+          .sort()
         expect(pathParameters, `${method} ${path}`).toEqual(templated)
         expect(Object.keys(operation.responses), `${method} ${path}`).toContain('500')
       }

@@ -20,7 +20,16 @@ describe('the request log', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('X-Request-Id')).toBe('ray-log-1')
     expect(lines).toEqual([
-      { level: 'info', event: 'request', method: 'GET', route: '/api/user/:id', status: 200, durationMillis: expect.any(Number), requestId: 'ray-log-1', tenantId: null },
+      {
+        level: 'info',
+        event: 'request',
+        method: 'GET',
+        route: '/api/user/:id',
+        status: 200,
+        durationMillis: expect.any(Number),
+        requestId: 'ray-log-1',
+        tenantId: null,
+      },
     ])
     const text = JSON.stringify(lines)
     expect(text).not.toContain(w.user.id)
@@ -29,7 +38,9 @@ describe('the request log', () => {
 
   it('logs a login without its password or tokens, and carries a fresh request id without cf-ray', async () => {
     const w = await world()
-    const { response, lines } = await logged('/api/login', { body: { loginId: w.email, password: 'correct horse battery', applicationId: w.application.id } })
+    const { response, lines } = await logged('/api/login', {
+      body: { loginId: w.email, password: 'correct horse battery', applicationId: w.application.id },
+    })
     const body = await response.json<{ token: string; refreshToken: string }>()
     expect(response.headers.get('X-Request-Id')).toMatch(/^[0-9a-f-]{36}$/)
     expect(lines).toHaveLength(1)

@@ -51,7 +51,9 @@ it(`${LOGINS} concurrent logins leave exactly ${LOGINS} records through failing 
   const sent: LoginQueueMessage[] = []
   const queue = recordingQueue(sent)
   const body = { loginId: w.email, password: PASSWORD, applicationId: w.application.id, noJWT: true }
-  const statuses = await Promise.all(Array.from({ length: LOGINS }, () => callWith({ LOGIN_QUEUE: queue }, '/api/login', { body }).then((r) => r.status)))
+  const statuses = await Promise.all(
+    Array.from({ length: LOGINS }, () => callWith({ LOGIN_QUEUE: queue }, '/api/login', { body }).then((r) => r.status)),
+  )
   const successes = statuses.filter((s) => s === 200).length
   expect(successes).toBe(LOGINS)
   expect(sent).toHaveLength(successes)
@@ -82,7 +84,9 @@ it(`${LOGINS} concurrent logins leave exactly ${LOGINS} records through failing 
   }
 
   expect(failures).toBeGreaterThan(0)
-  const { results } = await env.DB.prepare('SELECT record_id, COUNT(*) AS n FROM login_records WHERE user_id = ? GROUP BY record_id').bind(w.user.id).all<{ record_id: string; n: number }>()
+  const { results } = await env.DB.prepare('SELECT record_id, COUNT(*) AS n FROM login_records WHERE user_id = ? GROUP BY record_id')
+    .bind(w.user.id)
+    .all<{ record_id: string; n: number }>()
   expect(results).toHaveLength(successes)
   expect(results.every((row) => row.n === 1)).toBe(true)
   expect(new Set(results.map((row) => row.record_id))).toEqual(new Set(sent.map((m) => m.recordId)))

@@ -49,7 +49,13 @@ describe('purgeLoginRecords', () => {
     const now = nowInThe1970s()
     const userId = await userWithRecordsAged(now, [400 * DAY, 31 * DAY])
     await setRetention(false)
-    expect(await purgeLoginRecords(dataContextFor(env, now))).toEqual({ enabled: false, cutoffMillis: null, deleted: 0, batches: 0, complete: true })
+    expect(await purgeLoginRecords(dataContextFor(env, now))).toEqual({
+      enabled: false,
+      cutoffMillis: null,
+      deleted: 0,
+      batches: 0,
+      complete: true,
+    })
     expect(await storedInstants(userId)).toHaveLength(2)
   })
 
@@ -87,7 +93,10 @@ describe('purgeLoginRecords', () => {
 
   it('stops when the time budget is spent', async () => {
     const now = nowInThe1970s()
-    const userId = await userWithRecordsAged(now, Array.from({ length: 12 }, (_, i) => 40 * DAY + i))
+    const userId = await userWithRecordsAged(
+      now,
+      Array.from({ length: 12 }, (_, i) => 40 * DAY + i),
+    )
     await setRetention(true)
     let wallClock = 0
     // Every reading moves the wall clock 1 s: the start, then one check before each batch.

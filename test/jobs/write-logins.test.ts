@@ -16,7 +16,10 @@ const message = (recordId: string, record: NewLoginRecord, attempts = 1) => ({
   body: { type: 'login.recorded', recordId, record } satisfies LoginQueueMessage,
 })
 
-async function deliver(messages: { id: string; timestamp: Date; attempts: number; body: unknown }[], bindings: Partial<Cloudflare.Env> = {}) {
+async function deliver(
+  messages: { id: string; timestamp: Date; attempts: number; body: unknown }[],
+  bindings: Partial<Cloudflare.Env> = {},
+) {
   const batch = createMessageBatch(QUEUE, messages)
   const context = createExecutionContext()
   await worker.queue(batch, { ...env, ...bindings })
@@ -24,14 +27,23 @@ async function deliver(messages: { id: string; timestamp: Date; attempts: number
 }
 
 async function recordsOf(userId: string): Promise<{ record_id: string; instant: number }[]> {
-  const { results } = await env.DB.prepare('SELECT record_id, instant FROM login_records WHERE user_id = ? ORDER BY instant').bind(userId).all<{ record_id: string; instant: number }>()
+  const { results } = await env.DB.prepare('SELECT record_id, instant FROM login_records WHERE user_id = ? ORDER BY instant')
+    .bind(userId)
+    .all<{ record_id: string; instant: number }>()
   return results
 }
 
 describe('the login queue consumer', () => {
   it('writes each login once, however often it is delivered, and moves lastLoginInstant only forward', async () => {
     const w = await world()
-    const base = { tenantId: w.tenant.id, userId: w.user.id, applicationId: w.application.id, loginId: w.email, ipAddress: null, authenticationType: 'PASSWORD' }
+    const base = {
+      tenantId: w.tenant.id,
+      userId: w.user.id,
+      applicationId: w.application.id,
+      loginId: w.email,
+      ipAddress: null,
+      authenticationType: 'PASSWORD',
+    }
     const early = message(crypto.randomUUID(), { ...base, instant: 1_000 })
     const late = message(crypto.randomUUID(), { ...base, instant: 2_000 })
     expect((await deliver([late, early])).explicitAcks.length).toBe(2)
@@ -46,7 +58,15 @@ describe('the login queue consumer', () => {
 
   it('retries the whole batch with backoff when D1 fails, writing nothing twice once it recovers', async () => {
     const w = await world()
-    const record = { tenantId: w.tenant.id, userId: w.user.id, applicationId: null, loginId: w.email, ipAddress: null, authenticationType: 'PING', instant: 5_000 }
+    const record = {
+      tenantId: w.tenant.id,
+      userId: w.user.id,
+      applicationId: null,
+      loginId: w.email,
+      ipAddress: null,
+      authenticationType: 'PING',
+      instant: 5_000,
+    }
     const first = message(crypto.randomUUID(), record)
     // Fault injection over the real binding: its batch fails as an unavailable D1 would.
     const failing = Object.assign(Object.create(env.DB) as D1Database, { batch: () => Promise.reject(new Error('D1 is unavailable')) })
@@ -61,8 +81,21 @@ describe('the login queue consumer', () => {
 
   it('retries a message it cannot read on its own (towards the dead-letter queue) and writes the rest', async () => {
     const w = await world()
-    const good = message(crypto.randomUUID(), { tenantId: w.tenant.id, userId: w.user.id, applicationId: null, loginId: w.email, ipAddress: null, authenticationType: 'PING', instant: 7_000 })
-    const bad = { id: crypto.randomUUID(), timestamp: new Date(), attempts: 3, body: { type: 'login.recorded', recordId: 'x', record: { userId: 42 } } }
+    const good = message(crypto.randomUUID(), {
+      tenantId: w.tenant.id,
+      userId: w.user.id,
+      applicationId: null,
+      loginId: w.email,
+      ipAddress: null,
+      authenticationType: 'PING',
+      instant: 7_000,
+    })
+    const bad = {
+      id: crypto.randomUUID(),
+      timestamp: new Date(),
+      attempts: 3,
+      body: { type: 'login.recorded', recordId: 'x', record: { userId: 42 } },
+    }
     const result = await deliver([good, bad])
     expect(result.explicitAcks).toEqual([good.id])
     expect(result.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual([bad.id])

@@ -3,12 +3,21 @@ import { SUPERUSER_KEY, call, expectEmpty, json } from '../helpers'
 import { createApiKey, createTenant, fieldCodes, generalCodes } from './admin-fixtures'
 
 interface ApiKeyBody {
-  apiKey: { id: string; key?: string; tenantId?: string; keyManager: boolean; permissions: { endpoints: Record<string, string[]> }; description?: string }
+  apiKey: {
+    id: string
+    key?: string
+    tenantId?: string
+    keyManager: boolean
+    permissions: { endpoints: Record<string, string[]> }
+    description?: string
+  }
 }
 
 describe('POST /api/api-key', () => {
   it('generates a 43-character key, returns it once, and the key authenticates', async () => {
-    const response = await call('/api/api-key', { body: { apiKey: { description: 'generated', permissions: { endpoints: { '/api/tenant': ['get'] } } } } })
+    const response = await call('/api/api-key', {
+      body: { apiKey: { description: 'generated', permissions: { endpoints: { '/api/tenant': ['get'] } } } },
+    })
     expect(response.status).toBe(200)
     const { apiKey } = await json<ApiKeyBody>(response)
     expect(apiKey.key).toMatch(/^[A-Za-z0-9_-]{43}$/)
@@ -42,13 +51,22 @@ describe('POST /api/api-key', () => {
     expect(await generalCodes(await call('/api/api-key', { rawBody: '{' }))).toContain('[invalid]')
     expect(await generalCodes(await call('/api/api-key', { method: 'POST' }))).toContain('[missing]')
     const wrong = await call('/api/api-key', {
-      body: { apiKey: { key: 7, keyManager: 'yes', tenantId: crypto.randomUUID(), permissions: { endpoints: { '/api/user': ['FETCH'] } } } },
+      body: {
+        apiKey: { key: 7, keyManager: 'yes', tenantId: crypto.randomUUID(), permissions: { endpoints: { '/api/user': ['FETCH'] } } },
+      },
     })
     expect(await fieldCodes(wrong)).toEqual(
-      expect.arrayContaining(['[invalid]apiKey.key', '[invalid]apiKey.keyManager', '[invalid]apiKey.tenantId', '[invalid]apiKey.permissions.endpoints']),
+      expect.arrayContaining([
+        '[invalid]apiKey.key',
+        '[invalid]apiKey.keyManager',
+        '[invalid]apiKey.tenantId',
+        '[invalid]apiKey.permissions.endpoints',
+      ]),
     )
     expect(await fieldCodes(await call('/api/api-key', { body: { apiKey: { key: '  ' } } }))).toContain('[invalid]apiKey.key')
-    expect(await fieldCodes(await call('/api/api-key', { body: { apiKey: { expirationInstant: 1 } } }))).toContain('[invalid]apiKey.expirationInstant')
+    expect(await fieldCodes(await call('/api/api-key', { body: { apiKey: { expirationInstant: 1 } } }))).toContain(
+      '[invalid]apiKey.expirationInstant',
+    )
   })
 })
 
@@ -62,10 +80,19 @@ describe('key managers and tenant-locked keys', () => {
   })
 
   it('a key manager may not grant more than it has', async () => {
-    const manager = await createApiKey({ keyManager: true, permissions: { endpoints: { '/api/api-key': ['GET', 'POST'], '/api/user': ['GET'] } } })
-    const narrower = await call('/api/api-key', { apiKey: manager.key, body: { apiKey: { permissions: { endpoints: { '/api/user': ['GET'] } } } } })
+    const manager = await createApiKey({
+      keyManager: true,
+      permissions: { endpoints: { '/api/api-key': ['GET', 'POST'], '/api/user': ['GET'] } },
+    })
+    const narrower = await call('/api/api-key', {
+      apiKey: manager.key,
+      body: { apiKey: { permissions: { endpoints: { '/api/user': ['GET'] } } } },
+    })
     expect(narrower.status).toBe(200)
-    const wider = await call('/api/api-key', { apiKey: manager.key, body: { apiKey: { permissions: { endpoints: { '/api/user': ['DELETE'] } } } } })
+    const wider = await call('/api/api-key', {
+      apiKey: manager.key,
+      body: { apiKey: { permissions: { endpoints: { '/api/user': ['DELETE'] } } } },
+    })
     expect(await fieldCodes(wider)).toContain('[invalid]apiKey.permissions')
     const superKey = await call('/api/api-key', { apiKey: manager.key, body: { apiKey: {} } })
     expect(await fieldCodes(superKey)).toContain('[invalid]apiKey.permissions')
@@ -98,14 +125,21 @@ describe('key managers and tenant-locked keys', () => {
 describe('PUT, PATCH, DELETE /api/api-key/{id}', () => {
   it('updates metadata and permissions but never the key value', async () => {
     const created = await createApiKey({ description: 'before', permissions: { endpoints: { '/api/user': ['GET'] } } })
-    const patched = await json<ApiKeyBody>(await call(`/api/api-key/${created.id}`, { method: 'PATCH', body: { apiKey: { description: 'after', key: 'new-value' } } }))
+    const patched = await json<ApiKeyBody>(
+      await call(`/api/api-key/${created.id}`, { method: 'PATCH', body: { apiKey: { description: 'after', key: 'new-value' } } }),
+    )
     expect(patched.apiKey.description).toBe('after')
     expect(patched.apiKey.permissions.endpoints).toEqual({ '/api/user': ['GET'] })
     expect(patched.apiKey.key).toBeUndefined()
     expect((await call('/api/user/nothing', { apiKey: created.key })).status).not.toBe(401)
     await expectEmpty(await call('/api/tenant', { apiKey: 'new-value' }), 401)
 
-    const put = await json<ApiKeyBody>(await call(`/api/api-key/${created.id}`, { method: 'PUT', body: { apiKey: { permissions: { endpoints: { '/api/tenant': ['GET'] } } } } }))
+    const put = await json<ApiKeyBody>(
+      await call(`/api/api-key/${created.id}`, {
+        method: 'PUT',
+        body: { apiKey: { permissions: { endpoints: { '/api/tenant': ['GET'] } } } },
+      }),
+    )
     expect(put.apiKey.description).toBeUndefined()
     expect((await call('/api/tenant', { apiKey: created.key })).status).toBe(200)
   })

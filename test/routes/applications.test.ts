@@ -26,7 +26,16 @@ describe('POST /api/application', () => {
     const tenant = await createTenant()
     const name = uniqueName('app')
     const response = await call('/api/application', {
-      body: { application: { name, tenantId: tenant.id, roles: [{ name: 'admin', isSuperRole: true }, { name: 'user', isDefault: true }] } },
+      body: {
+        application: {
+          name,
+          tenantId: tenant.id,
+          roles: [
+            { name: 'admin', isSuperRole: true },
+            { name: 'user', isDefault: true },
+          ],
+        },
+      },
     })
     expect(response.status).toBe(200)
     const { application } = await json<ApplicationBody>(response)
@@ -44,7 +53,9 @@ describe('POST /api/application', () => {
 
   it('accepts roles given as plain names, as FusionAuth does, and still refuses other shapes', async () => {
     const tenant = await createTenant()
-    const response = await call('/api/application', { body: { application: { name: uniqueName('app'), tenantId: tenant.id, roles: ['admin', { name: 'user', isDefault: true }] } } })
+    const response = await call('/api/application', {
+      body: { application: { name: uniqueName('app'), tenantId: tenant.id, roles: ['admin', { name: 'user', isDefault: true }] } },
+    })
     expect(response.status).toBe(200)
     const { application } = await json<ApplicationBody>(response)
     expect(application.roles.map((r) => [r.name, r.isDefault, r.isSuperRole])).toEqual([
@@ -57,17 +68,24 @@ describe('POST /api/application', () => {
 
   it('takes the tenant from the tenant header when the body names none', async () => {
     const tenant = await createTenant()
-    const response = await call(`/api/application/${crypto.randomUUID()}`, { tenantId: tenant.id, body: { application: { name: uniqueName('a') } } })
+    const response = await call(`/api/application/${crypto.randomUUID()}`, {
+      tenantId: tenant.id,
+      body: { application: { name: uniqueName('a') } },
+    })
     expect((await json<ApplicationBody>(response)).application.tenantId).toBe(tenant.id)
   })
 
   it('validates name, tenant, roles, JWT settings and verification', async () => {
     const tenant = await createTenant()
-    expect(await fieldCodes(await call('/api/application', { body: { application: { tenantId: tenant.id } } }))).toContain('[blank]application.name')
-    expect(await fieldCodes(await call('/api/application', { body: { application: { name: 'a', tenantId: crypto.randomUUID() } } }))).toContain(
-      '[invalid]application.tenantId',
+    expect(await fieldCodes(await call('/api/application', { body: { application: { tenantId: tenant.id } } }))).toContain(
+      '[blank]application.name',
     )
-    const roles = await call('/api/application', { body: { application: { name: 'a', tenantId: tenant.id, roles: [{ name: 'x' }, { name: 'X' }] } } })
+    expect(
+      await fieldCodes(await call('/api/application', { body: { application: { name: 'a', tenantId: crypto.randomUUID() } } })),
+    ).toContain('[invalid]application.tenantId')
+    const roles = await call('/api/application', {
+      body: { application: { name: 'a', tenantId: tenant.id, roles: [{ name: 'x' }, { name: 'X' }] } },
+    })
     expect(await fieldCodes(roles)).toContain('[duplicate]application.roles.name')
     const jwt = await call('/api/application', {
       body: {
@@ -79,7 +97,10 @@ describe('POST /api/application', () => {
       },
     })
     expect(await fieldCodes(jwt)).toEqual(
-      expect.arrayContaining(['[invalid]application.jwtConfiguration.timeToLiveInSeconds', '[invalid]application.jwtConfiguration.accessTokenKeyId']),
+      expect.arrayContaining([
+        '[invalid]application.jwtConfiguration.timeToLiveInSeconds',
+        '[invalid]application.jwtConfiguration.accessTokenKeyId',
+      ]),
     )
     // The official client's own "error response" test: verifyRegistration without a template is a 400.
     const verify = await call('/api/application', { body: { application: { name: 'a', tenantId: tenant.id, verifyRegistration: true } } })
@@ -91,10 +112,16 @@ describe('POST /api/application', () => {
     expect(await generalCodes(await call('/api/application', { method: 'POST' }))).toContain('[missing]')
     const tenant = await createTenant()
     const wrong = await call('/api/application', {
-      body: { application: { name: 'a', tenantId: tenant.id, active: 'yes', loginConfiguration: { requireAuthentication: 1 }, roles: 'admin' } },
+      body: {
+        application: { name: 'a', tenantId: tenant.id, active: 'yes', loginConfiguration: { requireAuthentication: 1 }, roles: 'admin' },
+      },
     })
     expect(await fieldCodes(wrong)).toEqual(
-      expect.arrayContaining(['[invalid]application.active', '[invalid]application.loginConfiguration.requireAuthentication', '[invalid]application.roles']),
+      expect.arrayContaining([
+        '[invalid]application.active',
+        '[invalid]application.loginConfiguration.requireAuthentication',
+        '[invalid]application.roles',
+      ]),
     )
   })
 })
@@ -104,13 +131,23 @@ describe('GET, PUT, PATCH, DELETE /api/application', () => {
     const tenant = await createTenant()
     const app = await createApplication(tenant.id, { roles: [{ name: 'r' }], data: { x: 1 } })
     const patched = await json<ApplicationBody>(
-      await call(`/api/application/${app.id}`, { method: 'PATCH', body: { application: { loginConfiguration: { allowTokenRefresh: true } } } }),
+      await call(`/api/application/${app.id}`, {
+        method: 'PATCH',
+        body: { application: { loginConfiguration: { allowTokenRefresh: true } } },
+      }),
     )
-    expect(patched.application.loginConfiguration).toEqual({ requireAuthentication: true, generateRefreshTokens: false, allowTokenRefresh: true })
+    expect(patched.application.loginConfiguration).toEqual({
+      requireAuthentication: true,
+      generateRefreshTokens: false,
+      allowTokenRefresh: true,
+    })
     expect(patched.application.name).toBe(app.name)
 
     const put = await json<ApplicationBody>(
-      await call(`/api/application/${app.id}`, { method: 'PUT', body: { application: { name: 'renamed', tenantId: crypto.randomUUID() } } }),
+      await call(`/api/application/${app.id}`, {
+        method: 'PUT',
+        body: { application: { name: 'renamed', tenantId: crypto.randomUUID() } },
+      }),
     )
     expect(put.application.name).toBe('renamed')
     expect(put.application.tenantId).toBe(tenant.id)
@@ -121,7 +158,10 @@ describe('GET, PUT, PATCH, DELETE /api/application', () => {
   it('refuses a null requireAuthentication (it would silently drop the API-key requirement)', async () => {
     const tenant = await createTenant()
     const app = await createApplication(tenant.id)
-    const response = await call(`/api/application/${app.id}`, { method: 'PATCH', body: { application: { loginConfiguration: { requireAuthentication: null } } } })
+    const response = await call(`/api/application/${app.id}`, {
+      method: 'PATCH',
+      body: { application: { loginConfiguration: { requireAuthentication: null } } },
+    })
     expect(await fieldCodes(response)).toEqual(['[blank]application.loginConfiguration.requireAuthentication'])
   })
 
@@ -160,13 +200,19 @@ describe('/api/application/{id}/role', () => {
     expect(role).toMatchObject({ name: 'editor', description: 'edits', isDefault: false, isSuperRole: false })
 
     const roleId = crypto.randomUUID()
-    const withId = await json<{ role: Role }>(await call(`/api/application/${app.id}/role/${roleId}`, { body: { role: { name: 'viewer', isDefault: true } } }))
+    const withId = await json<{ role: Role }>(
+      await call(`/api/application/${app.id}/role/${roleId}`, { body: { role: { name: 'viewer', isDefault: true } } }),
+    )
     expect(withId.role.id).toBe(roleId)
 
-    expect(await fieldCodes(await call(`/api/application/${app.id}/role`, { body: { role: { name: 'EDITOR' } } }))).toContain('[duplicate]role.name')
+    expect(await fieldCodes(await call(`/api/application/${app.id}/role`, { body: { role: { name: 'EDITOR' } } }))).toContain(
+      '[duplicate]role.name',
+    )
     expect(await fieldCodes(await call(`/api/application/${app.id}/role`, { body: { role: {} } }))).toContain('[blank]role.name')
 
-    const put = await json<{ role: Role }>(await call(`/api/application/${app.id}/role/${role.id}`, { method: 'PUT', body: { role: { name: 'author' } } }))
+    const put = await json<{ role: Role }>(
+      await call(`/api/application/${app.id}/role/${role.id}`, { method: 'PUT', body: { role: { name: 'author' } } }),
+    )
     expect(put.role).toMatchObject({ id: role.id, name: 'author', isSuperRole: false })
     expect(put.role.description).toBeUndefined()
     const patch = await json<{ role: Role }>(
@@ -198,12 +244,17 @@ describe('/api/application authentication and tenant isolation', () => {
     expect(list.applications.map((x) => x.id)).toEqual([appA.id])
     expect((await call(`/api/application/${appA.id}`, { apiKey: key })).status).toBe(200)
     await expectEmpty(await call(`/api/application/${appB.id}`, { apiKey: key }), 404)
-    await expectEmpty(await call(`/api/application/${appB.id}`, { apiKey: key, method: 'PATCH', body: { application: { name: 'x' } } }), 404)
+    await expectEmpty(
+      await call(`/api/application/${appB.id}`, { apiKey: key, method: 'PATCH', body: { application: { name: 'x' } } }),
+      404,
+    )
     await expectEmpty(await call(`/api/application/${appB.id}?hardDelete=true`, { apiKey: key, method: 'DELETE' }), 404)
     await expectEmpty(await call(`/api/application/${appB.id}/role`, { apiKey: key, body: { role: { name: 'r' } } }), 404)
     const foreign = await call('/api/application', { apiKey: key, body: { application: { name: 'x', tenantId: b.id } } })
     expect(await fieldCodes(foreign)).toContain('[invalid]application.tenantId')
-    const own = await json<ApplicationBody>(await call('/api/application', { apiKey: key, body: { application: { name: uniqueName('x') } } }))
+    const own = await json<ApplicationBody>(
+      await call('/api/application', { apiKey: key, body: { application: { name: uniqueName('x') } } }),
+    )
     expect(own.application.tenantId).toBe(a.id)
     await expectEmpty(await call('/api/application', { apiKey: key, tenantId: b.id }), 401)
   })

@@ -37,7 +37,10 @@ describe('POST /api/user/change-password/{changePasswordId}', () => {
   it('accepts the id in the body (preferred over the path) and works only once', async () => {
     const w = await world()
     const id = await forgotPassword(w)
-    const first = await call('/api/user/change-password/not-the-id', { body: { changePasswordId: id, password: NEW_PASSWORD }, apiKey: null })
+    const first = await call('/api/user/change-password/not-the-id', {
+      body: { changePasswordId: id, password: NEW_PASSWORD },
+      apiKey: null,
+    })
     expect(first.status).toBe(200)
     await expectEmpty(await changeById(id, { password: 'yet another passphrase' }), 404)
   })
@@ -97,7 +100,11 @@ describe('POST /api/user/change-password/{changePasswordId}', () => {
     const w = await world()
     const other = await world()
     const id = await forgotPassword(w)
-    const response = await call(`/api/user/change-password/${id}`, { body: { password: NEW_PASSWORD }, apiKey: null, tenantId: other.tenant.id })
+    const response = await call(`/api/user/change-password/${id}`, {
+      body: { password: NEW_PASSWORD },
+      apiKey: null,
+      tenantId: other.tenant.id,
+    })
     await expectEmpty(response, 404)
   })
 })
@@ -105,7 +112,10 @@ describe('POST /api/user/change-password/{changePasswordId}', () => {
 describe('POST /api/user/change-password with an API key and loginId', () => {
   it('changes the password and answers 200 with no body', async () => {
     const w = await world()
-    const response = await call('/api/user/change-password', { body: { loginId: w.email, currentPassword: PASSWORD, password: NEW_PASSWORD } , tenantId: w.tenant.id })
+    const response = await call('/api/user/change-password', {
+      body: { loginId: w.email, currentPassword: PASSWORD, password: NEW_PASSWORD },
+      tenantId: w.tenant.id,
+    })
     expect(response.status).toBe(200)
     expect(await response.text()).toBe('')
     expect(response.headers.get('content-type') ?? '').not.toContain('json')
@@ -114,23 +124,37 @@ describe('POST /api/user/change-password with an API key and loginId', () => {
 
   it('names the wrong field: [invalid]currentPassword, [invalid]loginId, [invalid]applicationId', async () => {
     const w = await world()
-    const wrong = await call('/api/user/change-password', { body: { loginId: w.email, currentPassword: 'nope', password: NEW_PASSWORD }, tenantId: w.tenant.id })
+    const wrong = await call('/api/user/change-password', {
+      body: { loginId: w.email, currentPassword: 'nope', password: NEW_PASSWORD },
+      tenantId: w.tenant.id,
+    })
     expect(wrong.status).toBe(400)
     expect(errorCodes(await json<LoginBody>(wrong), 'currentPassword')).toEqual(['[invalid]currentPassword'])
-    const unknown = await call('/api/user/change-password', { body: { loginId: 'nobody@example.com', password: NEW_PASSWORD }, tenantId: w.tenant.id })
+    const unknown = await call('/api/user/change-password', {
+      body: { loginId: 'nobody@example.com', password: NEW_PASSWORD },
+      tenantId: w.tenant.id,
+    })
     expect(errorCodes(await json<LoginBody>(unknown), 'loginId')).toEqual(['[invalid]loginId'])
-    const app = await call('/api/user/change-password', { body: { loginId: w.email, password: NEW_PASSWORD, applicationId: crypto.randomUUID() } })
+    const app = await call('/api/user/change-password', {
+      body: { loginId: w.email, password: NEW_PASSWORD, applicationId: crypto.randomUUID() },
+    })
     expect(errorCodes(await json<LoginBody>(app), 'applicationId')).toEqual(['[invalid]applicationId'])
     // The user of one tenant is not found through another tenant.
     const other = await world()
-    const scoped = await call('/api/user/change-password', { body: { loginId: w.email, password: NEW_PASSWORD }, tenantId: other.tenant.id })
+    const scoped = await call('/api/user/change-password', {
+      body: { loginId: w.email, password: NEW_PASSWORD },
+      tenantId: other.tenant.id,
+    })
     expect(errorCodes(await json<LoginBody>(scoped), 'loginId')).toEqual(['[invalid]loginId'])
   })
 
   it('refuses without a valid key, and a body with neither id, loginId nor JWT', async () => {
     const w = await world()
     await expectEmpty(await call('/api/user/change-password', { body: { loginId: w.email, password: NEW_PASSWORD }, apiKey: null }), 401)
-    await expectEmpty(await call('/api/user/change-password', { body: { loginId: w.email, password: NEW_PASSWORD }, apiKey: 'wrong-key' }), 401)
+    await expectEmpty(
+      await call('/api/user/change-password', { body: { loginId: w.email, password: NEW_PASSWORD }, apiKey: 'wrong-key' }),
+      401,
+    )
     const none = await call('/api/user/change-password', { body: { password: NEW_PASSWORD }, tenantId: w.tenant.id })
     expect(none.status).toBe(400)
     expect((await json<LoginBody>(none)).generalErrors?.[0]?.code).toBe('[invalid]')
@@ -167,7 +191,10 @@ describe('POST /api/user/change-password with a JWT', () => {
   it('issues no refresh token through the one-time password when none was shown', async () => {
     const w = await world()
     const session = await loginOk(w)
-    const response = await call('/api/user/change-password', { body: { currentPassword: PASSWORD, password: NEW_PASSWORD }, apiKey: `Bearer ${session.token ?? ''}` })
+    const response = await call('/api/user/change-password', {
+      body: { currentPassword: PASSWORD, password: NEW_PASSWORD },
+      apiKey: `Bearer ${session.token ?? ''}`,
+    })
     const { oneTimePassword } = await json<{ oneTimePassword: string }>(response)
     const body = await json<LoginBody>(await login({ oneTimePassword, applicationId: w.application.id }))
     expect(body.token).toBeTypeOf('string')
@@ -178,12 +205,25 @@ describe('POST /api/user/change-password with a JWT', () => {
     const w = await world()
     const session = await loginOk(w)
     const bearer = `Bearer ${session.token ?? ''}`
-    await expectEmpty(await call('/api/user/change-password', { body: { currentPassword: 'wrong', password: NEW_PASSWORD }, apiKey: bearer }), 404)
+    await expectEmpty(
+      await call('/api/user/change-password', { body: { currentPassword: 'wrong', password: NEW_PASSWORD }, apiKey: bearer }),
+      404,
+    )
     const missing = await call('/api/user/change-password', { body: { password: NEW_PASSWORD }, apiKey: bearer })
     expect(errorCodes(await json<LoginBody>(missing), 'currentPassword')).toEqual(['[blank]currentPassword'])
     const tampered = `${session.token ?? ''}x`
-    await expectEmpty(await call('/api/user/change-password', { body: { currentPassword: PASSWORD, password: NEW_PASSWORD }, apiKey: `Bearer ${tampered}` }), 401)
-    const expired = await call('/api/user/change-password', { body: { currentPassword: PASSWORD, password: NEW_PASSWORD }, apiKey: bearer, nowMillis: Date.now() + 7200_000 })
+    await expectEmpty(
+      await call('/api/user/change-password', {
+        body: { currentPassword: PASSWORD, password: NEW_PASSWORD },
+        apiKey: `Bearer ${tampered}`,
+      }),
+      401,
+    )
+    const expired = await call('/api/user/change-password', {
+      body: { currentPassword: PASSWORD, password: NEW_PASSWORD },
+      apiKey: bearer,
+      nowMillis: Date.now() + 7200_000,
+    })
     await expectEmpty(expired, 401)
   })
 })

@@ -14,7 +14,10 @@ import { PASSWORD, world, type World } from './session-fixtures'
 const APP = 'https://app.example.com'
 const path = '/api/system-configuration'
 
-async function configureCors(cors: Record<string, unknown>, via: (path: string, options: CallOptions) => Promise<Response> = call): Promise<void> {
+async function configureCors(
+  cors: Record<string, unknown>,
+  via: (path: string, options: CallOptions) => Promise<Response> = call,
+): Promise<void> {
   const response = await via(path, { method: 'PATCH', body: { systemConfiguration: { corsConfiguration: cors } } })
   if (response.status !== 200) throw new Error(`PATCH answered ${response.status}: ${await response.text()}`)
 }
@@ -105,7 +108,10 @@ describe('CORS enabled for one origin', () => {
     expect(response.headers.get('access-control-allow-credentials')).toBeNull()
     expect(response.headers.get('vary')).toBe('Origin')
     // Error answers are decorated too, so the browser app can read them.
-    const wrong = await call('/api/login', { ...browserLogin(browserApp, APP), body: { loginId: browserApp.email, password: 'wrong', applicationId: browserApp.application.id } })
+    const wrong = await call('/api/login', {
+      ...browserLogin(browserApp, APP),
+      body: { loginId: browserApp.email, password: 'wrong', applicationId: browserApp.application.id },
+    })
     expect(wrong.status).toBe(404)
     expect(wrong.headers.get('access-control-allow-origin')).toBe(APP)
   })
@@ -130,7 +136,14 @@ describe('CORS enabled for one origin', () => {
       await configureCors({ debug: true })
       await expectRefused(await preflight('https://evil.example', 'POST'))
       const logged = lines.filter((line) => line.includes('cors-rejected')).map((line) => JSON.parse(line) as Record<string, unknown>)
-      expect(logged).toEqual([expect.objectContaining({ event: 'cors-rejected', method: 'OPTIONS', path: '/api/login', reason: 'Origin not allowed [https://evil.example]' })])
+      expect(logged).toEqual([
+        expect.objectContaining({
+          event: 'cors-rejected',
+          method: 'OPTIONS',
+          path: '/api/login',
+          reason: 'Origin not allowed [https://evil.example]',
+        }),
+      ])
     } finally {
       spy.mockRestore()
       await configureCors({ debug: false })
@@ -182,7 +195,10 @@ describe('credentials and the wildcard', () => {
   it('never grants credentials to every origin: the wildcard with allowCredentials answers * without them', async () => {
     // FusionAuth echoes any origin with Allow-Credentials here, letting every site read a signed-in user's answers.
     await configureCors({ enabled: true, allowedOrigins: ['*'], allowedMethods: ['POST'], allowCredentials: true })
-    for (const response of [await preflight('https://evil.example', 'POST'), await call('/api/login', browserLogin(browserApp, 'https://evil.example'))]) {
+    for (const response of [
+      await preflight('https://evil.example', 'POST'),
+      await call('/api/login', browserLogin(browserApp, 'https://evil.example')),
+    ]) {
       expect(response.headers.get('access-control-allow-origin')).toBe('*')
       expect(response.headers.get('access-control-allow-credentials')).toBeNull()
     }

@@ -12,7 +12,9 @@ const refresh = (body: unknown, nowMillis?: number) => call('/api/jwt/refresh', 
 const validate = (token: string, nowMillis?: number) => call('/api/jwt/validate', { apiKey: `Bearer ${token}`, nowMillis })
 
 async function refreshCount(userId: string): Promise<number> {
-  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM login_records WHERE user_id = ? AND authentication_type = 'REFRESH_TOKEN'").bind(userId).first<{ n: number }>()
+  const row = await env.DB.prepare("SELECT COUNT(*) AS n FROM login_records WHERE user_id = ? AND authentication_type = 'REFRESH_TOKEN'")
+    .bind(userId)
+    .first<{ n: number }>()
   return row?.n ?? 0
 }
 
@@ -26,7 +28,14 @@ describe('POST /api/jwt/refresh', () => {
     expect(body.refreshToken).toBe(session.refreshToken)
     expect(body.refreshTokenId).toBe(session.refreshTokenId)
     const claims = claimsOf(body.token ?? '')
-    expect(claims).toMatchObject({ authenticationType: 'REFRESH_TOKEN', sid: session.refreshTokenId, sub: w.user.id, applicationId: w.application.id, roles: ['user'], aud: w.application.id })
+    expect(claims).toMatchObject({
+      authenticationType: 'REFRESH_TOKEN',
+      sid: session.refreshTokenId,
+      sub: w.user.id,
+      applicationId: w.application.id,
+      roles: ['user'],
+      aud: w.application.id,
+    })
     expect(claims.auth_time).toBe(claimsOf(session.token ?? '').auth_time)
     const cookies = response.headers.getSetCookie().join('\n')
     expect(cookies).toMatch(/access_token=[^;]+;.*HttpOnly/)
@@ -59,9 +68,13 @@ describe('POST /api/jwt/refresh', () => {
     await users.update({ ...record.user, active: false })
     expect((await refresh({ refreshToken: session.refreshToken })).status).toBe(400)
 
-    const noRefresh = await world({ application: { loginConfiguration: { requireAuthentication: true, generateRefreshTokens: true, allowTokenRefresh: false } } })
+    const noRefresh = await world({
+      application: { loginConfiguration: { requireAuthentication: true, generateRefreshTokens: true, allowTokenRefresh: false } },
+    })
     const other = await loginOk(noRefresh)
-    expect(errorCodes(await json<LoginBody>(await refresh({ refreshToken: other.refreshToken })), 'refreshToken')).toEqual(['[invalid]refreshToken'])
+    expect(errorCodes(await json<LoginBody>(await refresh({ refreshToken: other.refreshToken })), 'refreshToken')).toEqual([
+      '[invalid]refreshToken',
+    ])
   })
 
   it('rotates OneTimeUse tokens: the old value dies, and of two racing exchanges one wins', async () => {
@@ -77,7 +90,7 @@ describe('POST /api/jwt/refresh', () => {
 })
 
 describe('retrieving and revoking refresh tokens', () => {
-  it('lists a user\'s tokens without their values and retrieves one by id', async () => {
+  it("lists a user's tokens without their values and retrieves one by id", async () => {
     const w = await world()
     const session = await loginOk(w)
     const listed = await json<{ refreshTokens: Record<string, unknown>[] }>(await call(`/api/jwt/refresh?userId=${w.user.id}`))
@@ -94,7 +107,10 @@ describe('retrieving and revoking refresh tokens', () => {
   it('revokes by token value, by id, and all of a user\'s (the client\'s "undefined" arguments ignored)', async () => {
     const w = await world()
     const a = await loginOk(w)
-    const byValue = await call(`/api/jwt/refresh?token=${encodeURIComponent(a.refreshToken ?? '')}&userId=undefined&applicationId=undefined`, { method: 'DELETE' })
+    const byValue = await call(
+      `/api/jwt/refresh?token=${encodeURIComponent(a.refreshToken ?? '')}&userId=undefined&applicationId=undefined`,
+      { method: 'DELETE' },
+    )
     expect(byValue.status).toBe(200)
     expect(await byValue.text()).toBe('')
     expect((await refresh({ refreshToken: a.refreshToken })).status).toBe(400)
@@ -105,7 +121,9 @@ describe('retrieving and revoking refresh tokens', () => {
 
     const c1 = await loginOk(w)
     const c2 = await loginOk(w)
-    expect((await call(`/api/jwt/refresh?token=undefined&userId=${w.user.id}&applicationId=undefined`, { method: 'DELETE' })).status).toBe(200)
+    expect((await call(`/api/jwt/refresh?token=undefined&userId=${w.user.id}&applicationId=undefined`, { method: 'DELETE' })).status).toBe(
+      200,
+    )
     expect((await refresh({ refreshToken: c1.refreshToken })).status).toBe(400)
     expect((await refresh({ refreshToken: c2.refreshToken })).status).toBe(400)
 
@@ -128,9 +146,18 @@ describe('retrieving and revoking refresh tokens', () => {
     await expectEmpty(await call(`/api/jwt/refresh?userId=${w.user.id}`, { method: 'DELETE', tenantId: other.tenant.id }), 404)
     // A JWT may revoke only its own user's token, and only one at a time.
     const stranger = await loginOk(other)
-    await expectEmpty(await call(`/api/jwt/refresh/${session.refreshTokenId ?? ''}`, { method: 'DELETE', apiKey: `Bearer ${stranger.token ?? ''}` }), 404)
-    await expectEmpty(await call(`/api/jwt/refresh?userId=${w.user.id}`, { method: 'DELETE', apiKey: `Bearer ${session.token ?? ''}` }), 401)
-    expect((await call(`/api/jwt/refresh/${session.refreshTokenId ?? ''}`, { method: 'DELETE', apiKey: `Bearer ${session.token ?? ''}` })).status).toBe(200)
+    await expectEmpty(
+      await call(`/api/jwt/refresh/${session.refreshTokenId ?? ''}`, { method: 'DELETE', apiKey: `Bearer ${stranger.token ?? ''}` }),
+      404,
+    )
+    await expectEmpty(
+      await call(`/api/jwt/refresh?userId=${w.user.id}`, { method: 'DELETE', apiKey: `Bearer ${session.token ?? ''}` }),
+      401,
+    )
+    expect(
+      (await call(`/api/jwt/refresh/${session.refreshTokenId ?? ''}`, { method: 'DELETE', apiKey: `Bearer ${session.token ?? ''}` }))
+        .status,
+    ).toBe(200)
   })
 })
 
@@ -150,7 +177,11 @@ describe('GET /api/jwt/validate', () => {
       expect(header).toMatchObject({ alg: algorithm, kid })
       const response = await validate(token)
       expect(response.status).toBe(200)
-      expect((await json<{ jwt: Record<string, unknown> }>(response)).jwt).toMatchObject({ sub: w.user.id, tid: w.tenant.id, authenticationType: 'PASSWORD' })
+      expect((await json<{ jwt: Record<string, unknown> }>(response)).jwt).toMatchObject({
+        sub: w.user.id,
+        tid: w.tenant.id,
+        authenticationType: 'PASSWORD',
+      })
       await expectEmpty(await validate(token, Date.now() + 3601_000), 401)
     })
   }

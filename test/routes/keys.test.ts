@@ -56,18 +56,26 @@ describe('/api/key', () => {
 
   it('validates the request', async () => {
     expect(await fieldCodes(await call('/api/key/generate', { body: { key: { name: 'x' } } }))).toContain('[blank]key.algorithm')
-    expect(await fieldCodes(await call('/api/key/generate', { body: { key: { algorithm: 'none', name: 'x' } } }))).toContain('[invalid]key.algorithm')
+    expect(await fieldCodes(await call('/api/key/generate', { body: { key: { algorithm: 'none', name: 'x' } } }))).toContain(
+      '[invalid]key.algorithm',
+    )
     expect(await fieldCodes(await call('/api/key/generate', { body: { key: { algorithm: 'HS256' } } }))).toContain('[blank]key.name')
-    expect(await fieldCodes(await call('/api/key/generate', { body: { key: { algorithm: 'RS256', name: 'x', length: 1024 } } }))).toContain('[invalid]key.length')
+    expect(await fieldCodes(await call('/api/key/generate', { body: { key: { algorithm: 'RS256', name: 'x', length: 1024 } } }))).toContain(
+      '[invalid]key.length',
+    )
     const named = await generate('HS256')
-    expect(await fieldCodes(await call('/api/key/generate', { body: { key: { algorithm: 'HS256', name: named.name } } }))).toContain('[duplicate]key.name')
+    expect(await fieldCodes(await call('/api/key/generate', { body: { key: { algorithm: 'HS256', name: named.name } } }))).toContain(
+      '[duplicate]key.name',
+    )
     expect(await generalCodes(await call('/api/key/generate', { rawBody: '[' }))).toContain('[invalid]')
     expect(await generalCodes(await call('/api/key/generate', { method: 'POST' }))).toContain('[missing]')
   })
 
   it('renames a key', async () => {
     const key = await generate('HS256')
-    const renamed = await json<{ key: KeyJson }>(await call(`/api/key/${key.id}`, { method: 'PUT', body: { key: { name: 'renamed key' } } }))
+    const renamed = await json<{ key: KeyJson }>(
+      await call(`/api/key/${key.id}`, { method: 'PUT', body: { key: { name: 'renamed key' } } }),
+    )
     expect(renamed.key.name).toBe('renamed key')
     expectPublicOnly(renamed.key)
   })

@@ -6,12 +6,21 @@ import { type LoginBody, PASSWORD, createPreventLoginAction, login, loginOk, wor
 async function lockingWorld(resetCountInSeconds = 60): Promise<{ w: World; actionId: string }> {
   const actionId = await createPreventLoginAction()
   const w = await world({
-    tenant: { failedAuthenticationConfiguration: { userActionId: actionId, tooManyAttempts: 3, resetCountInSeconds, actionDuration: 3, actionDurationUnit: 'MINUTES' } },
+    tenant: {
+      failedAuthenticationConfiguration: {
+        userActionId: actionId,
+        tooManyAttempts: 3,
+        resetCountInSeconds,
+        actionDuration: 3,
+        actionDurationUnit: 'MINUTES',
+      },
+    },
   })
   return { w, actionId }
 }
 
-const attempt = (w: World, password: string, nowMillis: number) => login({ loginId: w.email, password, applicationId: w.application.id }, nowMillis)
+const attempt = (w: World, password: string, nowMillis: number) =>
+  login({ loginId: w.email, password, applicationId: w.application.id }, nowMillis)
 
 describe('failedAuthenticationConfiguration lockout', () => {
   it('locks after tooManyAttempts wrong passwords, refuses the right one while in force, and lifts at expiry', async () => {
@@ -32,7 +41,9 @@ describe('failedAuthenticationConfiguration lockout', () => {
     expect((await attempt(w, PASSWORD, t0 + 10_000)).status).toBe(409)
     expect((await attempt(w, PASSWORD, t0 + 3000 + 3 * 60_000 - 1)).status).toBe(409)
     // onLoginPrevented (default true) revoked the refresh token issued before the lock.
-    expect((await call('/api/jwt/refresh', { body: { refreshToken: session.refreshToken }, apiKey: null, nowMillis: t0 + 20_000 })).status).toBe(400)
+    expect(
+      (await call('/api/jwt/refresh', { body: { refreshToken: session.refreshToken }, apiKey: null, nowMillis: t0 + 20_000 })).status,
+    ).toBe(400)
 
     expect((await attempt(w, PASSWORD, t0 + 3000 + 3 * 60_000 + 1)).status).toBe(200)
   })

@@ -16,7 +16,8 @@ const SAMPLE_INSTANT = Date.UTC(2022, 4, 12, 20, 46, 44)
 
 const get = (query: Record<string, string | number>, options: Parameters<typeof call>[1] = {}): Promise<Response> =>
   call(`${EXPORT}?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`, options)
-const post = (body: unknown, options: Parameters<typeof call>[1] = {}): Promise<Response> => call(EXPORT, { method: 'POST', body, ...options })
+const post = (body: unknown, options: Parameters<typeof call>[1] = {}): Promise<Response> =>
+  call(EXPORT, { method: 'POST', body, ...options })
 
 /** The zip's entries as text, after checking the response is a zip attachment. */
 async function unzip(response: Response): Promise<Record<string, string>> {
@@ -34,7 +35,10 @@ async function rows(response: Response): Promise<string[]> {
   expect(Object.keys(files)).toEqual(['login_records.csv'])
   const text = files['login_records.csv'] ?? ''
   expect(text.startsWith(LOGIN_RECORD_CSV_HEADER)).toBe(true)
-  return text.slice(LOGIN_RECORD_CSV_HEADER.length).split('\n').filter((line) => line !== '')
+  return text
+    .slice(LOGIN_RECORD_CSV_HEADER.length)
+    .split('\n')
+    .filter((line) => line !== '')
 }
 
 async function fieldCodes(response: Response): Promise<Record<string, string[]>> {
@@ -60,7 +64,9 @@ describe('login-record export: content', () => {
 
   it('fills the identity columns when the record names its identity type, and escapes CSV', async () => {
     const userId = crypto.randomUUID()
-    await seedLoginRecords([loginRecord(SAMPLE_INSTANT, { userId, loginId: 'o"brien, jr@example.com', loginIdType: 'email', ipAddress: null })])
+    await seedLoginRecords([
+      loginRecord(SAMPLE_INSTANT, { userId, loginId: 'o"brien, jr@example.com', loginIdType: 'email', ipAddress: null }),
+    ])
     const lines = await rows(await post({ criteria: { userId }, dateTimeSecondsFormat: 'yyyy-MM-dd HH:mm:ss', zoneId: 'UTC' }))
     expect(lines).toEqual([`${userId},"o""brien, jr@example.com",email,2022-05-12 20:46:44,,,,,,,,`])
   })
@@ -68,7 +74,9 @@ describe('login-record export: content', () => {
   it('applies the pattern and zone of a POST, including half-hour offsets and quoted literals', async () => {
     const userId = crypto.randomUUID()
     await seedLoginRecords([loginRecord(SAMPLE_INSTANT + 123, { userId })])
-    const lines = await rows(await post({ criteria: { userId }, dateTimeSecondsFormat: "EEE d MMM uuuu 'at' HH:mm:ss.SSS XXX", zoneId: 'Asia/Kolkata' }))
+    const lines = await rows(
+      await post({ criteria: { userId }, dateTimeSecondsFormat: "EEE d MMM uuuu 'at' HH:mm:ss.SSS XXX", zoneId: 'Asia/Kolkata' }),
+    )
     expect(lines).toEqual([`${userId},,,Fri 13 May 2022 at 02:16:44.123 +05:30,,192.0.2.1,,,,,,`])
   })
 
@@ -91,7 +99,9 @@ describe('login-record export: content', () => {
     const userId = crypto.randomUUID()
     await seedLoginRecords([loginRecord(SAMPLE_INSTANT, { userId })])
     const zoneId = 'America/Denver'
-    expect(await rows(await get({ userId, zoneId, dateTimeSecondsFormat: 'undefined' }))).toEqual([`${userId},,,5/12/2022 02:46:44 PM MDT,,192.0.2.1,,,,,,`])
+    expect(await rows(await get({ userId, zoneId, dateTimeSecondsFormat: 'undefined' }))).toEqual([
+      `${userId},,,5/12/2022 02:46:44 PM MDT,,192.0.2.1,,,,,,`,
+    ])
   })
 
   it('filters by application and by an inclusive start and end', async () => {
@@ -110,7 +120,10 @@ describe('login-record export: content', () => {
   })
 
   it('names the attachment after now in the export pattern and zone', async () => {
-    const response = await get({ userId: crypto.randomUUID(), zoneId: 'UTC', dateTimeSecondsFormat: 'yyyy-MM-dd' }, { nowMillis: SAMPLE_INSTANT })
+    const response = await get(
+      { userId: crypto.randomUUID(), zoneId: 'UTC', dateTimeSecondsFormat: 'yyyy-MM-dd' },
+      { nowMillis: SAMPLE_INSTANT },
+    )
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="Login Records Export 2022-05-12.zip"')
     await response.arrayBuffer()
   })
@@ -120,7 +133,9 @@ describe('login-record export: content', () => {
     const base = privateWindowStart()
     // Pairs of equal instants, so page boundaries fall between ties.
     const count = EXPORT_PAGE_SIZE + 3
-    await seedLoginRecords(Array.from({ length: count }, (_, i) => loginRecord(base + Math.floor(i / 2), { userId, loginId: `n${i}`, loginIdType: 'username' })))
+    await seedLoginRecords(
+      Array.from({ length: count }, (_, i) => loginRecord(base + Math.floor(i / 2), { userId, loginId: `n${i}`, loginIdType: 'username' })),
+    )
     const lines = await rows(await post({ criteria: { userId }, dateTimeSecondsFormat: 'A', zoneId: 'UTC' }))
     expect(lines).toHaveLength(count)
     expect(lines[0]?.split(',')[1]).toBe(`n${count - 1}`)
@@ -140,7 +155,12 @@ describe('login-record export: keyset pages', () => {
     if (!compiled.ok) throw new Error(compiled.message)
     let text = ''
     for await (const chunk of exportCsvChunks(data, { userId }, { formatter: compiled.formatter, zoneId: 'UTC' }, 2)) text += chunk
-    expect(text.split('\n').filter(Boolean).map((line) => line.split(',')[1])).toEqual(['r6', 'r5', 'r4', 'r3', 'r2', 'r1', 'r0'])
+    expect(
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split(',')[1]),
+    ).toEqual(['r6', 'r5', 'r4', 'r3', 'r2', 'r1', 'r0'])
     const pages = await Promise.all(exportPage.mock.results.map((result) => result.value))
     expect(pages.map((page) => page.length)).toEqual([2, 2, 2, 1])
   })
@@ -152,7 +172,9 @@ describe('login-record export: refusals', () => {
       dateTimeSecondsFormat: ['[invalid]dateTimeSecondsFormat'],
       zoneId: ['[invalid]zoneId'],
     })
-    expect(await fieldCodes(await post({ dateTimeSecondsFormat: "'unclosed" }))).toEqual({ dateTimeSecondsFormat: ['[invalid]dateTimeSecondsFormat'] })
+    expect(await fieldCodes(await post({ dateTimeSecondsFormat: "'unclosed" }))).toEqual({
+      dateTimeSecondsFormat: ['[invalid]dateTimeSecondsFormat'],
+    })
     expect(await fieldCodes(await post({ zoneId: 'Not/AZone' }))).toEqual({ zoneId: ['[invalid]zoneId'] })
   })
 

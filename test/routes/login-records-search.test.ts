@@ -19,7 +19,8 @@ interface ErrorsBody {
 
 const get = (query: Record<string, string | number | boolean>, options: Parameters<typeof call>[1] = {}): Promise<Response> =>
   call(`${SEARCH}?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`, options)
-const post = (body: unknown, options: Parameters<typeof call>[1] = {}): Promise<Response> => call(SEARCH, { method: 'POST', body, ...options })
+const post = (body: unknown, options: Parameters<typeof call>[1] = {}): Promise<Response> =>
+  call(SEARCH, { method: 'POST', body, ...options })
 
 async function ok(response: Response): Promise<SearchBody> {
   expect(response.status).toBe(200)
@@ -42,7 +43,8 @@ async function userWithRecords(count: number, fields: Parameters<typeof loginRec
 
 describe('login-record search: authentication', () => {
   for (const method of ['GET', 'POST'] as const) {
-    const send = (options: Parameters<typeof call>[1]): Promise<Response> => (method === 'GET' ? get({}, options) : post({ search: {} }, options))
+    const send = (options: Parameters<typeof call>[1]): Promise<Response> =>
+      method === 'GET' ? get({}, options) : post({ search: {} }, options)
 
     it(`${method}: 401 without an API key`, async () => {
       await expectEmpty(await send({ apiKey: null }), 401)
@@ -71,7 +73,13 @@ describe('login-record search: filters and response shape', () => {
     const userId = crypto.randomUUID()
     const base = privateWindowStart()
     await seedLoginRecords([
-      loginRecord(base, { userId, applicationId: application.id, loginId: 'a@example.com', ipAddress: '203.0.113.1', loginIdType: 'email' }),
+      loginRecord(base, {
+        userId,
+        applicationId: application.id,
+        loginId: 'a@example.com',
+        ipAddress: '203.0.113.1',
+        loginIdType: 'email',
+      }),
       loginRecord(base + 10, { userId, applicationId: null, loginId: 'a-user', ipAddress: null }),
       loginRecord(base + 5, { userId: crypto.randomUUID(), applicationId: application.id }),
     ])
@@ -102,7 +110,10 @@ describe('login-record search: filters and response shape', () => {
       loginRecord(base + 3, { userId: alice, applicationId: crypto.randomUUID() }),
     ])
     const byApplication = await ok(await get({ applicationId: application.id }))
-    expect(byApplication.logins.map((l) => [l.userId, l.instant])).toEqual([[bob, base + 2], [alice, base + 1]])
+    expect(byApplication.logins.map((l) => [l.userId, l.instant])).toEqual([
+      [bob, base + 2],
+      [alice, base + 1],
+    ])
     const both = await ok(await get({ applicationId: application.id.toUpperCase(), userId: alice }))
     expect(both.logins.map((l) => l.instant)).toEqual([base + 1])
   })
@@ -148,7 +159,9 @@ describe('login-record search: filters and response shape', () => {
 
   it('POST reads the official client body shape', async () => {
     const { userId, base } = await userWithRecords(4)
-    const body = await ok(await post({ retrieveTotal: true, search: { userId, start: base + 1, end: base + 2, numberOfResults: 1, startRow: 1 } }))
+    const body = await ok(
+      await post({ retrieveTotal: true, search: { userId, start: base + 1, end: base + 2, numberOfResults: 1, startRow: 1 } }),
+    )
     expect(body).toEqual({ logins: [{ instant: base + 1, loginId: 'someone@example.com', ipAddress: '192.0.2.1', userId }], total: 2 })
   })
 })
@@ -179,7 +192,9 @@ describe('login-record search: pagination', () => {
     const { userId } = await userWithRecords(2)
     expect((await ok(await get({ userId, numberOfResults: 500 }))).logins).toHaveLength(2)
     expect(await fieldCodes(await get({ userId, numberOfResults: 501 }))).toEqual({ numberOfResults: ['[invalid]numberOfResults'] })
-    expect(await fieldCodes(await post({ search: { userId, numberOfResults: 501 } }))).toEqual({ 'search.numberOfResults': ['[invalid]search.numberOfResults'] })
+    expect(await fieldCodes(await post({ search: { userId, numberOfResults: 501 } }))).toEqual({
+      'search.numberOfResults': ['[invalid]search.numberOfResults'],
+    })
   })
 
   it('includes total only when retrieveTotal is true', async () => {
@@ -200,7 +215,15 @@ describe('login-record search: bad input', () => {
 
   it('GET: [couldNotConvert] for values of the wrong type, every one reported', async () => {
     const codes = await fieldCodes(
-      await get({ applicationId: 'nope', userId: 'not-a-uuid', start: 'abc', end: '1.5', numberOfResults: 'ten', startRow: 'x', retrieveTotal: 'maybe' }),
+      await get({
+        applicationId: 'nope',
+        userId: 'not-a-uuid',
+        start: 'abc',
+        end: '1.5',
+        numberOfResults: 'ten',
+        startRow: 'x',
+        retrieveTotal: 'maybe',
+      }),
     )
     expect(codes).toEqual({
       applicationId: ['[couldNotConvert]applicationId'],

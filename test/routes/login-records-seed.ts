@@ -49,6 +49,8 @@ export async function tenantLockedKey(tenantId: string): Promise<string> {
 
 /** Instants of the records stored for one user, newest first (reads the table directly). */
 export async function storedInstants(userId: string): Promise<number[]> {
-  const { results } = await env.DB.prepare('SELECT instant FROM login_records WHERE user_id = ? ORDER BY instant DESC').bind(userId).all<{ instant: number }>()
+  const { results } = await env.DB.prepare('SELECT instant FROM login_records WHERE user_id = ? ORDER BY instant DESC')
+    .bind(userId)
+    .all<{ instant: number }>()
   return results.map((row) => row.instant)
 }

@@ -54,9 +54,15 @@ describe('POST /api/login: equal writes for unknown user and wrong password', ()
     await createUser({ tenantId: tenant.id, email, password: 'the right one', registrations: [{ applicationId: application.id }] })
     const failure = vi.spyOn(FailedLoginStore.prototype, 'recordFailure')
     const miss = vi.spyOn(FailedLoginStore.prototype, 'recordMiss')
-    await expectEmpty(await call('/api/login', { method: 'POST', body: { applicationId: application.id, loginId: uniqueEmail('nobody'), password: 'x' } }), 404)
+    await expectEmpty(
+      await call('/api/login', { method: 'POST', body: { applicationId: application.id, loginId: uniqueEmail('nobody'), password: 'x' } }),
+      404,
+    )
     const unknown = { failure: failure.mock.calls.length, miss: miss.mock.calls.length }
-    await expectEmpty(await call('/api/login', { method: 'POST', body: { applicationId: application.id, loginId: email, password: 'the wrong one' } }), 404)
+    await expectEmpty(
+      await call('/api/login', { method: 'POST', body: { applicationId: application.id, loginId: email, password: 'the wrong one' } }),
+      404,
+    )
     const wrong = { failure: failure.mock.calls.length - unknown.failure, miss: miss.mock.calls.length - unknown.miss }
     return { unknown, wrong }
   }
@@ -65,7 +71,14 @@ describe('POST /api/login: equal writes for unknown user and wrong password', ()
     const now = Date.now()
     const actionId = crypto.randomUUID()
     await new UserActionStore(env.DB).createDefinition({
-      id: actionId, name: `lock-${actionId}`, preventLogin: true, temporal: true, userNotificationsEnabled: false, active: true, insertInstant: now, lastUpdateInstant: now,
+      id: actionId,
+      name: `lock-${actionId}`,
+      preventLogin: true,
+      temporal: true,
+      userNotificationsEnabled: false,
+      active: true,
+      insertInstant: now,
+      lastUpdateInstant: now,
     })
     const { unknown, wrong } = await writesFor({ failedAuthenticationConfiguration: { userActionId: actionId, tooManyAttempts: 5 } })
     expect(unknown).toEqual({ failure: 0, miss: 1 })

@@ -26,7 +26,14 @@ const headerOf = (token: string): Record<string, unknown> =>
   JSON.parse(atob((token.split('.')[0] ?? '').replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>
 
 /** A tenant, an application that needs no key unless asked, and a registered user with a password. */
-async function world(options: { tenant?: Record<string, unknown>; application?: Record<string, unknown>; user?: Record<string, unknown>; registration?: Record<string, unknown> | null } = {}) {
+async function world(
+  options: {
+    tenant?: Record<string, unknown>
+    application?: Record<string, unknown>
+    user?: Record<string, unknown>
+    registration?: Record<string, unknown> | null
+  } = {},
+) {
   const tenant = await createTenant(options.tenant)
   const application = await createApplication(tenant.id, { roles: [], ...options.application })
   const email = uniqueEmail()
@@ -36,13 +43,16 @@ async function world(options: { tenant?: Record<string, unknown>; application?: 
     username: `u-${crypto.randomUUID()}`,
     password: 'correct horse battery',
     overrides: options.user,
-    registrations: options.registration === null ? [] : [{ applicationId: application.id, roles: ['admin', 'user'], ...options.registration }],
+    registrations:
+      options.registration === null ? [] : [{ applicationId: application.id, roles: ['admin', 'user'], ...options.registration }],
   })
   return { tenant, application, user, email, password: 'correct horse battery' }
 }
 
-const login = (body: unknown, extra: { apiKey?: string | null; tenantId?: string; headers?: Record<string, string>; nowMillis?: number } = {}) =>
-  call('/api/login', { method: 'POST', body, ...extra })
+const login = (
+  body: unknown,
+  extra: { apiKey?: string | null; tenantId?: string; headers?: Record<string, string>; nowMillis?: number } = {},
+) => call('/api/login', { method: 'POST', body, ...extra })
 
 describe('POST /api/login: request validation', () => {
   it('answers malformed JSON with 400 Errors JSON', async () => {
@@ -69,7 +79,12 @@ describe('POST /api/login: request validation', () => {
 
   it('rejects wrong-typed fields with 400, never 500', async () => {
     const { application } = await world()
-    for (const body of [{ applicationId: application.id, loginId: 5, password: 'x' }, { applicationId: application.id, loginId: 'a', password: ['x'] }, { applicationId: application.id, loginId: 'a', password: 'x', noJWT: 'yes' }, ['not', 'an', 'object']]) {
+    for (const body of [
+      { applicationId: application.id, loginId: 5, password: 'x' },
+      { applicationId: application.id, loginId: 'a', password: ['x'] },
+      { applicationId: application.id, loginId: 'a', password: 'x', noJWT: 'yes' },
+      ['not', 'an', 'object'],
+    ]) {
       const response = await login(body)
       expect(response.status).toBe(400)
       await json(response)
@@ -196,21 +211,38 @@ describe('POST /api/login: statuses', () => {
   })
 
   it('answers 212 when the tenant verifies email and the user is unverified', async () => {
-    const { application, email, password } = await world({ tenant: { emailConfiguration: { verifyEmail: true } }, user: { verified: false } })
+    const { application, email, password } = await world({
+      tenant: { emailConfiguration: { verifyEmail: true } },
+      user: { verified: false },
+    })
     expect((await login({ applicationId: application.id, loginId: email, password })).status).toBe(212)
   })
 
   it('prefers 202 over 212 and 213 over 212', async () => {
-    const unregistered = await world({ tenant: { emailConfiguration: { verifyEmail: true } }, user: { verified: false }, registration: null })
-    expect((await login({ applicationId: unregistered.application.id, loginId: unregistered.email, password: unregistered.password })).status).toBe(202)
-    const unverified = await world({ tenant: { emailConfiguration: { verifyEmail: true } }, user: { verified: false }, registration: { verified: false } })
-    expect((await login({ applicationId: unverified.application.id, loginId: unverified.email, password: unverified.password })).status).toBe(213)
+    const unregistered = await world({
+      tenant: { emailConfiguration: { verifyEmail: true } },
+      user: { verified: false },
+      registration: null,
+    })
+    expect(
+      (await login({ applicationId: unregistered.application.id, loginId: unregistered.email, password: unregistered.password })).status,
+    ).toBe(202)
+    const unverified = await world({
+      tenant: { emailConfiguration: { verifyEmail: true } },
+      user: { verified: false },
+      registration: { verified: false },
+    })
+    expect(
+      (await login({ applicationId: unverified.application.id, loginId: unverified.email, password: unverified.password })).status,
+    ).toBe(213)
   })
 })
 
 describe('POST /api/login: 200, tokens and cookies', () => {
   it('returns the user, a JWT with FusionAuth claims, and HttpOnly SameSite=Lax cookies', async () => {
-    const { tenant, application, user, email, password } = await world({ application: { loginConfiguration: { generateRefreshTokens: true } } })
+    const { tenant, application, user, email, password } = await world({
+      application: { loginConfiguration: { generateRefreshTokens: true } },
+    })
     const before = Math.floor(Date.now() / 1000)
     const response = await SELFlogin('https://login.example.com', { applicationId: application.id, loginId: email, password })
     expect(response.status).toBe(200)
@@ -297,13 +329,22 @@ describe('POST /api/login: 200, tokens and cookies', () => {
       expect(stored?.user.registrations?.[0]?.lastLoginInstant).toBe(now)
       const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 10, offset: 0, retrieveTotal: true })
       expect(records.logins).toHaveLength(1)
-      expect(records.logins[0]).toMatchObject({ userId: user.id, applicationId: application.id, loginId: email, ipAddress: '203.0.113.9', instant: now })
+      expect(records.logins[0]).toMatchObject({
+        userId: user.id,
+        applicationId: application.id,
+        loginId: email,
+        ipAddress: '203.0.113.9',
+        instant: now,
+      })
     })
   })
 
   it("takes the IP from X-Forwarded-For when the body's is absent or not an address", async () => {
     const { application, user, email, password } = await world()
-    await login({ applicationId: application.id, loginId: email, password, ipAddress: 'undefined' }, { headers: { 'X-Forwarded-For': '198.51.100.7, 10.0.0.1' } })
+    await login(
+      { applicationId: application.id, loginId: email, password, ipAddress: 'undefined' },
+      { headers: { 'X-Forwarded-For': '198.51.100.7, 10.0.0.1' } },
+    )
     await eventually(async () => {
       const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 10, offset: 0, retrieveTotal: false })
       expect(records.logins[0]?.ipAddress).toBe('198.51.100.7')
@@ -313,7 +354,11 @@ describe('POST /api/login: 200, tokens and cookies', () => {
 
 /** POST /api/login over a given origin (to see the Secure attribute on HTTPS). */
 function SELFlogin(origin: string, body: unknown): Promise<Response> {
-  return SELF.fetch(`${origin}/api/login`, { method: 'POST', headers: { Authorization: SUPERUSER_KEY, 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+  return SELF.fetch(`${origin}/api/login`, {
+    method: 'POST',
+    headers: { Authorization: SUPERUSER_KEY, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  })
 }
 
 describe('POST /api/login: the login record names the identity used', () => {
@@ -322,7 +367,13 @@ describe('POST /api/login: the login record names the identity used', () => {
     const application = await createApplication(tenant.id)
     const email = uniqueEmail()
     const username = `name-${crypto.randomUUID()}`
-    const user = await createUser({ tenantId: tenant.id, email, username, password: 'pw-pw-pw-pw', registrations: [{ applicationId: application.id }] })
+    const user = await createUser({
+      tenantId: tenant.id,
+      email,
+      username,
+      password: 'pw-pw-pw-pw',
+      registrations: [{ applicationId: application.id }],
+    })
     await login({ applicationId: application.id, loginId: email.toUpperCase(), password: 'pw-pw-pw-pw' }, { nowMillis: Date.now() + 1 })
     await login({ applicationId: application.id, loginId: username, password: 'pw-pw-pw-pw' }, { nowMillis: Date.now() + 2 })
     await eventually(async () => {

@@ -9,9 +9,21 @@ async function twoSessions() {
   const tenant = await createTenant()
   const application = await createApplication(tenant.id, { loginConfiguration: { generateRefreshTokens: true } })
   const email = uniqueEmail()
-  const user = await createUser({ tenantId: tenant.id, email, password: 'correct horse battery', registrations: [{ applicationId: application.id }] })
+  const user = await createUser({
+    tenantId: tenant.id,
+    email,
+    password: 'correct horse battery',
+    registrations: [{ applicationId: application.id }],
+  })
   const login = async () =>
-    (await json<{ refreshToken: string }>(await call('/api/login', { method: 'POST', body: { applicationId: application.id, loginId: email, password: 'correct horse battery' } }))).refreshToken
+    (
+      await json<{ refreshToken: string }>(
+        await call('/api/login', {
+          method: 'POST',
+          body: { applicationId: application.id, loginId: email, password: 'correct horse battery' },
+        }),
+      )
+    ).refreshToken
   return { user, first: await login(), second: await login() }
 }
 
@@ -35,13 +47,24 @@ describe('POST /api/logout', () => {
 
   it('revokes every token of the owner with global=true', async () => {
     const { user, first } = await twoSessions()
-    await expectCleared(await call(`/api/logout?global=true&refreshToken=${first}`, { method: 'POST', apiKey: null, headers: { 'Content-Type': 'text/plain' } }))
+    await expectCleared(
+      await call(`/api/logout?global=true&refreshToken=${first}`, {
+        method: 'POST',
+        apiKey: null,
+        headers: { 'Content-Type': 'text/plain' },
+      }),
+    )
     expect(await tokensOf(user.id)).toHaveLength(0)
   })
 
   it('takes the body over the query and the query over the cookie', async () => {
     const { user, first, second } = await twoSessions()
-    await call(`/api/logout?refreshToken=${second}`, { method: 'POST', apiKey: null, body: { refreshToken: first }, headers: { Cookie: `refresh_token=${second}` } })
+    await call(`/api/logout?refreshToken=${second}`, {
+      method: 'POST',
+      apiKey: null,
+      body: { refreshToken: first },
+      headers: { Cookie: `refresh_token=${second}` },
+    })
     expect((await tokensOf(user.id)).length).toBe(1)
     expect(await new RefreshTokenStore(env.DB).findByToken(second)).not.toBeNull()
     await call(`/api/logout?refreshToken=${second}`, { method: 'POST', apiKey: null, headers: { Cookie: 'refresh_token=unknown' } })
@@ -56,7 +79,14 @@ describe('POST /api/logout', () => {
 
   it("answers 200 to the official client's text/plain logout with refreshToken=undefined, revoking nothing", async () => {
     const { user } = await twoSessions()
-    await expectCleared(await call('/api/logout?global=true&refreshToken=undefined', { method: 'POST', apiKey: null, rawBody: '', headers: { 'Content-Type': 'text/plain' } }))
+    await expectCleared(
+      await call('/api/logout?global=true&refreshToken=undefined', {
+        method: 'POST',
+        apiKey: null,
+        rawBody: '',
+        headers: { 'Content-Type': 'text/plain' },
+      }),
+    )
     expect(await tokensOf(user.id)).toHaveLength(2)
   })
 

@@ -29,7 +29,10 @@ describe('POST /api/login with a oneTimePassword', () => {
   it('lets exactly one of two concurrent logins with one password through', async () => {
     const w = await world()
     const otp = await oneTimePasswordFor(w)
-    const [a, b] = await Promise.all([login({ oneTimePassword: otp, applicationId: w.application.id }), login({ oneTimePassword: otp, applicationId: w.application.id })])
+    const [a, b] = await Promise.all([
+      login({ oneTimePassword: otp, applicationId: w.application.id }),
+      login({ oneTimePassword: otp, applicationId: w.application.id }),
+    ])
     expect([a?.status, b?.status].sort()).toEqual([200, 400])
   })
 

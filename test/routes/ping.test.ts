@@ -6,7 +6,9 @@ import { createApplication, createTenant, createUser, uniqueEmail } from '../fix
 import { call, expectEmpty, json } from '../helpers'
 import { eventually } from '../support/eventually'
 
-async function world(options: { tenant?: Record<string, unknown>; user?: Record<string, unknown>; registration?: Record<string, unknown> | null } = {}) {
+async function world(
+  options: { tenant?: Record<string, unknown>; user?: Record<string, unknown>; registration?: Record<string, unknown> | null } = {},
+) {
   const tenant = await createTenant(options.tenant)
   const application = await createApplication(tenant.id, { loginConfiguration: { requireAuthentication: false } })
   const email = uniqueEmail()
@@ -20,8 +22,12 @@ async function world(options: { tenant?: Record<string, unknown>; user?: Record<
   return { tenant, application, user, email }
 }
 
-const ping = (userId: string, applicationId: string, query = '', extra: { apiKey?: string | null; tenantId?: string; nowMillis?: number; headers?: Record<string, string> } = {}) =>
-  call(`/api/login/${userId}/${applicationId}${query}`, { method: 'PUT', ...extra })
+const ping = (
+  userId: string,
+  applicationId: string,
+  query = '',
+  extra: { apiKey?: string | null; tenantId?: string; nowMillis?: number; headers?: Record<string, string> } = {},
+) => call(`/api/login/${userId}/${applicationId}${query}`, { method: 'PUT', ...extra })
 
 async function expectBodyless(response: Response, status: number): Promise<void> {
   expect(response.status).toBe(status)
@@ -45,7 +51,10 @@ describe('PUT /api/login/{userId}/{applicationId}', () => {
 
   it("treats the official client's ipAddress=undefined as absent", async () => {
     const { application, user } = await world()
-    await expectBodyless(await ping(user.id, application.id, '?ipAddress=undefined', { headers: { 'X-Forwarded-For': '198.51.100.2' } }), 200)
+    await expectBodyless(
+      await ping(user.id, application.id, '?ipAddress=undefined', { headers: { 'X-Forwarded-For': '198.51.100.2' } }),
+      200,
+    )
     await eventually(async () => {
       const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 5, offset: 0, retrieveTotal: false })
       expect(records.logins[0]?.ipAddress).toBe('198.51.100.2')
@@ -58,7 +67,11 @@ describe('PUT /api/login/{userId}/{applicationId}', () => {
   })
 
   it('puts 212 before 213, unlike POST /api/login', async () => {
-    const { application, user } = await world({ tenant: { emailConfiguration: { verifyEmail: true } }, user: { verified: false }, registration: { verified: false } })
+    const { application, user } = await world({
+      tenant: { emailConfiguration: { verifyEmail: true } },
+      user: { verified: false },
+      registration: { verified: false },
+    })
     await expectBodyless(await ping(user.id, application.id), 212)
     const verifiedEmail = await world({ registration: { verified: false } })
     await expectBodyless(await ping(verifiedEmail.user.id, verifiedEmail.application.id), 213)
@@ -74,7 +87,9 @@ describe('PUT /api/login/{userId}/{applicationId}', () => {
     const { user } = await world()
     const response = await ping(user.id, crypto.randomUUID())
     expect(response.status).toBe(400)
-    expect((await json<{ fieldErrors: Record<string, { code: string }[]> }>(response)).fieldErrors.applicationId?.[0]?.code).toBe('[invalid]applicationId')
+    expect((await json<{ fieldErrors: Record<string, { code: string }[]> }>(response)).fieldErrors.applicationId?.[0]?.code).toBe(
+      '[invalid]applicationId',
+    )
   })
 
   it('answers 401 without or with a wrong API key', async () => {
@@ -96,14 +111,19 @@ describe('PUT /api/login/{userId}/{applicationId}', () => {
 
 describe('PUT /api/login with a JWT', () => {
   async function tokenFor(applicationId: string, email: string): Promise<string> {
-    const body = await json<{ token: string }>(await call('/api/login', { method: 'POST', body: { applicationId, loginId: email, password: 'correct horse battery' } }))
+    const body = await json<{ token: string }>(
+      await call('/api/login', { method: 'POST', body: { applicationId, loginId: email, password: 'correct horse battery' } }),
+    )
     return body.token
   }
 
   it('takes the user and application from the token (Bearer or access_token cookie)', async () => {
     const { application, user, email } = await world()
     const token = await tokenFor(application.id, email)
-    await expectBodyless(await call('/api/login?ipAddress=192.0.2.9', { method: 'PUT', apiKey: null, headers: { Authorization: `Bearer ${token}` } }), 200)
+    await expectBodyless(
+      await call('/api/login?ipAddress=192.0.2.9', { method: 'PUT', apiKey: null, headers: { Authorization: `Bearer ${token}` } }),
+      200,
+    )
     await expectBodyless(await call('/api/login', { method: 'PUT', apiKey: null, headers: { Cookie: `access_token=${token}` } }), 200)
     await eventually(async () => {
       const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 5, offset: 0, retrieveTotal: true })
@@ -127,7 +147,11 @@ describe('PUT /api/login with an API key and a LoginPingRequest body (loginPingW
   it('records a PING for the body’s user, application and IP', async () => {
     const { application, user } = await world()
     const now = Date.now() + 120_000
-    const response = await call('/api/login', { method: 'PUT', body: { userId: user.id, applicationId: application.id, ipAddress: '192.0.2.77' }, nowMillis: now })
+    const response = await call('/api/login', {
+      method: 'PUT',
+      body: { userId: user.id, applicationId: application.id, ipAddress: '192.0.2.77' },
+      nowMillis: now,
+    })
     await expectBodyless(response, 200)
     await eventually(async () => {
       const records = await new LoginRecordStore(env.DB).search({ userId: user.id }, { limit: 5, offset: 0, retrieveTotal: false })
@@ -145,7 +169,10 @@ describe('PUT /api/login with an API key and a LoginPingRequest body (loginPingW
     const malformed = await call('/api/login', { method: 'PUT', rawBody: '{"userId":' })
     expect(malformed.status).toBe(400)
     await expectEmpty(await call('/api/login', { method: 'PUT', body: { userId: crypto.randomUUID() } }), 404)
-    const otherApplication = await call('/api/login', { method: 'PUT', body: { userId: crypto.randomUUID(), applicationId: crypto.randomUUID() } })
+    const otherApplication = await call('/api/login', {
+      method: 'PUT',
+      body: { userId: crypto.randomUUID(), applicationId: crypto.randomUUID() },
+    })
     expect(otherApplication.status).toBe(400)
   })
 

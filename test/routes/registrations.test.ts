@@ -8,7 +8,15 @@ import { createApiKey, fieldCodes, generalCodes } from './admin-fixtures'
 import { eventually } from '../support/eventually'
 
 interface RegistrationBody {
-  registration: { id: string; applicationId: string; roles: string[]; verified: boolean; data?: Record<string, unknown>; username?: string; insertInstant: number }
+  registration: {
+    id: string
+    applicationId: string
+    roles: string[]
+    verified: boolean
+    data?: Record<string, unknown>
+    username?: string
+    insertInstant: number
+  }
   user?: { id: string; email?: string; tenantId: string; registrations?: { applicationId: string }[] }
 }
 
@@ -45,7 +53,9 @@ describe('POST /api/user/registration/{userId}', () => {
     expect((await json<RegistrationBody>(ok)).registration.roles).toEqual(['admin'])
     expect(await fieldCodes(await register(user.id, { registration: { applicationId: app.id } }))).toEqual(['[duplicate]registration'])
     const other = await createApplication(user.tenantId, { roles: ROLES })
-    expect(await fieldCodes(await register(user.id, { registration: { applicationId: other.id, roles: ['nope'] } }))).toEqual(['[invalid]registration.roles'])
+    expect(await fieldCodes(await register(user.id, { registration: { applicationId: other.id, roles: ['nope'] } }))).toEqual([
+      '[invalid]registration.roles',
+    ])
   })
 
   it('leaves the registration unverified when the application verifies registrations, unless skipped', async () => {
@@ -53,7 +63,9 @@ describe('POST /api/user/registration/{userId}', () => {
     const body = await json<RegistrationBody>(await register(user.id, { registration: { applicationId: app.id } }))
     expect(body.registration.verified).toBe(false)
     const second = await createApplication(user.tenantId, { verifyRegistration: true })
-    const skipped = await json<RegistrationBody>(await register(user.id, { registration: { applicationId: second.id }, skipRegistrationVerification: true }))
+    const skipped = await json<RegistrationBody>(
+      await register(user.id, { registration: { applicationId: second.id }, skipRegistrationVerification: true }),
+    )
     expect(skipped.registration.verified).toBe(true)
   })
 
@@ -61,8 +73,12 @@ describe('POST /api/user/registration/{userId}', () => {
     const { user } = await world()
     const otherTenant = await createTenant()
     const foreign = await createApplication(otherTenant.id)
-    expect(await fieldCodes(await register(user.id, { registration: { applicationId: crypto.randomUUID() } }))).toEqual(['[invalid]registration.applicationId'])
-    expect(await fieldCodes(await register(user.id, { registration: { applicationId: foreign.id } }))).toEqual(['[invalid]registration.applicationId'])
+    expect(await fieldCodes(await register(user.id, { registration: { applicationId: crypto.randomUUID() } }))).toEqual([
+      '[invalid]registration.applicationId',
+    ])
+    expect(await fieldCodes(await register(user.id, { registration: { applicationId: foreign.id } }))).toEqual([
+      '[invalid]registration.applicationId',
+    ])
     expect(await fieldCodes(await register(user.id, { registration: {} }))).toEqual(['[blank]registration.applicationId'])
     expect(await fieldCodes(await register(user.id, { registration: { applicationId: 'nope', roles: 'admin', data: 3 } }))).toEqual(
       expect.arrayContaining(['[invalid]registration.applicationId', '[invalid]registration.roles', '[invalid]registration.data']),
@@ -72,7 +88,9 @@ describe('POST /api/user/registration/{userId}', () => {
 
   it('answers malformed JSON, missing bodies, unknown users and missing keys without 500', async () => {
     const { app, user } = await world()
-    expect(await generalCodes(await call(`/api/user/registration/${user.id}`, { method: 'POST', rawBody: '{"registration":' }))).toEqual(['[invalid]'])
+    expect(await generalCodes(await call(`/api/user/registration/${user.id}`, { method: 'POST', rawBody: '{"registration":' }))).toEqual([
+      '[invalid]',
+    ])
     expect(await generalCodes(await call(`/api/user/registration/${user.id}`, { method: 'POST' }))).toEqual(['[missing]'])
     await expectEmpty(await register(crypto.randomUUID(), { registration: { applicationId: app.id } }), 404)
     await expectEmpty(await register(user.id, { registration: { applicationId: app.id } }, { apiKey: null }), 401)
@@ -84,7 +102,10 @@ describe('POST /api/user/registration (user and registration together)', () => {
   it('creates both, the tenant taken from the application', async () => {
     const { tenant, app } = await world()
     const email = uniqueEmail()
-    const response = await register(null, { user: { email, password: 'password1' }, registration: { applicationId: app.id, roles: ['admin'] } })
+    const response = await register(null, {
+      user: { email, password: 'password1' },
+      registration: { applicationId: app.id, roles: ['admin'] },
+    })
     expect(response.status).toBe(200)
     const body = await json<RegistrationBody>(response)
     expect(body.user).toMatchObject({ email, tenantId: tenant.id })
@@ -104,8 +125,13 @@ describe('POST /api/user/registration (user and registration together)', () => {
 
   it('reports user and registration errors together and writes nothing', async () => {
     const { app, user } = await world()
-    const response = await register(null, { user: { email: user.email, password: 'x' }, registration: { applicationId: app.id, roles: ['ghost'] } })
-    expect(await fieldCodes(response)).toEqual(expect.arrayContaining(['[duplicate]user.email', '[tooShort]user.password', '[invalid]registration.roles']))
+    const response = await register(null, {
+      user: { email: user.email, password: 'x' },
+      registration: { applicationId: app.id, roles: ['ghost'] },
+    })
+    expect(await fieldCodes(response)).toEqual(
+      expect.arrayContaining(['[duplicate]user.email', '[tooShort]user.password', '[invalid]registration.roles']),
+    )
     expect(await fieldCodes(await register(null, { registration: { applicationId: app.id } }))).toContain('[missing]user')
   })
 })
@@ -113,7 +139,9 @@ describe('POST /api/user/registration (user and registration together)', () => {
 describe('GET, PUT, PATCH, DELETE /api/user/registration/{userId}/{applicationId}', () => {
   async function registered() {
     const w = await world()
-    const response = await register(w.user.id, { registration: { applicationId: w.app.id, roles: ['user'], data: { a: 1, b: 2 }, username: 'nick' } })
+    const response = await register(w.user.id, {
+      registration: { applicationId: w.app.id, roles: ['user'], data: { a: 1, b: 2 }, username: 'nick' },
+    })
     return { ...w, registration: (await json<RegistrationBody>(response)).registration }
   }
 
@@ -127,19 +155,37 @@ describe('GET, PUT, PATCH, DELETE /api/user/registration/{userId}/{applicationId
     const { key } = await createApiKey({ tenantId: other.id })
     await expectEmpty(await call(`/api/user/registration/${user.id}/${app.id}`, { apiKey: key }), 404)
     await expectEmpty(await call(`/api/user/registration/${user.id}/${app.id}`, { apiKey: key, method: 'DELETE' }), 404)
-    await expectEmpty(await call(`/api/user/registration/${user.id}/${app.id}`, { apiKey: key, method: 'PUT', body: { registration: { roles: [] } } }), 404)
+    await expectEmpty(
+      await call(`/api/user/registration/${user.id}/${app.id}`, { apiKey: key, method: 'PUT', body: { registration: { roles: [] } } }),
+      404,
+    )
     await expectEmpty(await call(`/api/user/registration/${user.id}/${app.id}`, { apiKey: null }), 401)
   })
 
   it('PUT replaces roles and data, keeping id and insertInstant; PATCH merges', async () => {
     const { app, user, registration } = await registered()
-    const put = await call(`/api/user/registration/${user.id}/${app.id}`, { method: 'PUT', body: { registration: { roles: ['admin'], data: { c: 3 } } } })
+    const put = await call(`/api/user/registration/${user.id}/${app.id}`, {
+      method: 'PUT',
+      body: { registration: { roles: ['admin'], data: { c: 3 } } },
+    })
     const replaced = (await json<RegistrationBody>(put)).registration
-    expect(replaced).toMatchObject({ id: registration.id, insertInstant: registration.insertInstant, roles: ['admin'], data: { c: 3 }, verified: true })
+    expect(replaced).toMatchObject({
+      id: registration.id,
+      insertInstant: registration.insertInstant,
+      roles: ['admin'],
+      data: { c: 3 },
+      verified: true,
+    })
     expect(replaced).not.toHaveProperty('username')
-    const patch = await call(`/api/user/registration/${user.id}/${app.id}`, { method: 'PATCH', body: { registration: { data: { c: null, d: 4 }, username: 'new' } } })
+    const patch = await call(`/api/user/registration/${user.id}/${app.id}`, {
+      method: 'PATCH',
+      body: { registration: { data: { c: null, d: 4 }, username: 'new' } },
+    })
     expect((await json<RegistrationBody>(patch)).registration).toMatchObject({ roles: ['admin'], data: { d: 4 }, username: 'new' })
-    const byBody = await call(`/api/user/registration/${user.id}`, { method: 'PUT', body: { registration: { applicationId: app.id, roles: ['user'] } } })
+    const byBody = await call(`/api/user/registration/${user.id}`, {
+      method: 'PUT',
+      body: { registration: { applicationId: app.id, roles: ['user'] } },
+    })
     expect((await json<RegistrationBody>(byBody)).registration.roles).toEqual(['user'])
     expect((await new UserStore(env.DB).getRegistration(user.id, app.id))?.roles).toEqual(['user'])
   })
@@ -147,13 +193,22 @@ describe('GET, PUT, PATCH, DELETE /api/user/registration/{userId}/{applicationId
   it('PUT validates roles and bodies, 404 for a missing registration', async () => {
     const { app, user } = await registered()
     const path = `/api/user/registration/${user.id}/${app.id}`
-    expect(await fieldCodes(await call(path, { method: 'PUT', body: { registration: { roles: ['ghost'] } } }))).toEqual(['[invalid]registration.roles'])
-    expect(await fieldCodes(await call(path, { method: 'PUT', body: { registration: { roles: 'admin' } } }))).toEqual(['[invalid]registration.roles'])
+    expect(await fieldCodes(await call(path, { method: 'PUT', body: { registration: { roles: ['ghost'] } } }))).toEqual([
+      '[invalid]registration.roles',
+    ])
+    expect(await fieldCodes(await call(path, { method: 'PUT', body: { registration: { roles: 'admin' } } }))).toEqual([
+      '[invalid]registration.roles',
+    ])
     expect(await generalCodes(await call(path, { method: 'PUT', rawBody: '[' }))).toEqual(['[invalid]'])
     expect(await generalCodes(await call(path, { method: 'PUT' }))).toEqual(['[missing]'])
-    expect(await fieldCodes(await call(`/api/user/registration/${user.id}`, { method: 'PUT', body: { registration: {} } }))).toEqual(['[blank]registration.applicationId'])
+    expect(await fieldCodes(await call(`/api/user/registration/${user.id}`, { method: 'PUT', body: { registration: {} } }))).toEqual([
+      '[blank]registration.applicationId',
+    ])
     const unregistered = await createApplication(user.tenantId)
-    await expectEmpty(await call(`/api/user/registration/${user.id}/${unregistered.id}`, { method: 'PUT', body: { registration: { roles: [] } } }), 404)
+    await expectEmpty(
+      await call(`/api/user/registration/${user.id}/${unregistered.id}`, { method: 'PUT', body: { registration: { roles: [] } } }),
+      404,
+    )
   })
 
   it('DELETE removes the registration (200, no body), then 404', async () => {
@@ -176,32 +231,61 @@ describe('POST /api/user/registration creating the user with a password (a login
   }
 
   it('answers with an access token carrying the roles, a refresh token, their cookies, and records a REGISTRATION login', async () => {
-    const { tenant, app } = await world({ loginConfiguration: { requireAuthentication: true, generateRefreshTokens: true, allowTokenRefresh: true } })
+    const { tenant, app } = await world({
+      loginConfiguration: { requireAuthentication: true, generateRefreshTokens: true, allowTokenRefresh: true },
+    })
     const email = uniqueEmail()
-    const response = await register(null, { user: { email, password: 'password-1' }, registration: { applicationId: app.id, roles: ['admin'] } }, { tenantId: tenant.id })
+    const response = await register(
+      null,
+      { user: { email, password: 'password-1' }, registration: { applicationId: app.id, roles: ['admin'] } },
+      { tenantId: tenant.id },
+    )
     expect(response.status).toBe(200)
     const body = await json<LoginLikeBody>(response)
     expect(Object.keys(body)).toEqual(['refreshToken', 'refreshTokenId', 'registration', 'token', 'tokenExpirationInstant', 'user'])
-    const claims = JSON.parse(atob((body.token ?? '').split('.')[1]?.replace(/-/g, '+').replace(/_/g, '/') ?? '')) as Record<string, unknown>
-    expect(claims).toMatchObject({ sub: body.user?.id, applicationId: app.id, roles: ['admin'], authenticationType: 'REGISTRATION', tid: tenant.id })
+    const claims = JSON.parse(atob((body.token ?? '').split('.')[1]?.replace(/-/g, '+').replace(/_/g, '/') ?? '')) as Record<
+      string,
+      unknown
+    >
+    expect(claims).toMatchObject({
+      sub: body.user?.id,
+      applicationId: app.id,
+      roles: ['admin'],
+      authenticationType: 'REGISTRATION',
+      tid: tenant.id,
+    })
     const cookies = response.headers.getSetCookie().map((c) => c.split('=')[0])
     expect(cookies).toEqual(['access_token', 'refresh_token'])
     const refreshed = await call('/api/jwt/refresh', { body: { refreshToken: body.refreshToken }, apiKey: null })
     expect(refreshed.status).toBe(200)
     await eventually(async () => {
-      const row = await env.DB.prepare('SELECT authentication_type, login_id, application_id FROM login_records WHERE user_id = ? ORDER BY instant LIMIT 1').bind(body.user?.id).first()
+      const row = await env.DB.prepare(
+        'SELECT authentication_type, login_id, application_id FROM login_records WHERE user_id = ? ORDER BY instant LIMIT 1',
+      )
+        .bind(body.user?.id)
+        .first()
       expect(row).toEqual({ authentication_type: 'REGISTRATION', login_id: email, application_id: app.id })
     })
   })
 
   it('issues no refresh token when the application issues none, and no token for a user created without a password or registered later', async () => {
     const { tenant, app, user } = await world({ loginConfiguration: { requireAuthentication: true, generateRefreshTokens: false } })
-    const plain = await json<LoginLikeBody>(await register(null, { user: { email: uniqueEmail(), password: 'password-1' }, registration: { applicationId: app.id } }, { tenantId: tenant.id }))
+    const plain = await json<LoginLikeBody>(
+      await register(
+        null,
+        { user: { email: uniqueEmail(), password: 'password-1' }, registration: { applicationId: app.id } },
+        { tenantId: tenant.id },
+      ),
+    )
     expect(plain.token).toEqual(expect.any(String))
     expect(plain.refreshToken).toBeUndefined()
 
     const noPassword = await json<LoginLikeBody>(
-      await register(null, { user: { email: uniqueEmail() }, sendSetPasswordEmail: true, registration: { applicationId: app.id } }, { tenantId: tenant.id }),
+      await register(
+        null,
+        { user: { email: uniqueEmail() }, sendSetPasswordEmail: true, registration: { applicationId: app.id } },
+        { tenantId: tenant.id },
+      ),
     )
     expect(noPassword.token).toBeUndefined()
     const existing = await json<LoginLikeBody>(await register(user.id, { registration: { applicationId: app.id } }))
@@ -211,7 +295,11 @@ describe('POST /api/user/registration creating the user with a password (a login
   it('creates nothing, and records no login, when the registration is refused', async () => {
     const { tenant, app } = await world()
     const email = uniqueEmail()
-    const refused = await register(null, { user: { email, password: 'password-1' }, registration: { applicationId: app.id, roles: ['nope'] } }, { tenantId: tenant.id })
+    const refused = await register(
+      null,
+      { user: { email, password: 'password-1' }, registration: { applicationId: app.id, roles: ['nope'] } },
+      { tenantId: tenant.id },
+    )
     expect(refused.status).toBe(400)
     expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM users WHERE email_key = ?').bind(email.toLowerCase()).first('n')).toBe(0)
   })

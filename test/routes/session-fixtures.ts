@@ -15,7 +15,9 @@ export interface World {
 }
 
 /** A tenant, an application issuing refresh tokens (and allowing their exchange), and a registered user. */
-export async function world(options: { tenant?: Record<string, unknown>; application?: Record<string, unknown>; user?: Record<string, unknown> } = {}): Promise<World> {
+export async function world(
+  options: { tenant?: Record<string, unknown>; application?: Record<string, unknown>; user?: Record<string, unknown> } = {},
+): Promise<World> {
   const tenant = await createTenant(options.tenant)
   const application = await createApplication(tenant.id, {
     loginConfiguration: { requireAuthentication: true, generateRefreshTokens: true, allowTokenRefresh: true },
@@ -67,7 +69,10 @@ export async function createPreventLoginAction(name = `lock-${crypto.randomUUID(
 
 /** Starts forgot password with the superuser key and returns the changePasswordId. */
 export async function forgotPassword(w: World, extra: Record<string, unknown> = {}, nowMillis?: number): Promise<string> {
-  const response = await call('/api/user/forgot-password', { body: { loginId: w.email, applicationId: w.application.id, ...extra }, nowMillis })
+  const response = await call('/api/user/forgot-password', {
+    body: { loginId: w.email, applicationId: w.application.id, ...extra },
+    nowMillis,
+  })
   if (response.status !== 200) throw new Error(`forgot-password answered ${response.status}: ${await response.text()}`)
   return (await json<{ changePasswordId: string }>(response)).changePasswordId
 }

@@ -15,11 +15,25 @@ describe('/api/system-configuration', () => {
     const response = await call(path)
     expect(response.status).toBe(200)
     const { systemConfiguration } = await json<ConfigurationBody>(response)
-    expect(systemConfiguration).toEqual({ ...systemConfigurationDefaults(), insertInstant: expect.any(Number), lastUpdateInstant: expect.any(Number) })
+    expect(systemConfiguration).toEqual({
+      ...systemConfigurationDefaults(),
+      insertInstant: expect.any(Number),
+      lastUpdateInstant: expect.any(Number),
+    })
     expect(systemConfiguration.corsConfiguration).toEqual({
       enabled: false,
       allowCredentials: false,
-      allowedHeaders: ['Accept', 'Access-Control-Request-Headers', 'Access-Control-Request-Method', 'Authorization', 'Content-Type', 'Last-Modified', 'Origin', 'X-FusionAuth-TenantId', 'X-Requested-With'],
+      allowedHeaders: [
+        'Accept',
+        'Access-Control-Request-Headers',
+        'Access-Control-Request-Method',
+        'Authorization',
+        'Content-Type',
+        'Last-Modified',
+        'Origin',
+        'X-FusionAuth-TenantId',
+        'X-Requested-With',
+      ],
       allowedMethods: ['GET', 'OPTIONS'],
       allowedOrigins: [],
       debug: false,
@@ -40,10 +54,20 @@ describe('/api/system-configuration', () => {
   })
 
   it("accepts the CORS PATCH of FusionAuth's react-sdk example kickstart", async () => {
-    const corsConfiguration = { allowCredentials: true, allowedMethods: ['GET', 'POST', 'OPTIONS'], allowedOrigins: ['http://localhost:3000'], debug: false, enabled: true, preflightMaxAgeInSeconds: 0 }
+    const corsConfiguration = {
+      allowCredentials: true,
+      allowedMethods: ['GET', 'POST', 'OPTIONS'],
+      allowedOrigins: ['http://localhost:3000'],
+      debug: false,
+      enabled: true,
+      preflightMaxAgeInSeconds: 0,
+    }
     const patched = await call(path, { method: 'PATCH', body: { systemConfiguration: { corsConfiguration } } })
     expect(patched.status).toBe(200)
-    expect((await json<ConfigurationBody>(patched)).systemConfiguration.corsConfiguration).toEqual({ ...corsConfigurationDefaults(), ...corsConfiguration })
+    expect((await json<ConfigurationBody>(patched)).systemConfiguration.corsConfiguration).toEqual({
+      ...corsConfigurationDefaults(),
+      ...corsConfiguration,
+    })
     await call(path, { method: 'PUT', body: { systemConfiguration: { reportTimezone: 'America/Denver' } } })
   })
 
@@ -51,7 +75,13 @@ describe('/api/system-configuration', () => {
     const patched = await json<ConfigurationBody>(
       await call(path, {
         method: 'PATCH',
-        body: { systemConfiguration: { reportTimezone: 'Europe/Berlin', loginRecordConfiguration: { delete: { enabled: true, numberOfDaysToRetain: 30 } }, data: { a: 1 } } },
+        body: {
+          systemConfiguration: {
+            reportTimezone: 'Europe/Berlin',
+            loginRecordConfiguration: { delete: { enabled: true, numberOfDaysToRetain: 30 } },
+            data: { a: 1 },
+          },
+        },
       }),
     )
     expect(patched.systemConfiguration).toMatchObject({
@@ -106,21 +136,31 @@ describe('/api/system-configuration', () => {
     ]
     for (const [corsConfiguration, code] of cases) {
       for (const method of ['PUT', 'PATCH']) {
-        const response = await call(path, { method, body: { systemConfiguration: { reportTimezone: 'America/Denver', corsConfiguration } } })
+        const response = await call(path, {
+          method,
+          body: { systemConfiguration: { reportTimezone: 'America/Denver', corsConfiguration } },
+        })
         expect(response.status, `${method} ${JSON.stringify(corsConfiguration)}`).toBe(400)
         expect(await fieldCodes(response)).toContain(code)
       }
     }
     for (const method of ['PUT', 'PATCH']) {
-      expect(await fieldCodes(await call(path, { method, body: { systemConfiguration: { corsConfiguration: [] } } }))).toContain(`[invalid]${cors}`)
-      expect(await fieldCodes(await call(path, { method, body: { systemConfiguration: { corsConfiguration: null } } }))).toContain(`[blank]${cors}`)
+      expect(await fieldCodes(await call(path, { method, body: { systemConfiguration: { corsConfiguration: [] } } }))).toContain(
+        `[invalid]${cors}`,
+      )
+      expect(await fieldCodes(await call(path, { method, body: { systemConfiguration: { corsConfiguration: null } } }))).toContain(
+        `[blank]${cors}`,
+      )
     }
     expect((await json<ConfigurationBody>(await call(path))).systemConfiguration.corsConfiguration).toEqual(corsConfigurationDefaults())
   })
 
   it('refuses wrong types in the other parts of the shape', async () => {
     const cases: [Record<string, unknown>, string][] = [
-      [{ auditLogConfiguration: { delete: { enabled: true, numberOfDaysToRetain: 0 } } }, '[invalid]systemConfiguration.auditLogConfiguration.delete.numberOfDaysToRetain'],
+      [
+        { auditLogConfiguration: { delete: { enabled: true, numberOfDaysToRetain: 0 } } },
+        '[invalid]systemConfiguration.auditLogConfiguration.delete.numberOfDaysToRetain',
+      ],
       [{ webhookEventLogConfiguration: { enabled: 'no' } }, '[invalid]systemConfiguration.webhookEventLogConfiguration.enabled'],
       [{ eventLogConfiguration: { numberToRetain: -1 } }, '[invalid]systemConfiguration.eventLogConfiguration.numberToRetain'],
       [{ usageDataConfiguration: { enabled: 'yes' } }, '[invalid]systemConfiguration.usageDataConfiguration.enabled'],
@@ -135,7 +175,9 @@ describe('/api/system-configuration', () => {
   it('answers bad bodies with 400 Errors JSON', async () => {
     expect(await generalCodes(await call(path, { method: 'PUT', rawBody: '{"systemConfiguration":' }))).toContain('[invalid]')
     expect(await generalCodes(await call(path, { method: 'PATCH' }))).toContain('[missing]')
-    expect(await fieldCodes(await call(path, { method: 'PATCH', body: { systemConfiguration: [] } }))).toContain('[invalid]systemConfiguration')
+    expect(await fieldCodes(await call(path, { method: 'PATCH', body: { systemConfiguration: [] } }))).toContain(
+      '[invalid]systemConfiguration',
+    )
   })
 
   it('401s without a key, with a wrong key, and with a tenant-locked key', async () => {

@@ -22,7 +22,8 @@ const eventsOf = async (response: Response): Promise<Events> => {
   return (await json<TenantBody>(response)).tenant.eventConfiguration.events
 }
 
-const patchEvents = (tenantId: string, events: unknown) => call(`/api/tenant/${tenantId}`, { method: 'PATCH', body: { tenant: { eventConfiguration: { events } } } })
+const patchEvents = (tenantId: string, events: unknown) =>
+  call(`/api/tenant/${tenantId}`, { method: 'PATCH', body: { tenant: { eventConfiguration: { events } } } })
 
 describe('tenant.eventConfiguration defaults', () => {
   it('a new tenant lists every tenant event type, disabled, None; no instance or test events', async () => {
@@ -109,7 +110,12 @@ describe('writing tenant.eventConfiguration', () => {
       'user.update',
       'user.update.complete',
     ]
-    const response = await patchEvents(tenant.id, Object.fromEntries(types.map((type) => [type, type === 'user.action' ? { enabled: true } : { enabled: true, transactionType: 'None' }])))
+    const response = await patchEvents(
+      tenant.id,
+      Object.fromEntries(
+        types.map((type) => [type, type === 'user.action' ? { enabled: true } : { enabled: true, transactionType: 'None' }]),
+      ),
+    )
     const events = await eventsOf(response)
     for (const type of types.filter((t) => !['audit-log.create', 'event-log.create', 'kickstart.success'].includes(t))) {
       expect(events[type], type).toEqual({ enabled: true, transactionType: 'None' })
@@ -138,7 +144,11 @@ describe('writing tenant.eventConfiguration', () => {
     const events = await eventsOf(await patchEvents(tenant.id, { 'user.delete': { enabled: true } }))
     expect(events['user.create']).toEqual({ enabled: true, transactionType: 'Any' })
     expect(events['user.delete']).toEqual({ enabled: true, transactionType: 'None' })
-    const created = await eventsOf(await call('/api/tenant', { body: { tenant: { name: uniqueName('partial'), eventConfiguration: { events: { 'jwt.refresh': { enabled: true } } } } } }))
+    const created = await eventsOf(
+      await call('/api/tenant', {
+        body: { tenant: { name: uniqueName('partial'), eventConfiguration: { events: { 'jwt.refresh': { enabled: true } } } } },
+      }),
+    )
     expect(created['jwt.refresh']).toEqual({ enabled: true, transactionType: 'None' })
     expect(Object.keys(created)).toHaveLength(TENANT_EVENT_TYPES.length)
   })
@@ -171,16 +181,27 @@ describe('bad tenant.eventConfiguration is a 400', () => {
 
   it('wrong types and nulls, on create, PUT and PATCH', async () => {
     const tenant = await createTenant()
-    expect(await fieldCodes(await patchEvents(tenant.id, { 'user.create': { enabled: 'yes' } }))).toEqual(['[invalid]tenant.eventConfiguration.events.user.create.enabled'])
-    expect(await fieldCodes(await patchEvents(tenant.id, { 'user.create': true }))).toEqual(['[invalid]tenant.eventConfiguration.events.user.create'])
-    expect(await fieldCodes(await patchEvents(tenant.id, { 'user.create': null }))).toEqual(['[blank]tenant.eventConfiguration.events.user.create'])
+    expect(await fieldCodes(await patchEvents(tenant.id, { 'user.create': { enabled: 'yes' } }))).toEqual([
+      '[invalid]tenant.eventConfiguration.events.user.create.enabled',
+    ])
+    expect(await fieldCodes(await patchEvents(tenant.id, { 'user.create': true }))).toEqual([
+      '[invalid]tenant.eventConfiguration.events.user.create',
+    ])
+    expect(await fieldCodes(await patchEvents(tenant.id, { 'user.create': null }))).toEqual([
+      '[blank]tenant.eventConfiguration.events.user.create',
+    ])
     expect(await fieldCodes(await patchEvents(tenant.id, ['user.create']))).toEqual(['[invalid]tenant.eventConfiguration.events'])
     expect(await fieldCodes(await patchEvents(tenant.id, null))).toEqual(['[blank]tenant.eventConfiguration.events'])
     const nulled = await call(`/api/tenant/${tenant.id}`, { method: 'PATCH', body: { tenant: { eventConfiguration: null } } })
     expect(await fieldCodes(nulled)).toEqual(['[blank]tenant.eventConfiguration'])
-    const put = await call(`/api/tenant/${tenant.id}`, { method: 'PUT', body: { tenant: { name: uniqueName('put'), eventConfiguration: 'all' } } })
+    const put = await call(`/api/tenant/${tenant.id}`, {
+      method: 'PUT',
+      body: { tenant: { name: uniqueName('put'), eventConfiguration: 'all' } },
+    })
     expect(await fieldCodes(put)).toEqual(['[invalid]tenant.eventConfiguration'])
-    const create = await call('/api/tenant', { body: { tenant: { name: uniqueName('bad'), eventConfiguration: { events: { nope: {} } } } } })
+    const create = await call('/api/tenant', {
+      body: { tenant: { name: uniqueName('bad'), eventConfiguration: { events: { nope: {} } } } },
+    })
     expect(await fieldCodes(create)).toEqual(['[invalid]tenant.eventConfiguration.events'])
     // Nothing was written by the refused requests.
     expect(await eventsOf(await call(`/api/tenant/${tenant.id}`))).toEqual(eventConfigurationDefaults().events)
@@ -197,7 +218,9 @@ describe('tenants stored before events existed', () => {
     await env.DB.prepare(backfill ?? '').run()
     expect(await eventsOf(await call(`/api/tenant/${tenant.id}`))).toEqual(eventConfigurationDefaults().events)
 
-    await env.DB.prepare("UPDATE tenants SET data = json_remove(data, '$.eventConfiguration.events.\"user.create\"') WHERE id = ?").bind(tenant.id).run()
+    await env.DB.prepare('UPDATE tenants SET data = json_remove(data, \'$.eventConfiguration.events."user.create"\') WHERE id = ?')
+      .bind(tenant.id)
+      .run()
     const events = await eventsOf(await patchEvents(tenant.id, { 'user.delete': { enabled: true } }))
     expect(events['user.create']).toEqual({ enabled: false, transactionType: 'None' })
     expect(events['user.delete']).toEqual({ enabled: true, transactionType: 'None' })
@@ -206,7 +229,9 @@ describe('tenants stored before events existed', () => {
 
 describe('event types and transaction types (domain)', () => {
   it('eventSetting reads a stored setting, and a missing one as disabled', async () => {
-    const stored = await createStoredTenant({ eventConfiguration: { events: { 'user.create': { enabled: true, transactionType: 'Any' } } } })
+    const stored = await createStoredTenant({
+      eventConfiguration: { events: { 'user.create': { enabled: true, transactionType: 'Any' } } },
+    })
     expect(eventSetting(stored.eventConfiguration, 'user.create')).toEqual({ enabled: true, transactionType: 'Any' })
     expect(eventSetting({ events: {} }, 'user.delete')).toEqual({ enabled: false, transactionType: 'None' })
     expect(eventSetting(undefined, 'user.delete')).toEqual({ enabled: false, transactionType: 'None' })

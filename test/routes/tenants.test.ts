@@ -77,7 +77,9 @@ describe('POST /api/tenant', () => {
     })
     expect(await fieldCodes(unknown)).toContain('[invalid]tenant.passwordEncryptionConfiguration.encryptionScheme')
     const bcrypt = await call('/api/tenant', {
-      body: { tenant: { name: uniqueName('t'), passwordEncryptionConfiguration: { encryptionScheme: 'bcrypt', encryptionSchemeFactor: 24000 } } },
+      body: {
+        tenant: { name: uniqueName('t'), passwordEncryptionConfiguration: { encryptionScheme: 'bcrypt', encryptionSchemeFactor: 24000 } },
+      },
     })
     expect(await fieldCodes(bcrypt)).toContain('[invalid]tenant.passwordEncryptionConfiguration.encryptionSchemeFactor')
   })
@@ -137,14 +139,18 @@ describe('GET, PUT, PATCH, DELETE /api/tenant', () => {
     expect(replaced.tenant.data).toBeUndefined()
     expect(replaced.tenant.id).toBe(tenant.id)
 
-    expect(await fieldCodes(await call(`/api/tenant/${tenant.id}`, { method: 'PUT', body: { tenant: {} } }))).toContain('[blank]tenant.name')
+    expect(await fieldCodes(await call(`/api/tenant/${tenant.id}`, { method: 'PUT', body: { tenant: {} } }))).toContain(
+      '[blank]tenant.name',
+    )
   })
 
   it('refuses nulls and wrong types for settings the login path relies on', async () => {
     const tenant = await createTenant()
     const response = await call(`/api/tenant/${tenant.id}`, {
       method: 'PATCH',
-      body: { tenant: { loginConfiguration: { requireAuthentication: null }, emailConfiguration: 'off', maximumPasswordAge: { days: null } } },
+      body: {
+        tenant: { loginConfiguration: { requireAuthentication: null }, emailConfiguration: 'off', maximumPasswordAge: { days: null } },
+      },
     })
     expect(await fieldCodes(response)).toEqual(
       expect.arrayContaining([
@@ -153,7 +159,9 @@ describe('GET, PUT, PATCH, DELETE /api/tenant', () => {
         '[blank]tenant.maximumPasswordAge.days',
       ]),
     )
-    const unchanged = await json<{ tenant: { loginConfiguration: { requireAuthentication: boolean } } }>(await call(`/api/tenant/${tenant.id}`))
+    const unchanged = await json<{ tenant: { loginConfiguration: { requireAuthentication: boolean } } }>(
+      await call(`/api/tenant/${tenant.id}`),
+    )
     expect(unchanged.tenant.loginConfiguration.requireAuthentication).toBe(true)
   })
 
@@ -196,7 +204,9 @@ describe('/api/tenant authentication and tenant isolation', () => {
     const { key } = await createApiKey({ tenantId: mine.id })
 
     expect(await generalCodes(await call('/api/tenant', { apiKey: key }))).toContain('[restricted]')
-    expect(await generalCodes(await call('/api/tenant', { apiKey: key, body: { tenant: { name: uniqueName('t') } } }))).toContain('[restricted]')
+    expect(await generalCodes(await call('/api/tenant', { apiKey: key, body: { tenant: { name: uniqueName('t') } } }))).toContain(
+      '[restricted]',
+    )
     expect((await call(`/api/tenant/${mine.id}`, { apiKey: key })).status).toBe(200)
     await expectEmpty(await call(`/api/tenant/${other.id}`, { apiKey: key }), 404)
     await expectEmpty(await call(`/api/tenant/${other.id}`, { apiKey: key, method: 'PATCH', body: { tenant: { issuer: 'x' } } }), 404)

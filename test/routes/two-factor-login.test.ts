@@ -4,7 +4,16 @@ import { timeStepAt, totpCode } from '../../src/domain/two-factor/totp'
 import { UserActionStore } from '../../src/store/user-action-store'
 import { UserStore } from '../../src/store/user-store'
 import { expectEmpty, json } from '../helpers'
-import { challenge, enableAuthenticator, enableEmailMethod, lastMailedCode, passwordLogin, stepStart, twoFactorLogin, world } from '../domain/two-factor-login/world'
+import {
+  challenge,
+  enableAuthenticator,
+  enableEmailMethod,
+  lastMailedCode,
+  passwordLogin,
+  stepStart,
+  twoFactorLogin,
+  world,
+} from '../domain/two-factor-login/world'
 import { call } from '../helpers'
 
 interface LoginBody {
@@ -35,7 +44,9 @@ describe('POST /api/login with two-factor methods', () => {
     expect(response.status).toBe(242)
     const body = await json<LoginBody>(response)
     expect(body.twoFactorId).toMatch(/^[A-Za-z0-9_-]{43}$/)
-    expect(body.methods).toEqual([{ authenticator: { algorithm: 'HmacSHA1', codeLength: 6, timeStep: 30 }, id: w.methodId, method: 'authenticator' }])
+    expect(body.methods).toEqual([
+      { authenticator: { algorithm: 'HmacSHA1', codeLength: 6, timeStep: 30 }, id: w.methodId, method: 'authenticator' },
+    ])
     expect(JSON.stringify(body)).not.toContain(w.secret)
     expect(body.token).toBeUndefined()
   })
@@ -45,21 +56,33 @@ describe('POST /api/two-factor/login', () => {
   it('completes with a TOTP code: 200, tokens, the user without secrets', async () => {
     const w = await authenticatorWorld()
     const twoFactorId = await challenge(w.application.id, w.email, { nowMillis: w.now })
-    const response = await twoFactorLogin({ twoFactorId, code: w.code, applicationId: w.application.id }, { nowMillis: w.now, tenantId: w.tenant.id })
+    const response = await twoFactorLogin(
+      { twoFactorId, code: w.code, applicationId: w.application.id },
+      { nowMillis: w.now, tenantId: w.tenant.id },
+    )
     expect(response.status).toBe(200)
     const body = await json<LoginBody>(response)
     expect(body.token).toBeTypeOf('string')
     expect(body.user?.id).toBe(w.user.id)
-    expect(body.user?.twoFactor?.methods).toEqual([{ authenticator: { algorithm: 'HmacSHA1', codeLength: 6, timeStep: 30 }, id: w.methodId, method: 'authenticator' }])
+    expect(body.user?.twoFactor?.methods).toEqual([
+      { authenticator: { algorithm: 'HmacSHA1', codeLength: 6, timeStep: 30 }, id: w.methodId, method: 'authenticator' },
+    ])
     expect(JSON.stringify(body)).not.toContain(w.secret)
     expect(body.twoFactorTrustId).toBeUndefined()
   })
 
   it('takes the application from the pending login when the request names none', async () => {
-    const w = await authenticatorWorld({ application: { loginConfiguration: { requireAuthentication: false, generateRefreshTokens: true } } })
+    const w = await authenticatorWorld({
+      application: { loginConfiguration: { requireAuthentication: false, generateRefreshTokens: true } },
+    })
     const twoFactorId = await challenge(w.application.id, w.email, { nowMillis: w.now })
-    const body = await json<LoginBody & { refreshToken?: string }>(await twoFactorLogin({ twoFactorId, code: w.code }, { nowMillis: w.now }))
-    const claims = JSON.parse(atob((body.token ?? '').split('.')[1]?.replace(/-/g, '+').replace(/_/g, '/') ?? '')) as Record<string, unknown>
+    const body = await json<LoginBody & { refreshToken?: string }>(
+      await twoFactorLogin({ twoFactorId, code: w.code }, { nowMillis: w.now }),
+    )
+    const claims = JSON.parse(atob((body.token ?? '').split('.')[1]?.replace(/-/g, '+').replace(/_/g, '/') ?? '')) as Record<
+      string,
+      unknown
+    >
     expect(claims.aud).toBe(w.application.id)
     expect(claims.authenticationType).toBe('PASSWORD')
     expect(body.refreshToken).toBeTypeOf('string')
@@ -133,7 +156,10 @@ describe('POST /api/two-factor/login', () => {
 
   it('accepts one TOTP code once even across two pending logins raced together', async () => {
     const w = await authenticatorWorld()
-    const ids = [await challenge(w.application.id, w.email, { nowMillis: w.now }), await challenge(w.application.id, w.email, { nowMillis: w.now })]
+    const ids = [
+      await challenge(w.application.id, w.email, { nowMillis: w.now }),
+      await challenge(w.application.id, w.email, { nowMillis: w.now }),
+    ]
     const responses = await Promise.all(ids.map((twoFactorId) => twoFactorLogin({ twoFactorId, code: w.code }, { nowMillis: w.now })))
     expect(responses.map((r) => r.status).sort()).toEqual([200, 421])
   })
@@ -156,7 +182,9 @@ describe('POST /api/two-factor/login', () => {
     expect(w.recoveryCodes).toHaveLength(10)
     const recovery = w.recoveryCodes[0] ?? ''
     const first = await challenge(w.application.id, w.email, { nowMillis: w.now })
-    expect((await twoFactorLogin({ twoFactorId: first, code: recovery.replace('-', '').toLowerCase() }, { nowMillis: w.now })).status).toBe(200)
+    expect((await twoFactorLogin({ twoFactorId: first, code: recovery.replace('-', '').toLowerCase() }, { nowMillis: w.now })).status).toBe(
+      200,
+    )
     const second = await challenge(w.application.id, w.email, { nowMillis: w.now })
     await expectEmpty(await twoFactorLogin({ twoFactorId: second, code: recovery }, { nowMillis: w.now }), 421)
     expect((await twoFactorLogin({ twoFactorId: second, code: w.recoveryCodes[1] ?? '' }, { nowMillis: w.now })).status).toBe(200)
@@ -171,9 +199,20 @@ describe('POST /api/two-factor/login', () => {
   })
 
   it('counts wrong codes toward the lockout: 409 once locked, then the twoFactorId is gone', async () => {
-    const definition = { id: crypto.randomUUID(), name: `lock-${crypto.randomUUID()}`, preventLogin: true, temporal: true, userNotificationsEnabled: false, active: true, insertInstant: 1, lastUpdateInstant: 1 }
+    const definition = {
+      id: crypto.randomUUID(),
+      name: `lock-${crypto.randomUUID()}`,
+      preventLogin: true,
+      temporal: true,
+      userNotificationsEnabled: false,
+      active: true,
+      insertInstant: 1,
+      lastUpdateInstant: 1,
+    }
     await new UserActionStore(env.DB).createDefinition(definition)
-    const w = await authenticatorWorld({ tenant: { failedAuthenticationConfiguration: { userActionId: definition.id, tooManyAttempts: 2, resetCountInSeconds: 60 } } })
+    const w = await authenticatorWorld({
+      tenant: { failedAuthenticationConfiguration: { userActionId: definition.id, tooManyAttempts: 2, resetCountInSeconds: 60 } },
+    })
     const twoFactorId = await challenge(w.application.id, w.email, { nowMillis: w.now })
     const wrong = w.code === '000000' ? '111111' : '000000'
     await expectEmpty(await twoFactorLogin({ twoFactorId, code: wrong }, { nowMillis: w.now }), 421)
@@ -254,7 +293,12 @@ describe('emailed codes during login', () => {
     const w = await world()
     await enableEmailMethod(w.user.id, w.email, base)
     const twoFactorId = await challenge(w.application.id, w.email, { nowMillis: base })
-    const response = await call(`/api/two-factor/send/${twoFactorId}`, { method: 'POST', apiKey: null, headers: { 'Content-Type': 'text/plain' }, nowMillis: base })
+    const response = await call(`/api/two-factor/send/${twoFactorId}`, {
+      method: 'POST',
+      apiKey: null,
+      headers: { 'Content-Type': 'text/plain' },
+      nowMillis: base,
+    })
     await expectEmpty(response, 200)
     expect((await twoFactorLogin({ twoFactorId, code: await lastMailedCode(w.email) }, { nowMillis: base })).status).toBe(200)
   })

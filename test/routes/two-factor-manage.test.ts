@@ -35,16 +35,22 @@ describe('POST /api/user/two-factor/{userId}', () => {
     expect(enabled.recoveryCodes).toHaveLength(10)
     for (const code of enabled.recoveryCodes) expect(code).toMatch(/^[A-Z0-9]{5}-[A-Z0-9]{5}$/)
 
-    const row = await env.DB.prepare('SELECT secret_encrypted, last_step FROM two_factor_methods WHERE user_id = ?').bind(w.user.id).first<{ secret_encrypted: string; last_step: number }>()
+    const row = await env.DB.prepare('SELECT secret_encrypted, last_step FROM two_factor_methods WHERE user_id = ?')
+      .bind(w.user.id)
+      .first<{ secret_encrypted: string; last_step: number }>()
     expect(row?.secret_encrypted.startsWith('v1.')).toBe(true)
     expect(row?.secret_encrypted).not.toContain(enabled.secret)
     expect(row?.last_step).toBe(timeStepAt(base))
-    const hashes = await env.DB.prepare('SELECT code_hash FROM two_factor_recovery_codes WHERE user_id = ?').bind(w.user.id).all<{ code_hash: string }>()
+    const hashes = await env.DB.prepare('SELECT code_hash FROM two_factor_recovery_codes WHERE user_id = ?')
+      .bind(w.user.id)
+      .all<{ code_hash: string }>()
     expect(hashes.results).toHaveLength(10)
     for (const { code_hash } of hashes.results) expect(enabled.recoveryCodes.join(' ')).not.toContain(code_hash)
 
     const user = await storedUser(w.user.id)
-    expect(user?.twoFactor?.methods).toEqual([{ authenticator: { algorithm: 'HmacSHA1', codeLength: 6, timeStep: 30 }, id: enabled.methodId, method: 'authenticator' }])
+    expect(user?.twoFactor?.methods).toEqual([
+      { authenticator: { algorithm: 'HmacSHA1', codeLength: 6, timeStep: 30 }, id: enabled.methodId, method: 'authenticator' },
+    ])
   })
 
   it('accepts secretBase32Encoded; a second method returns no recovery codes and no JSON', async () => {
@@ -53,7 +59,10 @@ describe('POST /api/user/two-factor/{userId}', () => {
     await enableAuthenticator(w.user.id, base)
     const secret = await json<Body>(await call('/api/two-factor/secret'))
     const code = await totpCode(base32Decode(secret.secretBase32Encoded ?? '') ?? new Uint8Array(), timeStepAt(base))
-    const response = await call(`/api/user/two-factor/${w.user.id}`, { body: { method: 'authenticator', secretBase32Encoded: secret.secretBase32Encoded, code }, nowMillis: base })
+    const response = await call(`/api/user/two-factor/${w.user.id}`, {
+      body: { method: 'authenticator', secretBase32Encoded: secret.secretBase32Encoded, code },
+      nowMillis: base,
+    })
     await expectEmpty(response, 200)
     expect((await storedUser(w.user.id))?.twoFactor?.methods).toHaveLength(2)
   })
@@ -64,7 +73,13 @@ describe('POST /api/user/two-factor/{userId}', () => {
     const secret = await json<Body>(await call('/api/two-factor/secret'))
     const right = await totpCode(base64ToBytes(secret.secret ?? ''), timeStepAt(base))
     const wrong = right === '000000' ? '111111' : '000000'
-    await expectEmpty(await call(`/api/user/two-factor/${w.user.id}`, { body: { method: 'authenticator', secret: secret.secret, code: wrong }, nowMillis: base }), 421)
+    await expectEmpty(
+      await call(`/api/user/two-factor/${w.user.id}`, {
+        body: { method: 'authenticator', secret: secret.secret, code: wrong },
+        nowMillis: base,
+      }),
+      421,
+    )
     expect((await storedUser(w.user.id))?.twoFactor).toBeUndefined()
   })
 
@@ -85,16 +100,31 @@ describe('POST /api/user/two-factor/{userId}', () => {
   it('enables an email method with the newest code mailed to that address', async () => {
     const base = stepStart()
     const w = await world()
-    await expectEmpty(await call('/api/two-factor/send', { body: { userId: w.user.id, method: 'email', email: w.email }, nowMillis: base }), 200)
+    await expectEmpty(
+      await call('/api/two-factor/send', { body: { userId: w.user.id, method: 'email', email: w.email }, nowMillis: base }),
+      200,
+    )
     const first = await lastMailedCode(w.email)
-    await expectEmpty(await call('/api/two-factor/send', { body: { userId: w.user.id, method: 'email', email: w.email }, nowMillis: base }), 200)
+    await expectEmpty(
+      await call('/api/two-factor/send', { body: { userId: w.user.id, method: 'email', email: w.email }, nowMillis: base }),
+      200,
+    )
     const second = await lastMailedCode(w.email)
     if (first !== second) {
-      await expectEmpty(await call(`/api/user/two-factor/${w.user.id}`, { body: { method: 'email', email: w.email, code: first }, nowMillis: base }), 421)
+      await expectEmpty(
+        await call(`/api/user/two-factor/${w.user.id}`, { body: { method: 'email', email: w.email, code: first }, nowMillis: base }),
+        421,
+      )
     }
     // A code sent for another address does not enable this one.
-    await expectEmpty(await call(`/api/user/two-factor/${w.user.id}`, { body: { method: 'email', email: `x${w.email}`, code: second }, nowMillis: base }), 421)
-    const response = await call(`/api/user/two-factor/${w.user.id}`, { body: { method: 'email', email: w.email, code: second }, nowMillis: base })
+    await expectEmpty(
+      await call(`/api/user/two-factor/${w.user.id}`, { body: { method: 'email', email: `x${w.email}`, code: second }, nowMillis: base }),
+      421,
+    )
+    const response = await call(`/api/user/two-factor/${w.user.id}`, {
+      body: { method: 'email', email: w.email, code: second },
+      nowMillis: base,
+    })
     expect(response.status).toBe(200)
     expect((await json<Body>(response)).recoveryCodes).toHaveLength(10)
     const methods = (await storedUser(w.user.id))?.twoFactor?.methods
@@ -106,13 +136,19 @@ describe('POST /api/user/two-factor/{userId}', () => {
     const w = await world()
     await call('/api/two-factor/send', { body: { userId: w.user.id, method: 'email', email: w.email }, nowMillis: base })
     const code = await lastMailedCode(w.email)
-    await expectEmpty(await call(`/api/user/two-factor/${w.user.id}`, { body: { method: 'email', email: w.email, code }, nowMillis: base + 60_001 }), 421)
+    await expectEmpty(
+      await call(`/api/user/two-factor/${w.user.id}`, { body: { method: 'email', email: w.email, code }, nowMillis: base + 60_001 }),
+      421,
+    )
   })
 })
 
 describe('POST /api/two-factor/send (API key)', () => {
   it('validates and needs a key', async () => {
-    await expectEmpty(await call('/api/two-factor/send', { body: { userId: crypto.randomUUID(), method: 'email', email: 'a@b.c' }, apiKey: null }), 401)
+    await expectEmpty(
+      await call('/api/two-factor/send', { body: { userId: crypto.randomUUID(), method: 'email', email: 'a@b.c' }, apiKey: null }),
+      401,
+    )
     const blank = await call('/api/two-factor/send', { body: { method: 'sms' } })
     const errors = (await json<Body>(blank)).fieldErrors
     expect(errors?.userId?.[0]?.code).toBe('[blank]userId')
@@ -130,12 +166,20 @@ describe('DELETE /api/user/two-factor/{userId}', () => {
     const later = base + 30_000
     const code = await totpCode(enabled.keyBytes, timeStepAt(later))
     const wrong = code === '000000' ? '111111' : '000000'
-    await expectEmpty(await call(`/api/user/two-factor/${w.user.id}?methodId=${enabled.methodId}&code=${wrong}`, { method: 'DELETE', nowMillis: later }), 421)
+    await expectEmpty(
+      await call(`/api/user/two-factor/${w.user.id}?methodId=${enabled.methodId}&code=${wrong}`, { method: 'DELETE', nowMillis: later }),
+      421,
+    )
     const unknown = await call(`/api/user/two-factor/${w.user.id}?methodId=ZZZZ&code=${code}`, { method: 'DELETE', nowMillis: later })
     expect((await json<Body>(unknown)).fieldErrors?.methodId?.[0]?.code).toBe('[invalid]methodId')
-    await expectEmpty(await call(`/api/user/two-factor/${w.user.id}?methodId=${enabled.methodId}&code=${code}`, { method: 'DELETE', nowMillis: later }), 200)
+    await expectEmpty(
+      await call(`/api/user/two-factor/${w.user.id}?methodId=${enabled.methodId}&code=${code}`, { method: 'DELETE', nowMillis: later }),
+      200,
+    )
     expect((await storedUser(w.user.id))?.twoFactor).toBeUndefined()
-    const left = await env.DB.prepare('SELECT COUNT(*) AS n FROM two_factor_recovery_codes WHERE user_id = ?').bind(w.user.id).first<{ n: number }>()
+    const left = await env.DB.prepare('SELECT COUNT(*) AS n FROM two_factor_recovery_codes WHERE user_id = ?')
+      .bind(w.user.id)
+      .first<{ n: number }>()
     expect(left?.n).toBe(0)
   })
 
@@ -158,7 +202,10 @@ describe('DELETE /api/user/two-factor/{userId}', () => {
     const { methodId } = await enableEmailMethod(w.user.id, w.email, base)
     await expectEmpty(await call('/api/two-factor/send', { body: { userId: w.user.id, methodId }, nowMillis: base }), 200)
     const code = await lastMailedCode(w.email)
-    await expectEmpty(await call(`/api/user/two-factor/${w.user.id}?methodId=${methodId}&code=${code}`, { method: 'DELETE', nowMillis: base }), 200)
+    await expectEmpty(
+      await call(`/api/user/two-factor/${w.user.id}?methodId=${methodId}&code=${code}`, { method: 'DELETE', nowMillis: base }),
+      200,
+    )
     expect((await storedUser(w.user.id))?.twoFactor?.methods).toHaveLength(1)
   })
 
@@ -174,12 +221,18 @@ describe('POST /api/user/two-factor/recovery-code/{userId}', () => {
     const base = stepStart()
     const w = await world()
     const enabled = await enableAuthenticator(w.user.id, base)
-    const response = await call(`/api/user/two-factor/recovery-code/${w.user.id}`, { method: 'POST', headers: { 'Content-Type': 'text/plain' } })
+    const response = await call(`/api/user/two-factor/recovery-code/${w.user.id}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+    })
     expect(response.status).toBe(200)
     const fresh = (await json<Body>(response)).recoveryCodes ?? []
     expect(fresh).toHaveLength(10)
     expect(fresh.some((code) => enabled.recoveryCodes.includes(code))).toBe(false)
-    await expectEmpty(await call(`/api/user/two-factor/${w.user.id}?code=${enabled.recoveryCodes[0] ?? ''}`, { method: 'DELETE', nowMillis: base }), 421)
+    await expectEmpty(
+      await call(`/api/user/two-factor/${w.user.id}?code=${enabled.recoveryCodes[0] ?? ''}`, { method: 'DELETE', nowMillis: base }),
+      421,
+    )
     await expectEmpty(await call(`/api/user/two-factor/${w.user.id}?code=${fresh[0] ?? ''}`, { method: 'DELETE', nowMillis: base }), 200)
   })
 

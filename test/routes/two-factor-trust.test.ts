@@ -3,7 +3,16 @@ import { timeStepAt, totpCode } from '../../src/domain/two-factor/totp'
 import type { JsonObject } from '../../src/http/fields'
 import { createApplication, createUser, uniqueEmail } from '../fixtures'
 import { call, json } from '../helpers'
-import { PASSWORD, challenge, enableAuthenticator, passwordLogin, stepStart, trustCookie, twoFactorLogin, world } from '../domain/two-factor-login/world'
+import {
+  PASSWORD,
+  challenge,
+  enableAuthenticator,
+  passwordLogin,
+  stepStart,
+  trustCookie,
+  twoFactorLogin,
+  world,
+} from '../domain/two-factor-login/world'
 
 interface Body {
   twoFactorId?: string
@@ -53,18 +62,33 @@ describe('trustComputer', () => {
 
   it('prefers the cookie over the body', async () => {
     const w = await trustedWorld()
-    const badCookie = await passwordLogin(w.application.id, w.email, { nowMillis: w.now, headers: { Cookie: 'fusionauth.trust=forged' }, body: { twoFactorTrustId: w.trustId } })
+    const badCookie = await passwordLogin(w.application.id, w.email, {
+      nowMillis: w.now,
+      headers: { Cookie: 'fusionauth.trust=forged' },
+      body: { twoFactorTrustId: w.trustId },
+    })
     expect(badCookie.status).toBe(242)
     // The challenge clears the useless cookie.
-    expect(badCookie.headers.getSetCookie().some((c) => c.startsWith('fusionauth.trust=;') || /fusionauth\.trust=.*Max-Age=0/.test(c))).toBe(true)
-    const goodCookie = await passwordLogin(w.application.id, w.email, { nowMillis: w.now, headers: { Cookie: w.cookie?.header ?? '' }, body: { twoFactorTrustId: 'forged' } })
+    expect(
+      badCookie.headers.getSetCookie().some((c) => c.startsWith('fusionauth.trust=;') || /fusionauth\.trust=.*Max-Age=0/.test(c)),
+    ).toBe(true)
+    const goodCookie = await passwordLogin(w.application.id, w.email, {
+      nowMillis: w.now,
+      headers: { Cookie: w.cookie?.header ?? '' },
+      body: { twoFactorTrustId: 'forged' },
+    })
     expect(goodCookie.status).toBe(200)
   })
 
   it('is refused for another user of the same tenant', async () => {
     const w = await trustedWorld()
     const email = uniqueEmail('other')
-    const other = await createUser({ tenantId: w.tenant.id, email, password: PASSWORD, registrations: [{ applicationId: w.application.id }] })
+    const other = await createUser({
+      tenantId: w.tenant.id,
+      email,
+      password: PASSWORD,
+      registrations: [{ applicationId: w.application.id }],
+    })
     await enableAuthenticator(other.id, w.now)
     expect((await passwordLogin(w.application.id, email, { nowMillis: w.now, body: { twoFactorTrustId: w.trustId } })).status).toBe(242)
   })
@@ -73,23 +97,38 @@ describe('trustComputer', () => {
     const w = await trustedWorld()
     const elsewhere = await world()
     await enableAuthenticator(elsewhere.user.id, w.now)
-    expect((await passwordLogin(elsewhere.application.id, elsewhere.email, { nowMillis: w.now, body: { twoFactorTrustId: w.trustId } })).status).toBe(242)
+    expect(
+      (await passwordLogin(elsewhere.application.id, elsewhere.email, { nowMillis: w.now, body: { twoFactorTrustId: w.trustId } })).status,
+    ).toBe(242)
   })
 
   it('is refused once expired (true deadline, injected clock)', async () => {
     const w = await trustedWorld({ application: { externalIdentifierConfiguration: { twoFactorTrustIdTimeToLiveInSeconds: 120 } } })
-    expect((await passwordLogin(w.application.id, w.email, { nowMillis: w.now + 119_000, body: { twoFactorTrustId: w.trustId } })).status).toBe(200)
-    expect((await passwordLogin(w.application.id, w.email, { nowMillis: w.now + 120_001, body: { twoFactorTrustId: w.trustId } })).status).toBe(242)
+    expect(
+      (await passwordLogin(w.application.id, w.email, { nowMillis: w.now + 119_000, body: { twoFactorTrustId: w.trustId } })).status,
+    ).toBe(200)
+    expect(
+      (await passwordLogin(w.application.id, w.email, { nowMillis: w.now + 120_001, body: { twoFactorTrustId: w.trustId } })).status,
+    ).toBe(242)
   })
 
-  it("under trustPolicy This, counts only trust established in this application; Any counts any; None never", async () => {
+  it('under trustPolicy This, counts only trust established in this application; Any counts any; None never', async () => {
     const w = await trustedWorld()
     const register = async (application: JsonObject) => {
       const app = await createApplication(w.tenant.id, { loginConfiguration: { requireAuthentication: false }, ...application })
       const { UserStore } = await import('../../src/store/user-store')
       const { env } = await import('cloudflare:test')
       const users = new UserStore(env.DB)
-      await users.registrationInsertStatement(w.user.id, { id: crypto.randomUUID(), applicationId: app.id, roles: [], verified: true, insertInstant: 1, lastUpdateInstant: 1 }).run()
+      await users
+        .registrationInsertStatement(w.user.id, {
+          id: crypto.randomUUID(),
+          applicationId: app.id,
+          roles: [],
+          verified: true,
+          insertInstant: 1,
+          lastUpdateInstant: 1,
+        })
+        .run()
       return app
     }
     const thisOnly = await register({ multiFactorConfiguration: { trustPolicy: 'This' } })
@@ -104,7 +143,9 @@ describe('trustComputer', () => {
     const twoFactorId = await challenge(thisOnly.id, w.email, { nowMillis: w.now + 30_000 })
     const code = await totpCode(w.keyBytes, timeStepAt(w.now + 30_000))
     const trusted = await json<Body>(await twoFactorLogin({ twoFactorId, code, trustComputer: true }, { nowMillis: w.now + 30_000 }))
-    expect((await passwordLogin(thisOnly.id, w.email, { nowMillis: w.now, body: { twoFactorTrustId: trusted.twoFactorTrustId ?? '' } })).status).toBe(200)
+    expect(
+      (await passwordLogin(thisOnly.id, w.email, { nowMillis: w.now, body: { twoFactorTrustId: trusted.twoFactorTrustId ?? '' } })).status,
+    ).toBe(200)
   })
 })
 
@@ -122,7 +163,10 @@ describe('login policies', () => {
     await enableAuthenticator(disabledApp.user.id, base)
     expect((await passwordLogin(disabledApp.application.id, disabledApp.email, { nowMillis: base })).status).toBe(200)
 
-    const enabledApp = await world({ tenant: { multiFactorConfiguration: { loginPolicy: 'Disabled' } }, application: { multiFactorConfiguration: { loginPolicy: 'Enabled' } } })
+    const enabledApp = await world({
+      tenant: { multiFactorConfiguration: { loginPolicy: 'Disabled' } },
+      application: { multiFactorConfiguration: { loginPolicy: 'Enabled' } },
+    })
     await enableAuthenticator(enabledApp.user.id, base)
     expect((await passwordLogin(enabledApp.application.id, enabledApp.email, { nowMillis: base })).status).toBe(242)
   })
@@ -142,7 +186,10 @@ describe('login policies', () => {
     const secret = await json<{ secret: string }>(await call('/api/two-factor/secret'))
     const { base64ToBytes } = await import('../../src/domain/crypto/encoding')
     const enableCode = await totpCode(base64ToBytes(secret.secret), timeStepAt(base))
-    const enabled = await call(`/api/user/two-factor/${w.user.id}`, { body: { method: 'authenticator', secret: secret.secret, code: enableCode, twoFactorId }, nowMillis: base })
+    const enabled = await call(`/api/user/two-factor/${w.user.id}`, {
+      body: { method: 'authenticator', secret: secret.secret, code: enableCode, twoFactorId },
+      nowMillis: base,
+    })
     expect(enabled.status).toBe(200)
     const enabledBody = await json<Body & { recoveryCodes?: string[] }>(enabled)
     expect(enabledBody.code).toMatch(/^\d{6}$/)

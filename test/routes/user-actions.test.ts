@@ -12,7 +12,8 @@ interface ActionBody extends LoginBody {
 }
 
 const uniqueName = () => `action-${crypto.randomUUID()}`
-const take = (action: Record<string, unknown>, extra: { tenantId?: string; nowMillis?: number } = {}) => call('/api/user/action', { body: { action }, ...extra })
+const take = (action: Record<string, unknown>, extra: { tenantId?: string; nowMillis?: number } = {}) =>
+  call('/api/user/action', { body: { action }, ...extra })
 
 describe('/api/user-action definitions', () => {
   it('creates, retrieves, updates, soft-deletes, reactivates and hard-deletes', async () => {
@@ -71,10 +72,19 @@ describe('/api/user/action: actions taken on users', () => {
     const actionId = await createPreventLoginAction()
     const session = await loginOk(w)
     const t0 = Date.now() + 1000
-    const taken = await take({ actioneeUserId: w.user.id, userActionId: actionId, expiry: t0 + 3_600_000, comment: 'cool off', reason: 'ignored' }, { nowMillis: t0 })
+    const taken = await take(
+      { actioneeUserId: w.user.id, userActionId: actionId, expiry: t0 + 3_600_000, comment: 'cool off', reason: 'ignored' },
+      { nowMillis: t0 },
+    )
     expect(taken.status).toBe(200)
     const { action } = await json<ActionBody>(taken)
-    expect(action).toMatchObject({ actioneeUserId: w.user.id, userActionId: actionId, expiry: t0 + 3_600_000, comment: 'cool off', createInstant: t0 })
+    expect(action).toMatchObject({
+      actioneeUserId: w.user.id,
+      userActionId: actionId,
+      expiry: t0 + 3_600_000,
+      comment: 'cool off',
+      createInstant: t0,
+    })
 
     const refused = await login({ loginId: w.email, password: PASSWORD, applicationId: w.application.id }, t0 + 1000)
     expect(refused.status).toBe(409)
@@ -82,20 +92,30 @@ describe('/api/user/action: actions taken on users', () => {
     expect(body.actions).toHaveLength(1)
     expect(Object.keys(body.actions?.[0] ?? {}).sort()).toEqual(['actionId', 'expiry', 'localizedName', 'name'])
     expect(body.actions?.[0]?.actionId).toBe(actionId)
-    expect((await call('/api/jwt/refresh', { body: { refreshToken: session.refreshToken }, apiKey: null, nowMillis: t0 + 1000 })).status).toBe(400)
+    expect(
+      (await call('/api/jwt/refresh', { body: { refreshToken: session.refreshToken }, apiKey: null, nowMillis: t0 + 1000 })).status,
+    ).toBe(400)
 
     const id = action?.id ?? ''
     expect((await json<ActionBody>(await call(`/api/user/action/${id}`))).action?.id).toBe(id)
-    const listed = await json<{ actions: { id: string }[] }>(await call(`/api/user/action?userId=${w.user.id}&preventingLogin=true`, { nowMillis: t0 + 1000 }))
+    const listed = await json<{ actions: { id: string }[] }>(
+      await call(`/api/user/action?userId=${w.user.id}&preventingLogin=true`, { nowMillis: t0 + 1000 }),
+    )
     expect(listed.actions.map((a) => a.id)).toEqual([id])
 
-    const canceled = await call(`/api/user/action/${id}`, { method: 'DELETE', body: { action: { comment: 'forgiven' } }, nowMillis: t0 + 2000 })
+    const canceled = await call(`/api/user/action/${id}`, {
+      method: 'DELETE',
+      body: { action: { comment: 'forgiven' } },
+      nowMillis: t0 + 2000,
+    })
     expect(canceled.status).toBe(200)
     const after = (await json<ActionBody>(canceled)).action
     expect(after).toMatchObject({ comment: 'forgiven', expiry: t0 + 2000 })
     expect(after?.history?.historyItems[0]).toMatchObject({ comment: 'cool off', expiry: t0 + 3_600_000 })
     expect((await login({ loginId: w.email, password: PASSWORD, applicationId: w.application.id }, t0 + 3000)).status).toBe(200)
-    const inactive = await json<{ actions: { id: string }[] }>(await call(`/api/user/action?userId=${w.user.id}&active=false`, { nowMillis: t0 + 3000 }))
+    const inactive = await json<{ actions: { id: string }[] }>(
+      await call(`/api/user/action?userId=${w.user.id}&active=false`, { nowMillis: t0 + 3000 }),
+    )
     expect(inactive.actions.map((a) => a.id)).toEqual([id])
     // Canceling twice: the action is no longer in force.
     const twice = await call(`/api/user/action/${id}`, { method: 'DELETE', nowMillis: t0 + 4000 })
@@ -107,17 +127,22 @@ describe('/api/user/action: actions taken on users', () => {
     const otherApp = await createApplication(w.tenant.id)
     const actionId = await createPreventLoginAction()
     const t0 = Date.now() + 1000
-    await take({ actioneeUserId: w.user.id, userActionId: actionId, expiry: t0 + 60_000, applicationIds: [w.application.id] }, { nowMillis: t0 })
+    await take(
+      { actioneeUserId: w.user.id, userActionId: actionId, expiry: t0 + 60_000, applicationIds: [w.application.id] },
+      { nowMillis: t0 },
+    )
     expect((await login({ loginId: w.email, password: PASSWORD, applicationId: w.application.id }, t0 + 1000)).status).toBe(409)
     // Not registered for the other application (202), but not prevented either.
     expect((await login({ loginId: w.email, password: PASSWORD, applicationId: otherApp.id }, t0 + 1000)).status).toBe(202)
     expect((await login({ loginId: w.email, password: PASSWORD, applicationId: w.application.id }, t0 + 60_001)).status).toBe(200)
   })
 
-  it('accepts FusionAuth\'s indefinite expiry (Long.MAX_VALUE)', async () => {
+  it("accepts FusionAuth's indefinite expiry (Long.MAX_VALUE)", async () => {
     const w = await world()
     const actionId = await createPreventLoginAction()
-    const response = await call('/api/user/action', { rawBody: `{"action":{"actioneeUserId":"${w.user.id}","userActionId":"${actionId}","expiry":9223372036854775807}}` })
+    const response = await call('/api/user/action', {
+      rawBody: `{"action":{"actioneeUserId":"${w.user.id}","userActionId":"${actionId}","expiry":9223372036854775807}}`,
+    })
     expect(response.status).toBe(200)
     expect((await json<ActionBody>(response)).action?.expiry).toBe(Number.MAX_SAFE_INTEGER)
     expect((await login({ loginId: w.email, password: PASSWORD, applicationId: w.application.id })).status).toBe(409)
@@ -130,10 +155,14 @@ describe('/api/user/action: actions taken on users', () => {
     const missing = await json<LoginBody>(await take({}))
     expect(errorCodes(missing, 'action.actioneeUserId')).toEqual(['[missing]action.actioneeUserId'])
     expect(errorCodes(missing, 'action.userActionId')).toEqual(['[missing]action.userActionId'])
-    const unknown = await json<LoginBody>(await take({ actioneeUserId: crypto.randomUUID(), userActionId: crypto.randomUUID(), expiry: Date.now() + 60_000 }))
+    const unknown = await json<LoginBody>(
+      await take({ actioneeUserId: crypto.randomUUID(), userActionId: crypto.randomUUID(), expiry: Date.now() + 60_000 }),
+    )
     expect(errorCodes(unknown, 'action.actioneeUserId')).toEqual(['[invalid]action.actioneeUserId'])
     expect(errorCodes(unknown, 'action.userActionId')).toEqual(['[invalid]action.userActionId'])
-    const foreign = await json<LoginBody>(await take({ actioneeUserId: w.user.id, userActionId: actionId, expiry: Date.now() + 60_000 }, { tenantId: other.tenant.id }))
+    const foreign = await json<LoginBody>(
+      await take({ actioneeUserId: w.user.id, userActionId: actionId, expiry: Date.now() + 60_000 }, { tenantId: other.tenant.id }),
+    )
     expect(errorCodes(foreign, 'action.actioneeUserId')).toEqual(['[invalid]action.actioneeUserId'])
     const noExpiry = await json<LoginBody>(await take({ actioneeUserId: w.user.id, userActionId: actionId }))
     expect(errorCodes(noExpiry, 'action.expiry')).toEqual(['[missing]action.expiry'])
@@ -142,7 +171,10 @@ describe('/api/user/action: actions taken on users', () => {
     const typed = await json<LoginBody>(await take({ actioneeUserId: 42, userActionId: actionId, expiry: 'soon' }))
     expect(errorCodes(typed, 'action.actioneeUserId')).toEqual(['[invalid]action.actioneeUserId'])
     expect(errorCodes(typed, 'action.expiry')).toEqual(['[invalid]action.expiry'])
-    await expectEmpty(await call('/api/user/action', { body: { action: { actioneeUserId: w.user.id, userActionId: actionId } }, apiKey: null }), 401)
+    await expectEmpty(
+      await call('/api/user/action', { body: { action: { actioneeUserId: w.user.id, userActionId: actionId } }, apiKey: null }),
+      401,
+    )
     await expectEmpty(await call(`/api/user/action?userId=${w.user.id}`, { apiKey: null }), 401)
     const badUser = await call('/api/user/action?userId=nope')
     expect(errorCodes(await json<LoginBody>(badUser), 'userId')).toEqual(['[couldNotConvert]userId'])

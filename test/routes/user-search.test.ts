@@ -31,7 +31,11 @@ describe('GET /api/user/search?ids=', () => {
   it('returns the users with those ids, with registrations, in the order asked, ignoring unknown ids', async () => {
     const tenant = await createTenant()
     const application = await createApplication(tenant.id)
-    const first = await createUser({ tenantId: tenant.id, email: `first-${token()}@example.com`, registrations: [{ applicationId: application.id, roles: ['admin'] }] })
+    const first = await createUser({
+      tenantId: tenant.id,
+      email: `first-${token()}@example.com`,
+      registrations: [{ applicationId: application.id, roles: ['admin'] }],
+    })
     const second = await createUser({ tenantId: tenant.id, username: `second-${token()}` })
     const path = `/api/user/search?ids=${second.id}&ids=${crypto.randomUUID()}&ids=${first.id.toUpperCase()}`
     const body = await found(await search(path))
@@ -61,7 +65,9 @@ describe('queryString (FusionAuth database search engine)', () => {
 
     const body = await found(await search(`/api/user/search?queryString=${t.toUpperCase()}`))
     expect(body.total).toBe(5)
-    expect(new Set(body.users.map((user) => user.id))).toEqual(new Set([byEmail, byUsername, byFirst, byLast, byFull].map((user) => user.id)))
+    expect(new Set(body.users.map((user) => user.id))).toEqual(
+      new Set([byEmail, byUsername, byFirst, byLast, byFull].map((user) => user.id)),
+    )
   })
 
   it('anchors the pattern when it holds a *: prefix, suffix, inner wildcard, and * for everyone', async () => {
@@ -129,7 +135,15 @@ describe('queryString (FusionAuth database search engine)', () => {
   it('indexes imported users, and forgets every user of a deleted tenant', async () => {
     const tenant = await createTenant()
     const t = token()
-    const imported = await call('/api/user/import', { tenantId: tenant.id, body: { users: [{ email: `imported-${t}@example.com`, password: 'plain password 1' }, { username: `imported-${t}`, password: 'plain password 2' }] } })
+    const imported = await call('/api/user/import', {
+      tenantId: tenant.id,
+      body: {
+        users: [
+          { email: `imported-${t}@example.com`, password: 'plain password 1' },
+          { username: `imported-${t}`, password: 'plain password 2' },
+        ],
+      },
+    })
     expect(imported.status).toBe(200)
     expect((await found(await search(`/api/user/search?queryString=imported-${t}`))).total).toBe(2)
     expect((await call(`/api/tenant/${tenant.id}`, { method: 'DELETE' })).status).toBe(200)
@@ -142,7 +156,12 @@ describe('pagination and sorting', () => {
     const tenant = await createTenant()
     const t = token()
     const emails = ['c', 'a', 'g', 'e', 'b', 'f', 'd'].map((letter) => `${letter}-${t}@example.com`)
-    for (const email of emails) await createUser({ tenantId: tenant.id, email, overrides: email.startsWith('a') || email.startsWith('b') ? {} : { fullName: `Name ${email[0]}` } })
+    for (const email of emails)
+      await createUser({
+        tenantId: tenant.id,
+        email,
+        overrides: email.startsWith('a') || email.startsWith('b') ? {} : { fullName: `Name ${email[0]}` },
+      })
     return { tenantId: tenant.id, emails }
   }
 
@@ -171,7 +190,13 @@ describe('pagination and sorting', () => {
     // Users a and b have no fullName: last by default, first with missing=_first.
     const byName = await emailsFor(tenantId, { queryString: '*', sortFields: [{ name: 'fullName', order: 'desc' }, { name: 'email' }] })
     expect(byName.map((email) => email?.[0])).toEqual(['g', 'f', 'e', 'd', 'c', 'a', 'b'])
-    const missingFirst = await emailsFor(tenantId, { queryString: '*', sortFields: [{ name: 'fullName', missing: '_first' }, { name: 'login', order: 'desc' }] })
+    const missingFirst = await emailsFor(tenantId, {
+      queryString: '*',
+      sortFields: [
+        { name: 'fullName', missing: '_first' },
+        { name: 'login', order: 'desc' },
+      ],
+    })
     expect(missingFirst.map((email) => email?.[0])).toEqual(['b', 'a', 'c', 'd', 'e', 'f', 'g'])
   })
 })
@@ -192,7 +217,9 @@ describe('tenant scope', () => {
     expect(lockedIds.users.map((user) => user.id)).toEqual([inA.id])
     const lockedPost = await found(await search('/api/user/search', { apiKey: keyOfA, body: { search: { ids: [inB.id] } } }))
     expect(lockedPost).toMatchObject({ total: 0, users: [] })
-    const lockedAll = await found(await search('/api/user/search', { apiKey: keyOfA, body: { search: { queryString: '*', numberOfResults: 500 } } }))
+    const lockedAll = await found(
+      await search('/api/user/search', { apiKey: keyOfA, body: { search: { queryString: '*', numberOfResults: 500 } } }),
+    )
     expect(lockedAll.users.every((user) => user.tenantId === a.id)).toBe(true)
 
     const header = await found(await search(`/api/user/search?queryString=${t}`, { tenantId: b.id }))
@@ -215,19 +242,26 @@ describe('bad input: 400 with Errors JSON, never 500', () => {
     expect(await fieldCodes(await post({ search: { ids: 'x' } }))).toEqual(['[invalid]search.ids'])
     expect(await fieldCodes(await post({ search: { ids: ['not-a-uuid'] } }))).toEqual(['[invalid]search.ids'])
     expect(await fieldCodes(await post({ search: { queryString: 5 } }))).toEqual(['[invalid]search.queryString'])
-    expect(await fieldCodes(await post({ search: { queryString: '*', numberOfResults: '5', startRow: 1.5, accurateTotal: 'yes' } }))).toEqual([
-      '[invalid]search.accurateTotal',
-      '[invalid]search.numberOfResults',
-      '[invalid]search.startRow',
+    expect(
+      await fieldCodes(await post({ search: { queryString: '*', numberOfResults: '5', startRow: 1.5, accurateTotal: 'yes' } })),
+    ).toEqual(['[invalid]search.accurateTotal', '[invalid]search.numberOfResults', '[invalid]search.startRow'])
+    expect(await fieldCodes(await post({ search: { queryString: '*', sortFields: { name: 'email' } } }))).toEqual([
+      '[invalid]search.sortFields',
     ])
-    expect(await fieldCodes(await post({ search: { queryString: '*', sortFields: { name: 'email' } } }))).toEqual(['[invalid]search.sortFields'])
     expect(await fieldCodes(await search('/api/user/search?ids=not-a-uuid'))).toEqual(['[couldNotConvert]ids'])
-    expect(await fieldCodes(await search('/api/user/search?queryString=*&numberOfResults=ten'))).toEqual(['[couldNotConvert]numberOfResults'])
+    expect(await fieldCodes(await search('/api/user/search?queryString=*&numberOfResults=ten'))).toEqual([
+      '[couldNotConvert]numberOfResults',
+    ])
   })
 
   it('refuses numberOfResults and startRow out of range, and too many ids', async () => {
-    expect(await fieldCodes(await post({ search: { queryString: '*', numberOfResults: 501 } }))).toEqual(['[invalid]search.numberOfResults'])
-    expect(await fieldCodes(await post({ search: { queryString: '*', numberOfResults: -1, startRow: -1 } }))).toEqual(['[invalid]search.numberOfResults', '[invalid]search.startRow'])
+    expect(await fieldCodes(await post({ search: { queryString: '*', numberOfResults: 501 } }))).toEqual([
+      '[invalid]search.numberOfResults',
+    ])
+    expect(await fieldCodes(await post({ search: { queryString: '*', numberOfResults: -1, startRow: -1 } }))).toEqual([
+      '[invalid]search.numberOfResults',
+      '[invalid]search.startRow',
+    ])
     expect(await fieldCodes(await search('/api/user/search?queryString=*&numberOfResults=1000'))).toEqual(['[invalid]numberOfResults'])
     const ids = Array.from({ length: 501 }, () => crypto.randomUUID())
     expect(await fieldCodes(await post({ search: { ids } }))).toEqual(['[tooMany]search.ids'])
@@ -246,13 +280,21 @@ describe('bad input: 400 with Errors JSON, never 500', () => {
   it('refuses a search with neither ids nor queryString, and unknown sort fields', async () => {
     expect(await generalCodes(await search('/api/user/search'))).toEqual(['[invalid]'])
     expect(await generalCodes(await post({ search: { queryString: '   ', ids: [] } }))).toEqual(['[invalid]'])
-    expect(await fieldCodes(await post({ search: { queryString: '*', sortFields: [{ name: 'password' }, { order: 'up' }, { name: 'email', missing: 'zzz' }] } }))).toEqual([
+    expect(
+      await fieldCodes(
+        await post({
+          search: { queryString: '*', sortFields: [{ name: 'password' }, { order: 'up' }, { name: 'email', missing: 'zzz' }] },
+        }),
+      ),
+    ).toEqual([
       '[invalid]search.sortFields[0].name',
       '[blank]search.sortFields[1].name',
       '[invalid]search.sortFields[1].order',
       '[invalid]search.sortFields[2].missing',
     ])
-    expect(await fieldCodes(await search('/api/user/search?queryString=*&sortFields[0].name=registrations.roles'))).toEqual(['[invalid]sortFields[0].name'])
+    expect(await fieldCodes(await search('/api/user/search?queryString=*&sortFields[0].name=registrations.roles'))).toEqual([
+      '[invalid]sortFields[0].name',
+    ])
     const wildcards = `a${'*a'.repeat(40)}`
     expect(await fieldCodes(await post({ search: { queryString: wildcards } }))).toEqual(['[invalid]search.queryString'])
   })

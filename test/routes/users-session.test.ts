@@ -38,7 +38,7 @@ describe('DELETE /api/user/{id} (deactivate) and refresh tokens', () => {
 })
 
 describe('GET /api/user with a JWT (retrieveUserUsingJWT)', () => {
-  it('returns the token\'s own user from a Bearer header or the access_token cookie', async () => {
+  it("returns the token's own user from a Bearer header or the access_token cookie", async () => {
     const w = await world()
     const { token } = await loginOk(w)
     const bearer = await call('/api/user', { apiKey: null, headers: { Authorization: `Bearer ${token ?? ''}` } })
@@ -58,16 +58,22 @@ describe('GET /api/user with a JWT (retrieveUserUsingJWT)', () => {
     const { token } = await loginOk(w)
     const [header, payload, signature] = (token ?? '').split('.')
     const claims = JSON.parse(atob((payload ?? '').replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>
-    const forged = btoa(JSON.stringify({ ...claims, sub: crypto.randomUUID() })).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')
+    const forged = btoa(JSON.stringify({ ...claims, sub: crypto.randomUUID() }))
+      .replace(/=+$/, '')
+      .replace(/\+/g, '-')
+      .replace(/\//g, '_')
     await expectEmpty(await call('/api/user', { apiKey: null }), 401)
     await expectEmpty(await call('/api/user', { apiKey: null, headers: { Authorization: 'Bearer not.a.jwt' } }), 401)
     await expectEmpty(await call('/api/user', { apiKey: null, headers: { Authorization: `Bearer ${header}.${forged}.${signature}` } }), 401)
     await expectEmpty(await call('/api/user', { apiKey: 'not-a-key' }), 401)
     const expired = (typeof claims.exp === 'number' ? claims.exp : 0) * 1000 + 1000
-    await expectEmpty(await call('/api/user', { apiKey: null, nowMillis: expired, headers: { Authorization: `Bearer ${token ?? ''}` } }), 401)
+    await expectEmpty(
+      await call('/api/user', { apiKey: null, nowMillis: expired, headers: { Authorization: `Bearer ${token ?? ''}` } }),
+      401,
+    )
   })
 
-  it('answers 404 when the token\'s user is gone, 401 when another tenant is named', async () => {
+  it("answers 404 when the token's user is gone, 401 when another tenant is named", async () => {
     const w = await world()
     const { token } = await loginOk(w)
     const other = await createTenant()

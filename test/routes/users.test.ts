@@ -7,7 +7,14 @@ import { call, expectEmpty, json } from '../helpers'
 import { createApiKey, fieldCodes, generalCodes } from './admin-fixtures'
 
 interface UserBody {
-  user: Record<string, unknown> & { id: string; email?: string; username?: string; active: boolean; verified: boolean; registrations?: { applicationId: string }[] }
+  user: Record<string, unknown> & {
+    id: string
+    email?: string
+    username?: string
+    active: boolean
+    verified: boolean
+    registrations?: { applicationId: string }[]
+  }
 }
 
 const create = (tenantId: string, user: Record<string, unknown>, extra: Record<string, unknown> = {}, path = '/api/user') =>
@@ -23,8 +30,16 @@ describe('POST /api/user', () => {
   it('creates a user, hashes with the tenant scheme and factor, and never returns password fields', async () => {
     const tenant = await createTenant()
     const email = uniqueEmail()
-    const user = await created(tenant.id, { email, password: 'correct horse', firstName: 'Ann', data: { a: 1 }, active: false }, {}, )
-    expect(user).toMatchObject({ email, firstName: 'Ann', data: { a: 1 }, tenantId: tenant.id, active: true, verified: true, passwordChangeRequired: false })
+    const user = await created(tenant.id, { email, password: 'correct horse', firstName: 'Ann', data: { a: 1 }, active: false }, {})
+    expect(user).toMatchObject({
+      email,
+      firstName: 'Ann',
+      data: { a: 1 },
+      tenantId: tenant.id,
+      active: true,
+      verified: true,
+      passwordChangeRequired: false,
+    })
     expect(user.registrations).toEqual([])
     for (const secret of ['password', 'salt', 'encryptionScheme', 'factor']) expect(user).not.toHaveProperty(secret)
     expect(typeof user.passwordLastUpdateInstant).toBe('number')
@@ -46,7 +61,9 @@ describe('POST /api/user', () => {
 
   it('requires an email or username, a password, and a valid email', async () => {
     const tenant = await createTenant()
-    expect(await fieldCodes(await create(tenant.id, { firstName: 'x' }))).toEqual(expect.arrayContaining(['[blank]user.email', '[blank]user.username', '[blank]user.password']))
+    expect(await fieldCodes(await create(tenant.id, { firstName: 'x' }))).toEqual(
+      expect.arrayContaining(['[blank]user.email', '[blank]user.username', '[blank]user.password']),
+    )
     expect(await fieldCodes(await create(tenant.id, { email: 'not-an-email', password: 'password1' }))).toEqual(['[notEmail]user.email'])
     expect(await fieldCodes(await create(tenant.id, { username: `u-${crypto.randomUUID()}` }))).toEqual(['[blank]user.password'])
     const noPassword = await create(tenant.id, { username: `u-${crypto.randomUUID()}` }, { sendSetPasswordEmail: true })
@@ -56,8 +73,12 @@ describe('POST /api/user', () => {
   it('applies the tenant password length rules', async () => {
     const tenant = await createTenant({ passwordValidationRules: { minLength: 10, maxLength: 12, requireNumber: true } })
     expect(await fieldCodes(await create(tenant.id, { email: uniqueEmail(), password: 'short1' }))).toEqual(['[tooShort]user.password'])
-    expect(await fieldCodes(await create(tenant.id, { email: uniqueEmail(), password: 'much-too-long-1' }))).toEqual(['[tooLong]user.password'])
-    expect(await fieldCodes(await create(tenant.id, { email: uniqueEmail(), password: 'no-numbers!' }))).toEqual(['[requireNumber]user.password'])
+    expect(await fieldCodes(await create(tenant.id, { email: uniqueEmail(), password: 'much-too-long-1' }))).toEqual([
+      '[tooLong]user.password',
+    ])
+    expect(await fieldCodes(await create(tenant.id, { email: uniqueEmail(), password: 'no-numbers!' }))).toEqual([
+      '[requireNumber]user.password',
+    ])
   })
 
   it('refuses duplicate emails and usernames case-insensitively, within one tenant only', async () => {
@@ -79,20 +100,32 @@ describe('POST /api/user', () => {
 
   it('answers malformed JSON, a missing body, wrong types and a missing user with 400', async () => {
     const tenant = await createTenant()
-    expect(await generalCodes(await call('/api/user', { method: 'POST', tenantId: tenant.id, rawBody: '{"user": ' }))).toEqual(['[invalid]'])
+    expect(await generalCodes(await call('/api/user', { method: 'POST', tenantId: tenant.id, rawBody: '{"user": ' }))).toEqual([
+      '[invalid]',
+    ])
     expect(await generalCodes(await call('/api/user', { method: 'POST', tenantId: tenant.id }))).toEqual(['[missing]'])
     expect(await fieldCodes(await create(tenant.id, { email: 42, password: true, data: 'x', expiry: 'soon' }))).toEqual(
       expect.arrayContaining(['[invalid]user.email', '[invalid]user.password', '[invalid]user.data', '[invalid]user.expiry']),
     )
     expect(await fieldCodes(await call('/api/user', { method: 'POST', tenantId: tenant.id, body: {} }))).toContain('[missing]user')
     expect(await generalCodes(await call('/api/user', { method: 'POST', tenantId: tenant.id, body: [1] }))).toContain('[invalid]')
-    expect(await fieldCodes(await create(tenant.id, { email: uniqueEmail(), password: 'password1', encryptionScheme: 'rot13' }))).toEqual(['[invalid]user.encryptionScheme'])
-    expect(await fieldCodes(await create(tenant.id, { email: uniqueEmail(), password: 'password1', factor: 200_000 }))).toEqual(['[invalid]user.factor'])
+    expect(await fieldCodes(await create(tenant.id, { email: uniqueEmail(), password: 'password1', encryptionScheme: 'rot13' }))).toEqual([
+      '[invalid]user.encryptionScheme',
+    ])
+    expect(await fieldCodes(await create(tenant.id, { email: uniqueEmail(), password: 'password1', factor: 200_000 }))).toEqual([
+      '[invalid]user.factor',
+    ])
   })
 
   it('answers 401 with no body without a valid API key', async () => {
-    await expectEmpty(await call('/api/user', { method: 'POST', apiKey: null, body: { user: { email: uniqueEmail(), password: 'password1' } } }), 401)
-    await expectEmpty(await call('/api/user', { method: 'POST', apiKey: 'wrong', body: { user: { email: uniqueEmail(), password: 'password1' } } }), 401)
+    await expectEmpty(
+      await call('/api/user', { method: 'POST', apiKey: null, body: { user: { email: uniqueEmail(), password: 'password1' } } }),
+      401,
+    )
+    await expectEmpty(
+      await call('/api/user', { method: 'POST', apiKey: 'wrong', body: { user: { email: uniqueEmail(), password: 'password1' } } }),
+      401,
+    )
   })
 })
 
@@ -102,7 +135,13 @@ describe('GET /api/user', () => {
     const application = await createApplication(tenant.id)
     const email = uniqueEmail('Find')
     const username = `Finder-${crypto.randomUUID()}`
-    const user = await createUser({ tenantId: tenant.id, email, username, password: 'password1', registrations: [{ applicationId: application.id }] })
+    const user = await createUser({
+      tenantId: tenant.id,
+      email,
+      username,
+      password: 'password1',
+      registrations: [{ applicationId: application.id }],
+    })
     for (const path of [
       `/api/user/${user.id}`,
       `/api/user/${user.id.toUpperCase()}`,
@@ -135,7 +174,7 @@ describe('GET /api/user', () => {
     await expectEmpty(await call(`/api/user/${user.id}`, { apiKey: null }), 401)
   })
 
-  it('hides, and refuses changes to, another tenant\'s user for a tenant-locked key', async () => {
+  it("hides, and refuses changes to, another tenant's user for a tenant-locked key", async () => {
     const tenantA = await createTenant()
     const tenantB = await createTenant()
     const { key } = await createApiKey({ tenantId: tenantA.id })
@@ -158,13 +197,29 @@ describe('PUT, PATCH and DELETE /api/user/{id}', () => {
     const user = await created(tenant.id, { email: uniqueEmail(), password: 'password1', firstName: 'Ann', lastName: 'Lee' })
     const before = (await new UserStore(env.DB).get(user.id))!.password!
     const newEmail = uniqueEmail()
-    const put = await call(`/api/user/${user.id}`, { method: 'PUT', tenantId: tenant.id, body: { user: { email: newEmail, firstName: 'Bea', active: false } }, nowMillis: 2_000_000_000_000 })
+    const put = await call(`/api/user/${user.id}`, {
+      method: 'PUT',
+      tenantId: tenant.id,
+      body: { user: { email: newEmail, firstName: 'Bea', active: false } },
+      nowMillis: 2_000_000_000_000,
+    })
     const body = (await json<UserBody>(put)).user
-    expect(body).toMatchObject({ email: newEmail, firstName: 'Bea', active: true, insertInstant: user.insertInstant, lastUpdateInstant: 2_000_000_000_000 })
+    expect(body).toMatchObject({
+      email: newEmail,
+      firstName: 'Bea',
+      active: true,
+      insertInstant: user.insertInstant,
+      lastUpdateInstant: 2_000_000_000_000,
+    })
     expect(body).not.toHaveProperty('lastName')
     expect((await new UserStore(env.DB).get(user.id))!.password).toEqual(before)
 
-    const rehashed = await call(`/api/user/${user.id}`, { method: 'PUT', tenantId: tenant.id, body: { user: { email: newEmail, password: 'password2' } }, nowMillis: 2_000_000_000_001 })
+    const rehashed = await call(`/api/user/${user.id}`, {
+      method: 'PUT',
+      tenantId: tenant.id,
+      body: { user: { email: newEmail, password: 'password2' } },
+      nowMillis: 2_000_000_000_001,
+    })
     expect((await json<UserBody>(rehashed)).user.passwordLastUpdateInstant).toBe(2_000_000_000_001)
     const after = (await new UserStore(env.DB).get(user.id))!.password!
     expect(await verifyPassword('password2', after)).toBe(true)
@@ -182,19 +237,35 @@ describe('PUT, PATCH and DELETE /api/user/{id}', () => {
     expect(await fieldCodes(await put({ email: taken.toUpperCase() }))).toEqual(['[duplicate]user.email'])
     expect(await fieldCodes(await put({ email: user.email, password: 'x' }))).toEqual(['[tooShort]user.password'])
     expect(await generalCodes(await call(`/api/user/${user.id}`, { method: 'PUT', tenantId: tenant.id }))).toEqual(['[missing]'])
-    expect(await generalCodes(await call(`/api/user/${user.id}`, { method: 'PUT', tenantId: tenant.id, rawBody: '{' }))).toEqual(['[invalid]'])
+    expect(await generalCodes(await call(`/api/user/${user.id}`, { method: 'PUT', tenantId: tenant.id, rawBody: '{' }))).toEqual([
+      '[invalid]',
+    ])
     await expectEmpty(await call(`/api/user/${crypto.randomUUID()}`, { method: 'PUT', body: { user: { email: uniqueEmail() } } }), 404)
   })
 
   it('PATCH merges (null removes) and validates the result', async () => {
     const tenant = await createTenant()
-    const user = await created(tenant.id, { email: uniqueEmail(), password: 'password1', firstName: 'Ann', lastName: 'Lee', data: { keep: 1, drop: 2 } })
-    const patch = await call(`/api/user/${user.id}`, { method: 'PATCH', tenantId: tenant.id, body: { user: { firstName: 'Bea', lastName: null, data: { drop: null, add: 3 } } } })
+    const user = await created(tenant.id, {
+      email: uniqueEmail(),
+      password: 'password1',
+      firstName: 'Ann',
+      lastName: 'Lee',
+      data: { keep: 1, drop: 2 },
+    })
+    const patch = await call(`/api/user/${user.id}`, {
+      method: 'PATCH',
+      tenantId: tenant.id,
+      body: { user: { firstName: 'Bea', lastName: null, data: { drop: null, add: 3 } } },
+    })
     const body = (await json<UserBody>(patch)).user
     expect(body).toMatchObject({ email: user.email, firstName: 'Bea', data: { keep: 1, add: 3 } })
     expect(body).not.toHaveProperty('lastName')
-    expect(await fieldCodes(await call(`/api/user/${user.id}`, { method: 'PATCH', tenantId: tenant.id, body: { user: { email: null } } }))).toContain('[blank]user.email')
-    expect(await fieldCodes(await call(`/api/user/${user.id}`, { method: 'PATCH', tenantId: tenant.id, body: { user: { expiry: 'never' } } }))).toEqual(['[invalid]user.expiry'])
+    expect(
+      await fieldCodes(await call(`/api/user/${user.id}`, { method: 'PATCH', tenantId: tenant.id, body: { user: { email: null } } })),
+    ).toContain('[blank]user.email')
+    expect(
+      await fieldCodes(await call(`/api/user/${user.id}`, { method: 'PATCH', tenantId: tenant.id, body: { user: { expiry: 'never' } } })),
+    ).toEqual(['[invalid]user.expiry'])
   })
 
   it('DELETE deactivates, PUT ?reactivate=true reactivates, DELETE ?hardDelete=true removes', async () => {

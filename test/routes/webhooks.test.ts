@@ -29,7 +29,12 @@ interface WebhookJson {
 
 const PASSWORD = 'basic-auth-secret-7f3a'
 
-const minimal = (overrides: Record<string, unknown> = {}) => ({ url: 'https://hooks.example.com/fusionauth', connectTimeout: 1000, readTimeout: 2000, ...overrides })
+const minimal = (overrides: Record<string, unknown> = {}) => ({
+  url: 'https://hooks.example.com/fusionauth',
+  connectTimeout: 1000,
+  readTimeout: 2000,
+  ...overrides,
+})
 
 async function createWebhook(webhook: Record<string, unknown> = {}, path = '/api/webhook'): Promise<WebhookJson> {
   const response = await call(path, { body: { webhook: minimal(webhook) } })
@@ -55,7 +60,8 @@ interface StoredRow {
   global: number
 }
 
-const storedRow = (id: string) => env.DB.prepare('SELECT data, http_authentication_password, global FROM webhooks WHERE id = ?').bind(id).first<StoredRow>()
+const storedRow = (id: string) =>
+  env.DB.prepare('SELECT data, http_authentication_password, global FROM webhooks WHERE id = ?').bind(id).first<StoredRow>()
 
 describe('POST /api/webhook', () => {
   it('creates a webhook in FusionAuth shape and retrieves it', async () => {
@@ -93,7 +99,14 @@ describe('POST /api/webhook', () => {
 
   it('fills FusionAuth defaults for what it leaves out', async () => {
     const webhook = await createWebhook()
-    expect(webhook).toMatchObject({ eventsEnabled: {}, global: false, tenantIds: [], headers: {}, signatureConfiguration: { enabled: false }, data: {} })
+    expect(webhook).toMatchObject({
+      eventsEnabled: {},
+      global: false,
+      tenantIds: [],
+      headers: {},
+      signatureConfiguration: { enabled: false },
+      data: {},
+    })
     expect(webhook).not.toHaveProperty('httpAuthenticationUsername')
   })
 
@@ -112,8 +125,21 @@ describe('POST /api/webhook', () => {
   })
 
   it('accepts the FusionAuth kickstart example: every event type, instance events included', async () => {
-    const events = ['jwt.public-key.update', 'audit-log.create', 'event-log.create', 'kickstart.success', 'user.action', 'user.login.success', 'user.two-factor.method.add', 'user.update.complete']
-    const webhook = await createWebhook({ global: true, eventsEnabled: Object.fromEntries(events.map((e) => [e, true])), headers: { 'X-API-Key': '...' } })
+    const events = [
+      'jwt.public-key.update',
+      'audit-log.create',
+      'event-log.create',
+      'kickstart.success',
+      'user.action',
+      'user.login.success',
+      'user.two-factor.method.add',
+      'user.update.complete',
+    ]
+    const webhook = await createWebhook({
+      global: true,
+      eventsEnabled: Object.fromEntries(events.map((e) => [e, true])),
+      headers: { 'X-API-Key': '...' },
+    })
     expect(Object.keys(webhook.eventsEnabled).sort()).toEqual([...events].sort())
     expect(webhook.global).toBe(true)
   })
@@ -135,11 +161,27 @@ describe('GET /api/webhook', () => {
 describe('PUT and PATCH /api/webhook/{id}', () => {
   it('PUT replaces the webhook: what it leaves out returns to the defaults', async () => {
     const tenant = await createTenant()
-    const created = await createWebhook({ description: 'before', tenantIds: [tenant.id], eventsEnabled: { 'user.create': true }, headers: { 'X-A': '1' } })
-    const response = await call(`/api/webhook/${created.id}`, { method: 'PUT', body: { webhook: minimal({ url: 'http://hooks.example.com/v2', readTimeout: 5000 }) } })
+    const created = await createWebhook({
+      description: 'before',
+      tenantIds: [tenant.id],
+      eventsEnabled: { 'user.create': true },
+      headers: { 'X-A': '1' },
+    })
+    const response = await call(`/api/webhook/${created.id}`, {
+      method: 'PUT',
+      body: { webhook: minimal({ url: 'http://hooks.example.com/v2', readTimeout: 5000 }) },
+    })
     expect(response.status).toBe(200)
     const { webhook } = await json<{ webhook: WebhookJson }>(response)
-    expect(webhook).toMatchObject({ id: created.id, url: 'http://hooks.example.com/v2', readTimeout: 5000, eventsEnabled: {}, tenantIds: [], headers: {}, insertInstant: created.insertInstant })
+    expect(webhook).toMatchObject({
+      id: created.id,
+      url: 'http://hooks.example.com/v2',
+      readTimeout: 5000,
+      eventsEnabled: {},
+      tenantIds: [],
+      headers: {},
+      insertInstant: created.insertInstant,
+    })
     expect(webhook).not.toHaveProperty('description')
     expect(webhook.lastUpdateInstant).toBeGreaterThanOrEqual(created.lastUpdateInstant)
     expect(await retrieve(created.id)).toEqual(webhook)
@@ -147,10 +189,18 @@ describe('PUT and PATCH /api/webhook/{id}', () => {
 
   it('PATCH merges into the stored webhook', async () => {
     const created = await createWebhook({ description: 'kept', eventsEnabled: { 'user.create': true }, headers: { 'X-A': '1' } })
-    const response = await call(`/api/webhook/${created.id}`, { method: 'PATCH', body: { webhook: { eventsEnabled: { 'user.delete': true }, headers: { 'X-B': '2' } } } })
+    const response = await call(`/api/webhook/${created.id}`, {
+      method: 'PATCH',
+      body: { webhook: { eventsEnabled: { 'user.delete': true }, headers: { 'X-B': '2' } } },
+    })
     expect(response.status).toBe(200)
     const { webhook } = await json<{ webhook: WebhookJson }>(response)
-    expect(webhook).toMatchObject({ description: 'kept', url: created.url, eventsEnabled: { 'user.create': true, 'user.delete': true }, headers: { 'X-A': '1', 'X-B': '2' } })
+    expect(webhook).toMatchObject({
+      description: 'kept',
+      url: created.url,
+      eventsEnabled: { 'user.create': true, 'user.delete': true },
+      headers: { 'X-A': '1', 'X-B': '2' },
+    })
     expect(await retrieve(created.id)).toEqual(webhook)
   })
 
@@ -170,7 +220,11 @@ describe('DELETE /api/webhook/{id}', () => {
     expect(await response.text()).toBe('')
     await expectEmpty(await call(`/api/webhook/${webhook.id}`), 404)
     await expectEmpty(await call(`/api/webhook/${webhook.id}`, { method: 'DELETE' }), 404)
-    const links = await env.DB.prepare('SELECT (SELECT COUNT(*) FROM webhook_tenants WHERE webhook_id = ?1) + (SELECT COUNT(*) FROM webhook_events WHERE webhook_id = ?1) AS n').bind(webhook.id).first<{ n: number }>()
+    const links = await env.DB.prepare(
+      'SELECT (SELECT COUNT(*) FROM webhook_tenants WHERE webhook_id = ?1) + (SELECT COUNT(*) FROM webhook_events WHERE webhook_id = ?1) AS n',
+    )
+      .bind(webhook.id)
+      .first<{ n: number }>()
     expect(links?.n).toBe(0)
   })
 
@@ -187,7 +241,10 @@ describe('signing keys a webhook uses', () => {
   it('cannot be deleted while a webhook names them ([KeyInUse]); can once it no longer does', async () => {
     const signing = await signingKeyId()
     const certificate = await signingKeyId()
-    const webhook = await createWebhook({ signatureConfiguration: { enabled: true, signingKeyId: signing }, sslCertificateKeyId: certificate })
+    const webhook = await createWebhook({
+      signatureConfiguration: { enabled: true, signingKeyId: signing },
+      sslCertificateKeyId: certificate,
+    })
     expect(await generalCodes(await call(`/api/key/${signing}`, { method: 'DELETE' }))).toEqual(['[KeyInUse]'])
     expect(await generalCodes(await call(`/api/key/${certificate}`, { method: 'DELETE' }))).toEqual(['[KeyInUse]'])
     expect((await call(`/api/webhook/${webhook.id}`, { method: 'DELETE' })).status).toBe(200)
@@ -204,7 +261,9 @@ describe('httpAuthenticationPassword is write-only and encrypted at rest', () =>
   }
 
   it('is in no response and not in clear in the D1 row', async () => {
-    const created = await call('/api/webhook', { body: { webhook: minimal({ httpAuthenticationUsername: 'user', httpAuthenticationPassword: PASSWORD }) } })
+    const created = await call('/api/webhook', {
+      body: { webhook: minimal({ httpAuthenticationUsername: 'user', httpAuthenticationPassword: PASSWORD }) },
+    })
     expect(created.status).toBe(200)
     const { webhook } = await json<{ webhook: WebhookJson }>(created.clone())
     await expectNoPassword(created)
@@ -258,7 +317,10 @@ describe('webhooks are global objects', () => {
       await expectEmpty(await call('/api/webhook', { ...scope, body: { webhook: minimal({ tenantIds: [tenant.id] }) } }), 401)
       await expectEmpty(await call(`/api/webhook/${crypto.randomUUID()}`, { ...scope, body: { webhook: minimal() } }), 401)
       await expectEmpty(await call(`/api/webhook/${webhook.id}`, { ...scope, method: 'PUT', body: { webhook: minimal() } }), 401)
-      await expectEmpty(await call(`/api/webhook/${webhook.id}`, { ...scope, method: 'PATCH', body: { webhook: { url: 'https://evil.example' } } }), 401)
+      await expectEmpty(
+        await call(`/api/webhook/${webhook.id}`, { ...scope, method: 'PATCH', body: { webhook: { url: 'https://evil.example' } } }),
+        401,
+      )
       await expectEmpty(await call(`/api/webhook/${webhook.id}`, { ...scope, method: 'DELETE' }), 401)
     }
     expect(await retrieve(webhook.id)).toEqual(webhook)
@@ -281,7 +343,11 @@ describe('bad input is a 400 with Errors JSON, never a 500', () => {
   })
 
   it('a missing url, timeouts and a body without a webhook', async () => {
-    expect((await fieldCodes(await post({}))).sort()).toEqual(['[blank]webhook.connectTimeout', '[blank]webhook.readTimeout', '[blank]webhook.url'])
+    expect((await fieldCodes(await post({}))).sort()).toEqual([
+      '[blank]webhook.connectTimeout',
+      '[blank]webhook.readTimeout',
+      '[blank]webhook.url',
+    ])
     expect(await codesOf({ url: '   ' })).toEqual(['[blank]webhook.url'])
   })
 
@@ -297,7 +363,10 @@ describe('bad input is a 400 with Errors JSON, never a 500', () => {
   })
 
   it('timeouts below 1 or not integers', async () => {
-    expect((await codesOf({ connectTimeout: 0, readTimeout: -5 })).sort()).toEqual(['[invalid]webhook.connectTimeout', '[invalid]webhook.readTimeout'])
+    expect((await codesOf({ connectTimeout: 0, readTimeout: -5 })).sort()).toEqual([
+      '[invalid]webhook.connectTimeout',
+      '[invalid]webhook.readTimeout',
+    ])
     expect(await codesOf({ connectTimeout: '1000' })).toEqual(['[invalid]webhook.connectTimeout'])
     expect(await codesOf({ readTimeout: 1.5 })).toEqual(['[invalid]webhook.readTimeout'])
   })
@@ -341,9 +410,13 @@ describe('bad input is a 400 with Errors JSON, never a 500', () => {
   })
 
   it('a signing key that does not exist, or signing without a key', async () => {
-    expect(await codesOf({ signatureConfiguration: { enabled: true, signingKeyId: crypto.randomUUID() } })).toEqual(['[invalid]webhook.signatureConfiguration.signingKeyId'])
+    expect(await codesOf({ signatureConfiguration: { enabled: true, signingKeyId: crypto.randomUUID() } })).toEqual([
+      '[invalid]webhook.signatureConfiguration.signingKeyId',
+    ])
     expect(await codesOf({ signatureConfiguration: { enabled: true } })).toEqual(['[blank]webhook.signatureConfiguration.signingKeyId'])
-    expect(await codesOf({ signatureConfiguration: { enabled: true, signingKeyId: 'nope' } })).toEqual(['[invalid]webhook.signatureConfiguration.signingKeyId'])
+    expect(await codesOf({ signatureConfiguration: { enabled: true, signingKeyId: 'nope' } })).toEqual([
+      '[invalid]webhook.signatureConfiguration.signingKeyId',
+    ])
     expect(await codesOf({ sslCertificateKeyId: crypto.randomUUID() })).toEqual(['[invalid]webhook.sslCertificateKeyId'])
   })
 
@@ -384,7 +457,9 @@ describe('bad input is a 400 with Errors JSON, never a 500', () => {
   })
 
   it('an Authorization header beside HTTP basic authentication', async () => {
-    expect(await codesOf({ headers: { Authorization: 'Bearer x' }, httpAuthenticationUsername: 'u', httpAuthenticationPassword: 'p' })).toEqual(['[invalid]webhook.headers'])
+    expect(
+      await codesOf({ headers: { Authorization: 'Bearer x' }, httpAuthenticationUsername: 'u', httpAuthenticationPassword: 'p' }),
+    ).toEqual(['[invalid]webhook.headers'])
     expect((await createWebhook({ headers: { Authorization: 'Bearer x' } })).headers).toEqual({ Authorization: 'Bearer x' })
   })
 
@@ -392,7 +467,10 @@ describe('bad input is a 400 with Errors JSON, never a 500', () => {
     const webhook = await createWebhook({ description: 'unchanged' })
     const put = await call(`/api/webhook/${webhook.id}`, { method: 'PUT', body: { webhook: minimal({ url: 'ftp://x.example' }) } })
     expect(await fieldCodes(put)).toEqual(['[invalid]webhook.url'])
-    const patch = await call(`/api/webhook/${webhook.id}`, { method: 'PATCH', body: { webhook: { connectTimeout: 0, eventsEnabled: { nope: true } } } })
+    const patch = await call(`/api/webhook/${webhook.id}`, {
+      method: 'PATCH',
+      body: { webhook: { connectTimeout: 0, eventsEnabled: { nope: true } } },
+    })
     expect((await fieldCodes(patch)).sort()).toEqual(['[invalid]webhook.connectTimeout', '[invalid]webhook.eventsEnabled'])
     const nulled = await call(`/api/webhook/${webhook.id}`, { method: 'PATCH', body: { webhook: { url: null } } })
     expect(await fieldCodes(nulled)).toEqual(['[blank]webhook.url'])

@@ -45,7 +45,9 @@ function blocksByHash(derivations: Derivation[]): Record<string, number> {
 }
 
 async function setup(tenantScheme: PasswordScheme = 'salted-pbkdf2-hmac-sha256', tenantFactor = TENANT_FACTOR) {
-  const tenant = await createTenant({ passwordEncryptionConfiguration: { encryptionScheme: tenantScheme, encryptionSchemeFactor: tenantFactor } })
+  const tenant = await createTenant({
+    passwordEncryptionConfiguration: { encryptionScheme: tenantScheme, encryptionSchemeFactor: tenantFactor },
+  })
   const application = await createApplication(tenant.id)
   return { tenant, application }
 }
@@ -55,13 +57,22 @@ async function importUser(tenantId: string, applicationId: string, scheme: Passw
   const email = uniqueEmail(scheme)
   const salt = generateSalt(scheme)
   const hash = await deriveHash(PASSWORD, scheme, salt, factor)
-  const user = { email, encryptionScheme: scheme, factor, salt, password: hash, verified: true, registrations: [{ applicationId, verified: true }] }
+  const user = {
+    email,
+    encryptionScheme: scheme,
+    factor,
+    salt,
+    password: hash,
+    verified: true,
+    registrations: [{ applicationId, verified: true }],
+  }
   const response = await call('/api/user/import', { method: 'POST', body: { users: [user] }, tenantId })
   expect(response.status, await response.text()).toBe(200)
   return email
 }
 
-const login = (applicationId: string, loginId: string, password: string) => call('/api/login', { method: 'POST', body: { applicationId, loginId, password } })
+const login = (applicationId: string, loginId: string, password: string) =>
+  call('/api/login', { method: 'POST', body: { applicationId, loginId, password } })
 
 async function loginWork(applicationId: string, loginId: string, password: string): Promise<Derivation[]> {
   return derivationsOf(async () => expectEmpty(await login(applicationId, loginId, password), 404))
@@ -96,9 +107,17 @@ describe('POST /api/login: a wrong password costs what an unknown login id costs
   it('adds no padding for a user stored at the tenant scheme and factor: one derivation, as before', async () => {
     const { tenant, application } = await setup()
     const email = uniqueEmail()
-    await createUser({ tenantId: tenant.id, email, password: PASSWORD, factor: TENANT_FACTOR, registrations: [{ applicationId: application.id }] })
+    await createUser({
+      tenantId: tenant.id,
+      email,
+      password: PASSWORD,
+      factor: TENANT_FACTOR,
+      registrations: [{ applicationId: application.id }],
+    })
     expect(await loginWork(application.id, email, 'wrong')).toEqual([{ hash: 'SHA-256', iterations: TENANT_FACTOR, lengthBits: 256 }])
-    expect(await loginWork(application.id, uniqueEmail('nobody'), 'wrong')).toEqual([{ hash: 'SHA-256', iterations: TENANT_FACTOR, lengthBits: 256 }])
+    expect(await loginWork(application.id, uniqueEmail('nobody'), 'wrong')).toEqual([
+      { hash: 'SHA-256', iterations: TENANT_FACTOR, lengthBits: 256 },
+    ])
   })
 
   it('pads a user with no password and a user whose stored hash is unusable to the full tenant work', async () => {
@@ -109,7 +128,9 @@ describe('POST /api/login: a wrong password costs what an unknown login id costs
 
     const corrupt = uniqueEmail('corrupt')
     const user = await createUser({ tenantId: tenant.id, email: corrupt, registrations: [{ applicationId: application.id }] })
-    await new UserStore(env.DB).passwordStatement(user.id, { scheme: 'salted-pbkdf2-hmac-sha256', factor: 10_000, salt: '!not base64!', hash: 'x' }).run()
+    await new UserStore(env.DB)
+      .passwordStatement(user.id, { scheme: 'salted-pbkdf2-hmac-sha256', factor: 10_000, salt: '!not base64!', hash: 'x' })
+      .run()
     expect(blocksByHash(await loginWork(application.id, corrupt, 'anything'))).toEqual({ 'SHA-256': TENANT_FACTOR })
   })
 
@@ -137,7 +158,11 @@ describe('POST /api/user/change-password: a wrong currentPassword costs the tena
     const { tenant, application } = await setup()
     const email = await importUser(tenant.id, application.id, 'salted-pbkdf2-hmac-sha256', 10_000)
     const work = await derivationsOf(async () => {
-      const response = await call('/api/user/change-password', { method: 'POST', tenantId: tenant.id, body: { loginId: email, currentPassword: 'wrong', password: 'a new password 1' } })
+      const response = await call('/api/user/change-password', {
+        method: 'POST',
+        tenantId: tenant.id,
+        body: { loginId: email, currentPassword: 'wrong', password: 'a new password 1' },
+      })
       expect(response.status).toBe(400)
     })
     expect(blocksByHash(work)).toEqual({ 'SHA-256': TENANT_FACTOR })
@@ -150,7 +175,11 @@ describe('POST /api/user/change-password: a wrong currentPassword costs the tena
     expect(forgot.status).toBe(200)
     const { changePasswordId } = (await forgot.json()) as { changePasswordId: string }
     const work = await derivationsOf(async () => {
-      const response = await call(`/api/user/change-password/${changePasswordId}`, { method: 'POST', apiKey: null, body: { currentPassword: 'wrong', password: 'a new password 1' } })
+      const response = await call(`/api/user/change-password/${changePasswordId}`, {
+        method: 'POST',
+        apiKey: null,
+        body: { currentPassword: 'wrong', password: 'a new password 1' },
+      })
       expect(response.status).toBe(404)
     })
     expect(blocksByHash(work)).toEqual({ 'SHA-256': TENANT_FACTOR })
@@ -163,7 +192,11 @@ describe('verifyWithEqualWork and its padding plan', () => {
 
   it('still answers true for the right password and false for a wrong one, padded or not', async () => {
     const tenant = { scheme: 'salted-pbkdf2-hmac-sha256', factor: 2_000 } as const
-    for (const stored of [await hashPassword(PASSWORD, 'salted-pbkdf2-hmac-sha256', 1_000), await hashPassword(PASSWORD, 'salted-pbkdf2-hmac-sha256', 2_000), await hashPassword(PASSWORD, 'bcrypt', 4)]) {
+    for (const stored of [
+      await hashPassword(PASSWORD, 'salted-pbkdf2-hmac-sha256', 1_000),
+      await hashPassword(PASSWORD, 'salted-pbkdf2-hmac-sha256', 2_000),
+      await hashPassword(PASSWORD, 'bcrypt', 4),
+    ]) {
       expect(await verifyWithEqualWork(stored, PASSWORD, tenant)).toBe(true)
       expect(await verifyWithEqualWork(stored, `${PASSWORD}!`, tenant)).toBe(false)
     }
@@ -173,8 +206,12 @@ describe('verifyWithEqualWork and its padding plan', () => {
   it('pads within the tenant primitive only, and not at all at or above the budget', () => {
     expect(paddingPlan(budget('salted-pbkdf2-hmac-sha256', 100_000), budget('salted-pbkdf2-hmac-sha256', 100_000))).toEqual([])
     expect(paddingPlan(budget('salted-pbkdf2-hmac-sha256', 24_000), budget('salted-pbkdf2-hmac-sha256', 100_000))).toEqual([])
-    expect(paddingPlan(budget('salted-pbkdf2-hmac-sha256', 100_000), budget('salted-pbkdf2-hmac-sha256-512', 27_500))).toEqual([{ kind: 'pbkdf2', hash: 'SHA-256', iterations: 45_000 }])
-    expect(paddingPlan(budget('salted-pbkdf2-hmac-sha512-512', 100_000), budget('salted-pbkdf2-hmac-sha256', 100_000))).toEqual([{ kind: 'pbkdf2', hash: 'SHA-512', iterations: 100_000 }])
+    expect(paddingPlan(budget('salted-pbkdf2-hmac-sha256', 100_000), budget('salted-pbkdf2-hmac-sha256-512', 27_500))).toEqual([
+      { kind: 'pbkdf2', hash: 'SHA-256', iterations: 45_000 },
+    ])
+    expect(paddingPlan(budget('salted-pbkdf2-hmac-sha512-512', 100_000), budget('salted-pbkdf2-hmac-sha256', 100_000))).toEqual([
+      { kind: 'pbkdf2', hash: 'SHA-512', iterations: 100_000 },
+    ])
     expect(paddingPlan(budget('salted-pbkdf2-hmac-sha256-512', 100_000), null)).toEqual([
       { kind: 'pbkdf2', hash: 'SHA-256', iterations: 100_000 },
       { kind: 'pbkdf2', hash: 'SHA-256', iterations: 100_000 },
@@ -182,15 +219,21 @@ describe('verifyWithEqualWork and its padding plan', () => {
   })
 
   it('pads a bcrypt tenant with bcrypt: 2^10 - 2^4 rounds as costs 9 down to 4; an unknown user costs one bcrypt 10', () => {
-    expect(paddingPlan(budget('bcrypt', 10), budget('bcrypt', 4)).map((step) => step.kind === 'bcrypt' && step.cost)).toEqual([9, 8, 7, 6, 5, 4])
+    expect(paddingPlan(budget('bcrypt', 10), budget('bcrypt', 4)).map((step) => step.kind === 'bcrypt' && step.cost)).toEqual([
+      9, 8, 7, 6, 5, 4,
+    ])
     expect(paddingPlan(budget('bcrypt', 10), null)).toEqual([{ kind: 'bcrypt', cost: 10 }])
     expect(paddingPlan(budget('bcrypt', 10), budget('bcrypt', 12))).toEqual([])
     expect(paddingPlan(budget('bcrypt', 10), budget('salted-pbkdf2-hmac-sha256', 100_000))).toEqual([{ kind: 'bcrypt', cost: 10 }])
   })
 
   it('pads digest and HMAC tenants with their own primitive', () => {
-    expect(paddingPlan(budget('salted-sha256', 20_000), budget('salted-sha256', 1))).toEqual([{ kind: 'digest', scheme: 'salted-sha256', iterations: 19_999 }])
-    expect(paddingPlan(budget('salted-md5', 20_000), budget('salted-sha256', 20_000))).toEqual([{ kind: 'digest', scheme: 'salted-md5', iterations: 20_000 }])
+    expect(paddingPlan(budget('salted-sha256', 20_000), budget('salted-sha256', 1))).toEqual([
+      { kind: 'digest', scheme: 'salted-sha256', iterations: 19_999 },
+    ])
+    expect(paddingPlan(budget('salted-md5', 20_000), budget('salted-sha256', 20_000))).toEqual([
+      { kind: 'digest', scheme: 'salted-md5', iterations: 20_000 },
+    ])
     expect(paddingPlan(budget('salted-hmac-sha256', 1), budget('salted-hmac-sha256', 7))).toEqual([])
     expect(paddingPlan(budget('salted-hmac-sha256', 1), null)).toEqual([{ kind: 'hmac' }])
   })

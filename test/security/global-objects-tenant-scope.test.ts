@@ -17,7 +17,15 @@ interface DefinitionBody {
 async function twoTenants(): Promise<{ a: World; b: World; actionId: string; aKey: string }> {
   const actionId = await createPreventLoginAction()
   const b = await world({
-    tenant: { failedAuthenticationConfiguration: { userActionId: actionId, tooManyAttempts: 3, resetCountInSeconds: 60, actionDuration: 3, actionDurationUnit: 'MINUTES' } },
+    tenant: {
+      failedAuthenticationConfiguration: {
+        userActionId: actionId,
+        tooManyAttempts: 3,
+        resetCountInSeconds: 60,
+        actionDuration: 3,
+        actionDurationUnit: 'MINUTES',
+      },
+    },
   })
   const a = await world()
   const { key } = await createApiKey({ tenantId: a.tenant.id })
@@ -43,7 +51,11 @@ describe('user action definitions are global', () => {
   it('a tenant-scoped request cannot update, soft-delete or hard-delete the action another tenant locks with', async () => {
     const { a, b, actionId, aKey } = await twoTenants()
     for (const scope of scopes(a, aKey)) {
-      const put = await call(`/api/user-action/${actionId}`, { ...scope, method: 'PUT', body: { userAction: { name: `renamed-${crypto.randomUUID()}` } } })
+      const put = await call(`/api/user-action/${actionId}`, {
+        ...scope,
+        method: 'PUT',
+        body: { userAction: { name: `renamed-${crypto.randomUUID()}` } },
+      })
       await expectEmpty(put, 401)
       await expectEmpty(await call(`/api/user-action/${actionId}?hardDelete=true`, { ...scope, method: 'DELETE' }), 401)
       await expectEmpty(await call(`/api/user-action/${actionId}`, { ...scope, method: 'DELETE' }), 401)
@@ -58,7 +70,10 @@ describe('user action definitions are global', () => {
     expect((await call(`/api/user-action/${actionId}`, { method: 'DELETE' })).status).toBe(200)
     for (const scope of scopes(a, aKey)) {
       await expectEmpty(await call('/api/user-action', { ...scope, body: { userAction: { name: `new-${crypto.randomUUID()}` } } }), 401)
-      await expectEmpty(await call(`/api/user-action/${crypto.randomUUID()}`, { ...scope, body: { userAction: { name: `new-${crypto.randomUUID()}` } } }), 401)
+      await expectEmpty(
+        await call(`/api/user-action/${crypto.randomUUID()}`, { ...scope, body: { userAction: { name: `new-${crypto.randomUUID()}` } } }),
+        401,
+      )
       await expectEmpty(await call(`/api/user-action/${actionId}?reactivate=true`, { ...scope, method: 'PUT' }), 401)
       await expectEmpty(await call('/api/user-action', scope), 401)
       await expectEmpty(await call(`/api/user-action/${actionId}`, scope), 401)
@@ -72,11 +87,16 @@ describe('actions taken on users name only ids of the request tenant', () => {
     const { a, b, actionId, aKey } = await twoTenants()
     const expiry = Date.now() + 600_000
     for (const scope of scopes(a, aKey)) {
-      const actioner = await call('/api/user/action', { ...scope, body: { action: { actioneeUserId: a.user.id, actionerUserId: b.user.id, userActionId: actionId, expiry } } })
+      const actioner = await call('/api/user/action', {
+        ...scope,
+        body: { action: { actioneeUserId: a.user.id, actionerUserId: b.user.id, userActionId: actionId, expiry } },
+      })
       expect(await fieldCodes(actioner)).toEqual(['[invalid]action.actionerUserId'])
       const applications = await call('/api/user/action', {
         ...scope,
-        body: { action: { actioneeUserId: a.user.id, userActionId: actionId, expiry, applicationIds: [a.application.id, b.application.id] } },
+        body: {
+          action: { actioneeUserId: a.user.id, userActionId: actionId, expiry, applicationIds: [a.application.id, b.application.id] },
+        },
       })
       expect(await fieldCodes(applications)).toEqual(['[invalid]action.applicationIds'])
     }
@@ -88,21 +108,32 @@ describe('actions taken on users name only ids of the request tenant', () => {
   it("an action's applications belong to the actionee's tenant even with a global key", async () => {
     const { a, b, actionId } = await twoTenants()
     const response = await call('/api/user/action', {
-      body: { action: { actioneeUserId: a.user.id, userActionId: actionId, expiry: Date.now() + 600_000, applicationIds: [b.application.id] } },
+      body: {
+        action: { actioneeUserId: a.user.id, userActionId: actionId, expiry: Date.now() + 600_000, applicationIds: [b.application.id] },
+      },
     })
     expect(await fieldCodes(response)).toEqual(['[invalid]action.applicationIds'])
     // A global key may still name an actioner of any tenant (FusionAuth: the actioner must exist).
-    const admin = await call('/api/user/action', { body: { action: { actioneeUserId: a.user.id, actionerUserId: b.user.id, userActionId: actionId, expiry: Date.now() + 600_000 } } })
+    const admin = await call('/api/user/action', {
+      body: { action: { actioneeUserId: a.user.id, actionerUserId: b.user.id, userActionId: actionId, expiry: Date.now() + 600_000 } },
+    })
     expect(admin.status).toBe(200)
   })
 
   it("a modification or cancel by a tenant-scoped request cannot name another tenant's actioner", async () => {
     const { a, b, actionId, aKey } = await twoTenants()
-    const created = await call('/api/user/action', { apiKey: aKey, body: { action: { actioneeUserId: a.user.id, actionerUserId: a.user.id, userActionId: actionId, expiry: Date.now() + 600_000 } } })
+    const created = await call('/api/user/action', {
+      apiKey: aKey,
+      body: { action: { actioneeUserId: a.user.id, actionerUserId: a.user.id, userActionId: actionId, expiry: Date.now() + 600_000 } },
+    })
     expect(created.status).toBe(200)
     const id = (await json<{ action: { id: string } }>(created)).action.id
     for (const scope of scopes(a, aKey)) {
-      const modified = await call(`/api/user/action/${id}`, { ...scope, method: 'PUT', body: { action: { actionerUserId: b.user.id, comment: 'x' } } })
+      const modified = await call(`/api/user/action/${id}`, {
+        ...scope,
+        method: 'PUT',
+        body: { action: { actionerUserId: b.user.id, comment: 'x' } },
+      })
       expect(await fieldCodes(modified)).toEqual(['[invalid]action.actionerUserId'])
       const canceled = await call(`/api/user/action/${id}`, { ...scope, method: 'DELETE', body: { action: { actionerUserId: b.user.id } } })
       expect(await fieldCodes(canceled)).toEqual(['[invalid]action.actionerUserId'])
@@ -123,8 +154,14 @@ describe('signing keys are global', () => {
     for (const scope of scopes(a, aKey)) {
       await expectEmpty(await call('/api/key', scope), 401)
       await expectEmpty(await call(`/api/key/${keyId}`, scope), 401)
-      await expectEmpty(await call('/api/key/generate', { ...scope, body: { key: { algorithm: 'HS256', name: `k-${crypto.randomUUID()}` } } }), 401)
-      await expectEmpty(await call(`/api/key/${keyId}`, { ...scope, method: 'PUT', body: { key: { name: `renamed-${crypto.randomUUID()}` } } }), 401)
+      await expectEmpty(
+        await call('/api/key/generate', { ...scope, body: { key: { algorithm: 'HS256', name: `k-${crypto.randomUUID()}` } } }),
+        401,
+      )
+      await expectEmpty(
+        await call(`/api/key/${keyId}`, { ...scope, method: 'PUT', body: { key: { name: `renamed-${crypto.randomUUID()}` } } }),
+        401,
+      )
       await expectEmpty(await call(`/api/key/${keyId}`, { ...scope, method: 'DELETE' }), 401)
     }
     expect((await call(`/api/key/${keyId}`)).status).toBe(200)
@@ -137,8 +174,22 @@ describe('the system configuration is global', () => {
     const before = await json<{ systemConfiguration: { reportTimezone: string } }>(await call('/api/system-configuration'))
     for (const scope of scopes(a, aKey)) {
       await expectEmpty(await call('/api/system-configuration', scope), 401)
-      await expectEmpty(await call('/api/system-configuration', { ...scope, method: 'PATCH', body: { systemConfiguration: { reportTimezone: 'Asia/Tokyo' } } }), 401)
-      await expectEmpty(await call('/api/system-configuration', { ...scope, method: 'PUT', body: { systemConfiguration: { reportTimezone: 'Asia/Tokyo' } } }), 401)
+      await expectEmpty(
+        await call('/api/system-configuration', {
+          ...scope,
+          method: 'PATCH',
+          body: { systemConfiguration: { reportTimezone: 'Asia/Tokyo' } },
+        }),
+        401,
+      )
+      await expectEmpty(
+        await call('/api/system-configuration', {
+          ...scope,
+          method: 'PUT',
+          body: { systemConfiguration: { reportTimezone: 'Asia/Tokyo' } },
+        }),
+        401,
+      )
     }
     const after = await json<{ systemConfiguration: { reportTimezone: string } }>(await call('/api/system-configuration'))
     expect(after.systemConfiguration.reportTimezone).toBe(before.systemConfiguration.reportTimezone)
@@ -152,20 +203,38 @@ describe('API keys: a tenant-scoped key manager stays inside its tenant', () => 
     const bKey = await createApiKey({ tenantId: b.tenant.id })
     const globalKey = await createApiKey({ permissions: { endpoints: { '/api/user': ['GET'] } } })
 
-    const created = await json<{ apiKey: { id: string; tenantId?: string } }>(await call('/api/api-key', { apiKey: manager.key, body: { apiKey: { tenantId: null } } }))
+    const created = await json<{ apiKey: { id: string; tenantId?: string } }>(
+      await call('/api/api-key', { apiKey: manager.key, body: { apiKey: { tenantId: null } } }),
+    )
     expect(created.apiKey.tenantId).toBe(a.tenant.id)
-    expect(await fieldCodes(await call('/api/api-key', { apiKey: manager.key, body: { apiKey: { tenantId: b.tenant.id } } }))).toContain('[invalid]apiKey.tenantId')
-    const moved = await call(`/api/api-key/${created.apiKey.id}`, { apiKey: manager.key, method: 'PATCH', body: { apiKey: { tenantId: b.tenant.id } } })
+    expect(await fieldCodes(await call('/api/api-key', { apiKey: manager.key, body: { apiKey: { tenantId: b.tenant.id } } }))).toContain(
+      '[invalid]apiKey.tenantId',
+    )
+    const moved = await call(`/api/api-key/${created.apiKey.id}`, {
+      apiKey: manager.key,
+      method: 'PATCH',
+      body: { apiKey: { tenantId: b.tenant.id } },
+    })
     expect(await fieldCodes(moved)).toContain('[invalid]apiKey.tenantId')
     const unlocked = await json<{ apiKey: { tenantId?: string } }>(
-      await call(`/api/api-key/${created.apiKey.id}`, { apiKey: manager.key, method: 'PUT', body: { apiKey: { tenantId: null, description: 'still locked' } } }),
+      await call(`/api/api-key/${created.apiKey.id}`, {
+        apiKey: manager.key,
+        method: 'PUT',
+        body: { apiKey: { tenantId: null, description: 'still locked' } },
+      }),
     )
     expect(unlocked.apiKey.tenantId).toBe(a.tenant.id)
 
     for (const target of [bKey.id, globalKey.id]) {
       await expectEmpty(await call(`/api/api-key/${target}`, { apiKey: manager.key }), 404)
-      await expectEmpty(await call(`/api/api-key/${target}`, { apiKey: manager.key, method: 'PUT', body: { apiKey: { description: 'mine now' } } }), 404)
-      await expectEmpty(await call(`/api/api-key/${target}`, { apiKey: manager.key, method: 'PATCH', body: { apiKey: { tenantId: a.tenant.id } } }), 404)
+      await expectEmpty(
+        await call(`/api/api-key/${target}`, { apiKey: manager.key, method: 'PUT', body: { apiKey: { description: 'mine now' } } }),
+        404,
+      )
+      await expectEmpty(
+        await call(`/api/api-key/${target}`, { apiKey: manager.key, method: 'PATCH', body: { apiKey: { tenantId: a.tenant.id } } }),
+        404,
+      )
       await expectEmpty(await call(`/api/api-key/${target}`, { apiKey: manager.key, method: 'DELETE' }), 404)
     }
     const listed = await json<{ apiKeys: { id: string }[] }>(await call('/api/api-key', { apiKey: manager.key }))
@@ -178,9 +247,13 @@ describe('API keys: a tenant-scoped key manager stays inside its tenant', () => 
   it('a global key with X-FusionAuth-TenantId manages only that tenant', async () => {
     const { a, b } = await twoTenants()
     const bKey = await createApiKey({ tenantId: b.tenant.id })
-    const created = await json<{ apiKey: { tenantId?: string } }>(await call('/api/api-key', { tenantId: a.tenant.id, body: { apiKey: {} } }))
+    const created = await json<{ apiKey: { tenantId?: string } }>(
+      await call('/api/api-key', { tenantId: a.tenant.id, body: { apiKey: {} } }),
+    )
     expect(created.apiKey.tenantId).toBe(a.tenant.id)
     await expectEmpty(await call(`/api/api-key/${bKey.id}`, { tenantId: a.tenant.id, method: 'DELETE' }), 404)
-    expect(await fieldCodes(await call('/api/api-key', { tenantId: a.tenant.id, body: { apiKey: { tenantId: b.tenant.id } } }))).toContain('[invalid]apiKey.tenantId')
+    expect(await fieldCodes(await call('/api/api-key', { tenantId: a.tenant.id, body: { apiKey: { tenantId: b.tenant.id } } }))).toContain(
+      '[invalid]apiKey.tenantId',
+    )
   })
 })

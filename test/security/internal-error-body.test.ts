@@ -92,7 +92,11 @@ describe('500 bodies', () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined)
     const rayId = `ray-${crypto.randomUUID()}`
 
-    const response = await call('/api/login', { tenantId: tenant.id, headers: { 'cf-ray': rayId }, body: { loginId: email, password: 'irrelevant-password' } })
+    const response = await call('/api/login', {
+      tenantId: tenant.id,
+      headers: { 'cf-ray': rayId },
+      body: { loginId: email, password: 'irrelevant-password' },
+    })
     expect(response.status).toBe(500)
     expectBareInternalError(await response.text(), rayId, thrownBy(CORRUPT))
   })

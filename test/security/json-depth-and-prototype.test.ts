@@ -54,7 +54,9 @@ describe('JSON depth is bounded where request JSON is parsed', () => {
       rawBody: `{"user":{"email":"${email}","password":"${PASSWORD}","data":${nested(10_000)}}}`,
     })
     await expectInvalidJson(response)
-    const stored = await env.DB.prepare('SELECT COUNT(*) AS n FROM users WHERE email_key = ?').bind(email.toLowerCase()).first<{ n: number }>()
+    const stored = await env.DB.prepare('SELECT COUNT(*) AS n FROM users WHERE email_key = ?')
+      .bind(email.toLowerCase())
+      .first<{ n: number }>()
     expect(stored?.n).toBe(0)
   })
 
@@ -144,7 +146,9 @@ describe('__proto__, constructor and prototype keys never reach objects', () => 
 
   it('the merges ignore prototype keys even in values that did not come through the parser', () => {
     // JSON.parse makes own `__proto__` properties; a spread or assignment of one would set a prototype.
-    const hostile = JSON.parse('{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"x":{"__proto__":{"polluted":true}}}') as Record<string, unknown>
+    const hostile = JSON.parse(
+      '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"x":{"__proto__":{"polluted":true}}}',
+    ) as Record<string, unknown>
     for (const merged of [deepMerge<Record<string, unknown>>({ x: { y: 1 } }, hostile), mergePatch({ x: { y: 1 } }, hostile)]) {
       expect(merged).toEqual({ x: { y: 1 } })
       expect(Object.getPrototypeOf(merged)).toBe(Object.prototype)

@@ -133,7 +133,12 @@ describe('a JWT must be signed with the key its tenant or application signs with
       jwtConfiguration: { enabled: true, accessTokenKeyId: appKey.id, timeToLiveInSeconds: 600, refreshTokenTimeToLiveInMinutes: 60 },
     })
     const email = uniqueEmail()
-    const user = await createUser({ tenantId: base.tenant.id, email, password: PASSWORD, registrations: [{ applicationId: application.id }] })
+    const user = await createUser({
+      tenantId: base.tenant.id,
+      email,
+      password: PASSWORD,
+      registrations: [{ applicationId: application.id }],
+    })
     const w: World = { tenant: base.tenant, application, user, email }
     const token = (await loginOk(w)).token ?? ''
     expect((await validate(token)).status).toBe(200)
@@ -158,7 +163,9 @@ describe('a tenant created with only a name', () => {
     expect(tenant.jwtConfiguration.accessTokenKeyId).toMatch(/^[0-9a-f-]{36}$/)
     expect(tenant.jwtConfiguration.accessTokenKeyId).not.toBe(fallback.jwtConfiguration.accessTokenKeyId)
 
-    const application = await createApplication(tenant.id, { loginConfiguration: { requireAuthentication: true, generateRefreshTokens: true, allowTokenRefresh: true } })
+    const application = await createApplication(tenant.id, {
+      loginConfiguration: { requireAuthentication: true, generateRefreshTokens: true, allowTokenRefresh: true },
+    })
     const email = uniqueEmail()
     const user = await createUser({ tenantId: tenant.id, email, password: PASSWORD, registrations: [{ applicationId: application.id }] })
     const token = (await loginOk({ tenant, application, user, email })).token ?? ''
@@ -171,7 +178,12 @@ describe('a tenant created with only a name', () => {
     // The default tenant's key cannot speak for the new tenant ...
     await expectEmpty(await validate(await signJwt(claims, defaultKey)), 401)
     // ... nor the new tenant's key for the default tenant.
-    await expectEmpty(await validate(await signJwt({ ...claims, tid: fallback.id, iss: fallback.issuer, aud: undefined, applicationId: undefined }, ownKey)), 401)
+    await expectEmpty(
+      await validate(
+        await signJwt({ ...claims, tid: fallback.id, iss: fallback.issuer, aud: undefined, applicationId: undefined }, ownKey),
+      ),
+      401,
+    )
   })
 
   it('keeps its own key across a PUT that names none', async () => {

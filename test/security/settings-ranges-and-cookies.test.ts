@@ -36,7 +36,11 @@ async function loginIn(tenantId: string, nowMillis?: number) {
   const application = await createApplication(tenantId, refreshApplication)
   const email = uniqueEmail()
   await createUser({ tenantId, email, password: PASSWORD, registrations: [{ applicationId: application.id }] })
-  const response = await call('/api/login', { apiKey: null, body: { loginId: email, password: PASSWORD, applicationId: application.id }, nowMillis })
+  const response = await call('/api/login', {
+    apiKey: null,
+    body: { loginId: email, password: PASSWORD, applicationId: application.id },
+    nowMillis,
+  })
   return { application, response }
 }
 
@@ -52,7 +56,14 @@ describe('cookies never outlive 400 days', () => {
       clearCookie(c, 'old')
       return c.body(null, 200)
     })
-    for (const lifetime of [60, FOUR_HUNDRED_DAYS_SECONDS, FOUR_HUNDRED_DAYS_SECONDS + 1, TWO_YEARS_SECONDS, 2 ** 31 - 1, Number.MAX_SAFE_INTEGER]) {
+    for (const lifetime of [
+      60,
+      FOUR_HUNDRED_DAYS_SECONDS,
+      FOUR_HUNDRED_DAYS_SECONDS + 1,
+      TWO_YEARS_SECONDS,
+      2 ** 31 - 1,
+      Number.MAX_SAFE_INTEGER,
+    ]) {
       const before = Date.now()
       const response = await app.request(`https://example.com/?lifetime=${lifetime}`)
       expect(response.status, `lifetime ${lifetime}`).toBe(200)
@@ -92,11 +103,21 @@ describe('two-year lifetimes, accepted as FusionAuth accepts them', () => {
     const body = await json<{ refreshToken: string; refreshTokenId: string }>(response)
 
     // The refresh token keeps its own two-year lifetime: stored so, and still exchangeable after 400 days.
-    const row = await env.DB.prepare('SELECT expiration_instant FROM refresh_tokens WHERE id = ?').bind(body.refreshTokenId).first<{ expiration_instant: number }>()
+    const row = await env.DB.prepare('SELECT expiration_instant FROM refresh_tokens WHERE id = ?')
+      .bind(body.refreshTokenId)
+      .first<{ expiration_instant: number }>()
     expect(row?.expiration_instant).toBe(now + TWO_YEARS_MINUTES * 60_000)
-    const later = await call('/api/jwt/refresh', { apiKey: null, body: { refreshToken: body.refreshToken }, nowMillis: now + 500 * DAY_MILLIS })
+    const later = await call('/api/jwt/refresh', {
+      apiKey: null,
+      body: { refreshToken: body.refreshToken },
+      nowMillis: now + 500 * DAY_MILLIS,
+    })
     expect(later.status).toBe(200)
-    const tooLate = await call('/api/jwt/refresh', { apiKey: null, body: { refreshToken: body.refreshToken }, nowMillis: now + 731 * DAY_MILLIS })
+    const tooLate = await call('/api/jwt/refresh', {
+      apiKey: null,
+      body: { refreshToken: body.refreshToken },
+      nowMillis: now + 731 * DAY_MILLIS,
+    })
     expect(tooLate.status).not.toBe(200)
     expect(application.id).toBeTypeOf('string')
   })
@@ -175,7 +196,10 @@ describe('lifetimes outside FusionAuth ranges are refused with the field code', 
 
   it('a tenant PATCH beyond the range is refused too', async () => {
     const tenant = await createTenant()
-    const response = await call(`/api/tenant/${tenant.id}`, { method: 'PATCH', body: { tenant: { jwtConfiguration: { refreshTokenTimeToLiveInMinutes: BEYOND_INTEGER } } } })
+    const response = await call(`/api/tenant/${tenant.id}`, {
+      method: 'PATCH',
+      body: { tenant: { jwtConfiguration: { refreshTokenTimeToLiveInMinutes: BEYOND_INTEGER } } },
+    })
     expect(await fieldCodes(response)).toEqual(['[invalid]tenant.jwtConfiguration.refreshTokenTimeToLiveInMinutes'])
   })
 
@@ -199,7 +223,13 @@ describe('lifetimes outside FusionAuth ranges are refused with the field code', 
       ]),
     )
     const disabled = await call('/api/application', {
-      body: { application: { name: uniqueName('too-long'), tenantId: tenant.id, jwtConfiguration: { enabled: false, refreshTokenTimeToLiveInMinutes: BEYOND_INTEGER } } },
+      body: {
+        application: {
+          name: uniqueName('too-long'),
+          tenantId: tenant.id,
+          jwtConfiguration: { enabled: false, refreshTokenTimeToLiveInMinutes: BEYOND_INTEGER },
+        },
+      },
     })
     expect(await fieldCodes(disabled)).toEqual(['[invalid]application.jwtConfiguration.refreshTokenTimeToLiveInMinutes'])
   })

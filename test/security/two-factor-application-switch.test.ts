@@ -46,7 +46,11 @@ describe('application switch in two-factor completion (issue 8, defect 4)', () =
     expect(created.status).toBe(200)
     const otherKey = (await json<{ apiKey: { key: string } }>(created)).apiKey.key
     const twoFactorId = await challenge(w.application.id, w.email, { nowMillis: w.now })
-    const response = await call('/api/two-factor/login', { body: { twoFactorId, code: w.code, applicationId: w.locked.id }, apiKey: otherKey, nowMillis: w.now })
+    const response = await call('/api/two-factor/login', {
+      body: { twoFactorId, code: w.code, applicationId: w.locked.id },
+      apiKey: otherKey,
+      nowMillis: w.now,
+    })
     expect([401, 404]).toContain(response.status)
     expect(await response.text()).toBe('')
   })
@@ -54,7 +58,11 @@ describe('application switch in two-factor completion (issue 8, defect 4)', () =
   it('lets a request with an API key complete into the application it names (as FusionAuth does)', async () => {
     const w = await switchWorld()
     const twoFactorId = await challenge(w.application.id, w.email, { nowMillis: w.now })
-    const response = await call('/api/two-factor/login', { body: { twoFactorId, code: w.code, applicationId: w.locked.id }, apiKey: SUPERUSER_KEY, nowMillis: w.now })
+    const response = await call('/api/two-factor/login', {
+      body: { twoFactorId, code: w.code, applicationId: w.locked.id },
+      apiKey: SUPERUSER_KEY,
+      nowMillis: w.now,
+    })
     expect(response.status).toBe(200)
     expect(await audience(response)).toBe(w.locked.id)
   })
@@ -69,7 +77,10 @@ describe('application switch in two-factor completion (issue 8, defect 4)', () =
 
   it('needs no key to complete into the first step application, even one that requires a key', async () => {
     const w = await switchWorld()
-    const first = await call('/api/login', { body: { applicationId: w.locked.id, loginId: w.email, password: 'correct horse battery' }, nowMillis: w.now })
+    const first = await call('/api/login', {
+      body: { applicationId: w.locked.id, loginId: w.email, password: 'correct horse battery' },
+      nowMillis: w.now,
+    })
     expect(first.status).toBe(242)
     const { twoFactorId } = await json<{ twoFactorId: string }>(first)
     const response = await twoFactorLogin({ twoFactorId, code: w.code, applicationId: w.locked.id }, { nowMillis: w.now })

@@ -37,7 +37,10 @@ describe('user state changes between the 242 and the code (issue 8, defect 9)', 
   it('a user locked by a prevent-login action after the password step gets 409 with the action and no token', async () => {
     const p = await pendingLogin()
     const actionId = await createPreventLoginAction()
-    const taken = await call('/api/user/action', { body: { action: { actioneeUserId: p.user.id, userActionId: actionId, expiry: p.now + 3_600_000 } }, nowMillis: p.now })
+    const taken = await call('/api/user/action', {
+      body: { action: { actioneeUserId: p.user.id, userActionId: actionId, expiry: p.now + 3_600_000 } },
+      nowMillis: p.now,
+    })
     expect(taken.status).toBe(200)
     const response = await twoFactorLogin({ twoFactorId: p.twoFactorId, code: p.code }, { nowMillis: p.now })
     expect(response.status).toBe(409)

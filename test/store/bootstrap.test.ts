@@ -16,7 +16,10 @@ describe('bootstrap', () => {
     const tenant = tenants[0]!
     const configuration = await new SystemConfigurationStore(db).get()
     expect(configuration?.defaultTenantId).toBe(tenant.id)
-    expect(configuration?.configuration).toMatchObject({ reportTimezone: 'America/Denver', loginRecordConfiguration: { delete: { enabled: false, numberOfDaysToRetain: 365 } } })
+    expect(configuration?.configuration).toMatchObject({
+      reportTimezone: 'America/Denver',
+      loginRecordConfiguration: { delete: { enabled: false, numberOfDaysToRetain: 365 } },
+    })
     expect(tenant).toMatchObject({
       name: 'Default',
       issuer: 'acme.com',
@@ -25,7 +28,9 @@ describe('bootstrap', () => {
       externalIdentifierConfiguration: { twoFactorIdTimeToLiveInSeconds: 300, twoFactorTrustIdTimeToLiveInSeconds: 2592000 },
       passwordEncryptionConfiguration: { encryptionScheme: 'salted-pbkdf2-hmac-sha256', encryptionSchemeFactor: 100_000 },
     })
-    const keys = await db.prepare('SELECT algorithm, secret_encrypted FROM signing_keys').all<{ algorithm: string; secret_encrypted: string }>()
+    const keys = await db
+      .prepare('SELECT algorithm, secret_encrypted FROM signing_keys')
+      .all<{ algorithm: string; secret_encrypted: string }>()
     expect(keys.results).toHaveLength(1)
     expect(keys.results[0]?.algorithm).toBe('HS256')
     // The HMAC secret is stored encrypted, never in the clear.

@@ -4,7 +4,7 @@ import { ExpiringValueStore, KV_MIN_TTL_SECONDS, kvTtlSeconds } from '../../src/
 import { RedemptionStore } from '../../src/store/redemption-store'
 
 describe('ExpiringValueStore', () => {
-  it("never hands KV a TTL under its 60 s minimum (production rejects it; so does miniflare)", () => {
+  it('never hands KV a TTL under its 60 s minimum (production rejects it; so does miniflare)', () => {
     expect(kvTtlSeconds(1)).toBe(KV_MIN_TTL_SECONDS)
     expect(kvTtlSeconds(59.2)).toBe(60)
     expect(kvTtlSeconds(300)).toBe(300)

@@ -4,7 +4,9 @@ import { subjectQueries, userMatches } from '../../src/store/login-store'
 
 /** SQLite's plan for a query, one detail line per step. */
 async function planOf(sql: string, binds: unknown[]): Promise<string[]> {
-  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(...binds).all<{ detail: string }>()
+  const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`)
+    .bind(...binds)
+    .all<{ detail: string }>()
   return results.map((row) => row.detail)
 }
 
@@ -19,7 +21,10 @@ describe('LoginStore query plans', () => {
     it(`searches indexes, never scans, ${name}`, async () => {
       for (const { sql, binds } of subjectQueries(match, Date.now())) {
         const plan = await planOf(sql, binds)
-        expect(plan.filter((step) => step.startsWith('SCAN')), `${sql}\n${plan.join('\n')}`).toEqual([])
+        expect(
+          plan.filter((step) => step.startsWith('SCAN')),
+          `${sql}\n${plan.join('\n')}`,
+        ).toEqual([])
       }
     })
   }

@@ -21,7 +21,12 @@ async function counted(path: string, options: Parameters<typeof callWith>[2] = {
   return { response, primary: d1.trips.primary, replica: d1.trips.replica, log: [...d1.trips.log] }
 }
 
-const loginBody = (w: World, extra: Record<string, unknown> = {}) => ({ loginId: w.email, password: PASSWORD, applicationId: w.application.id, ...extra })
+const loginBody = (w: World, extra: Record<string, unknown> = {}) => ({
+  loginId: w.email,
+  password: PASSWORD,
+  applicationId: w.application.id,
+  ...extra,
+})
 
 describe('round trips to the D1 primary', () => {
   beforeAll(async () => {
@@ -34,7 +39,10 @@ describe('round trips to the D1 primary', () => {
     const { response, primary, replica, log } = await counted('/api/login', { body: loginBody(w) })
     expect(response.status).toBe(200)
     expect((await response.json<{ refreshToken?: string }>()).refreshToken).toBeDefined()
-    expect({ primary, log }).toEqual({ primary: 1, log: expect.arrayContaining([expect.stringMatching(/^primary: INSERT INTO refresh_tokens/)]) })
+    expect({ primary, log }).toEqual({
+      primary: 1,
+      log: expect.arrayContaining([expect.stringMatching(/^primary: INSERT INTO refresh_tokens/)]),
+    })
     // The application, tenant and user in one batch, beside the API-key lookup: two replica reads, made concurrently.
     expect(replica).toBe(2)
   })
@@ -47,9 +55,19 @@ describe('round trips to the D1 primary', () => {
   })
 
   it('wrong password and unknown user: one each, the same for both, whether or not the tenant counts failures', async () => {
-    const definition = await callWith({}, '/api/user-action', { body: { userAction: { name: `lock-${crypto.randomUUID()}`, preventLogin: true, temporal: true } } })
+    const definition = await callWith({}, '/api/user-action', {
+      body: { userAction: { name: `lock-${crypto.randomUUID()}`, preventLogin: true, temporal: true } },
+    })
     const { userAction } = await definition.json<{ userAction: { id: string } }>()
-    const counting = { failedAuthenticationConfiguration: { userActionId: userAction.id, tooManyAttempts: 100, resetCountInSeconds: 60, actionDuration: 1, actionDurationUnit: 'MINUTES' } }
+    const counting = {
+      failedAuthenticationConfiguration: {
+        userActionId: userAction.id,
+        tooManyAttempts: 100,
+        resetCountInSeconds: 60,
+        actionDuration: 1,
+        actionDurationUnit: 'MINUTES',
+      },
+    }
     for (const tenant of [counting, {}]) {
       const w = await world({ tenant })
       const wrong = await counted('/api/login', { body: loginBody(w, { password: 'not the password' }) })
@@ -78,22 +96,33 @@ describe('round trips to the D1 primary', () => {
   it('refresh-token exchange: none for a reusable fixed token, one when it rotates or slides', async () => {
     const reusable = await world()
     const issued = await (await callWith({}, '/api/login', { body: loginBody(reusable) })).json<{ refreshToken: string }>()
-    expect(await counted('/api/jwt/refresh', { body: { refreshToken: issued.refreshToken }, apiKey: null })).toMatchObject({ response: { status: 200 }, primary: 0 })
+    expect(await counted('/api/jwt/refresh', { body: { refreshToken: issued.refreshToken }, apiKey: null })).toMatchObject({
+      response: { status: 200 },
+      primary: 0,
+    })
 
     const rotating = await world({ tenant: { jwtConfiguration: { refreshTokenUsagePolicy: 'OneTimeUse' } } })
     const first = await (await callWith({}, '/api/login', { body: loginBody(rotating) })).json<{ refreshToken: string }>()
-    expect(await counted('/api/jwt/refresh', { body: { refreshToken: first.refreshToken }, apiKey: null })).toMatchObject({ response: { status: 200 }, primary: 1 })
+    expect(await counted('/api/jwt/refresh', { body: { refreshToken: first.refreshToken }, apiKey: null })).toMatchObject({
+      response: { status: 200 },
+      primary: 1,
+    })
 
     const sliding = await world({ tenant: { jwtConfiguration: { refreshTokenExpirationPolicy: 'SlidingWindow' } } })
     const slid = await (await callWith({}, '/api/login', { body: loginBody(sliding) })).json<{ refreshToken: string }>()
-    expect(await counted('/api/jwt/refresh', { body: { refreshToken: slid.refreshToken }, apiKey: null })).toMatchObject({ response: { status: 200 }, primary: 1 })
+    expect(await counted('/api/jwt/refresh', { body: { refreshToken: slid.refreshToken }, apiKey: null })).toMatchObject({
+      response: { status: 200 },
+      primary: 1,
+    })
   })
 
   describe('two-factor completion (200)', () => {
     /** A user with an authenticator and recovery codes, and a twoFactorId from a password login one step later. */
     async function challenged() {
       const base = twoFactor.stepStart()
-      const w = await twoFactor.world({ application: { loginConfiguration: { requireAuthentication: false, generateRefreshTokens: true } } })
+      const w = await twoFactor.world({
+        application: { loginConfiguration: { requireAuthentication: false, generateRefreshTokens: true } },
+      })
       const enabled = await twoFactor.enableAuthenticator(w.user.id, base)
       const now = base + 30_000
       const twoFactorId = await twoFactor.challenge(w.application.id, w.email, { nowMillis: now })
@@ -107,7 +136,10 @@ describe('round trips to the D1 primary', () => {
       const { response, primary, log } = await complete(u.twoFactorId, u.recoveryCodes[0] ?? '', u.now)
       expect(response.status).toBe(200)
       expect((await response.json<{ refreshToken?: string }>()).refreshToken).toBeDefined()
-      expect({ primary, log: log.filter((trip) => trip.startsWith('primary')) }).toEqual({ primary: 1, log: [expect.stringMatching(/INSERT INTO refresh_tokens/)] })
+      expect({ primary, log: log.filter((trip) => trip.startsWith('primary')) }).toEqual({
+        primary: 1,
+        log: [expect.stringMatching(/INSERT INTO refresh_tokens/)],
+      })
     })
 
     it('with a TOTP code: two (the attempt is counted before the secret is decrypted; then redeem, spend and refresh token)', async () => {
@@ -117,7 +149,10 @@ describe('round trips to the D1 primary', () => {
       expect((await response.json<{ refreshToken?: string }>()).refreshToken).toBeDefined()
       expect({ primary, log: log.filter((trip) => trip.startsWith('primary')) }).toEqual({
         primary: 2,
-        log: [expect.stringMatching(/^primary: INSERT INTO two_factor_attempts/), expect.stringMatching(/UPDATE two_factor_methods.*INSERT INTO refresh_tokens/)],
+        log: [
+          expect.stringMatching(/^primary: INSERT INTO two_factor_attempts/),
+          expect.stringMatching(/UPDATE two_factor_methods.*INSERT INTO refresh_tokens/),
+        ],
       })
     })
   })

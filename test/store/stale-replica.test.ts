@@ -16,7 +16,19 @@ import { UserStore } from '../../src/store/user-store'
 import * as twoFactor from '../domain/two-factor-login/world'
 import { callWith } from '../support/worker-call'
 
-const TABLES = ['system_configuration', 'tenants', 'signing_keys', 'applications', 'users', 'registrations', 'api_keys', 'user_action_definitions', 'user_actions', 'two_factor_methods', 'refresh_tokens'] as const
+const TABLES = [
+  'system_configuration',
+  'tenants',
+  'signing_keys',
+  'applications',
+  'users',
+  'registrations',
+  'api_keys',
+  'user_action_definitions',
+  'user_actions',
+  'two_factor_methods',
+  'refresh_tokens',
+] as const
 
 const replica = env.REPLICA_TEST_DB
 const lagging = countingD1(env.DB, { replica })
@@ -39,7 +51,9 @@ describe('a login read from a lagging replica', () => {
     expect((await call(`/api/user/${w.user.id}`, { method: 'DELETE' })).status).toBe(200)
 
     lagging.reset()
-    const response = await callWith({ DB: lagging.binding }, '/api/login', { body: { loginId: w.email, password: PASSWORD, applicationId: w.application.id } })
+    const response = await callWith({ DB: lagging.binding }, '/api/login', {
+      body: { loginId: w.email, password: PASSWORD, applicationId: w.application.id },
+    })
     expect(response.status).toBe(423)
     expect(await refreshTokensOf(w.user.id)).toBe(0)
     // The replica's read, the guarded write that changed nothing, then the decision again at the primary.
@@ -50,25 +64,38 @@ describe('a login read from a lagging replica', () => {
   it('refuses the old password once it was changed at the primary, and accepts the new one', async () => {
     const w = await world()
     await catchUp()
-    const changed = await call('/api/user/change-password', { body: { loginId: w.email, currentPassword: PASSWORD, password: 'a brand new password' }, tenantId: w.tenant.id })
+    const changed = await call('/api/user/change-password', {
+      body: { loginId: w.email, currentPassword: PASSWORD, password: 'a brand new password' },
+      tenantId: w.tenant.id,
+    })
     expect(changed.status).toBe(200)
 
-    const old = await callWith({ DB: lagging.binding }, '/api/login', { body: { loginId: w.email, password: PASSWORD, applicationId: w.application.id } })
+    const old = await callWith({ DB: lagging.binding }, '/api/login', {
+      body: { loginId: w.email, password: PASSWORD, applicationId: w.application.id },
+    })
     expect(old.status).toBe(404)
     expect(await refreshTokensOf(w.user.id)).toBe(0)
-    const fresh = await callWith({ DB: lagging.binding }, '/api/login', { body: { loginId: w.email, password: 'a brand new password', applicationId: w.application.id } })
+    const fresh = await callWith({ DB: lagging.binding }, '/api/login', {
+      body: { loginId: w.email, password: 'a brand new password', applicationId: w.application.id },
+    })
     expect(fresh.status).toBe(200)
   })
 
   it('is refused at once when a prevent-login action was taken after the replica caught up', async () => {
     const w = await world()
-    const definition = await call('/api/user-action', { body: { userAction: { name: `lock-${crypto.randomUUID()}`, preventLogin: true, temporal: true } } })
+    const definition = await call('/api/user-action', {
+      body: { userAction: { name: `lock-${crypto.randomUUID()}`, preventLogin: true, temporal: true } },
+    })
     const { userAction } = await definition.json<{ userAction: { id: string } }>()
     await catchUp()
-    const taken = await call('/api/user/action', { body: { action: { actioneeUserId: w.user.id, userActionId: userAction.id, expiry: Date.now() + 3_600_000 } } })
+    const taken = await call('/api/user/action', {
+      body: { action: { actioneeUserId: w.user.id, userActionId: userAction.id, expiry: Date.now() + 3_600_000 } },
+    })
     expect(taken.status).toBe(200)
 
-    const response = await callWith({ DB: lagging.binding }, '/api/login', { body: { loginId: w.email, password: PASSWORD, applicationId: w.application.id } })
+    const response = await callWith({ DB: lagging.binding }, '/api/login', {
+      body: { loginId: w.email, password: PASSWORD, applicationId: w.application.id },
+    })
     expect(response.status).toBe(409)
     expect(await refreshTokensOf(w.user.id)).toBe(0)
   })
@@ -107,7 +134,8 @@ describe('a login read from a lagging replica', () => {
     expect((await call(`/api/user/${w.user.id}`, { method: 'DELETE' })).status).toBe(200)
 
     lagging.reset()
-    const complete = () => callWith({ DB: lagging.binding }, '/api/two-factor/login', { body: { twoFactorId, code }, apiKey: null, nowMillis: now })
+    const complete = () =>
+      callWith({ DB: lagging.binding }, '/api/two-factor/login', { body: { twoFactorId, code }, apiKey: null, nowMillis: now })
     expect((await complete()).status).toBe(423)
     // The replica said active: the batch counted the attempt and found the guard false, so it redeemed nothing; the
     // retry read the user at the primary and refused before the code, without counting the request a second time.

@@ -28,7 +28,10 @@ describe('user rows', () => {
   it('takes lastLoginInstant from its own column over the JSON', () => {
     expect(userFromRow(row({ last_login_instant: 5 })).lastLoginInstant).toBe(5)
     expect(userFromRow(row()).lastLoginInstant).toBe(1)
-    expect(registrationFromRow({ data: JSON.stringify({ applicationId: 'x' }), last_login_instant: 7 })).toEqual({ applicationId: 'x', lastLoginInstant: 7 })
+    expect(registrationFromRow({ data: JSON.stringify({ applicationId: 'x' }), last_login_instant: 7 })).toEqual({
+      applicationId: 'x',
+      lastLoginInstant: 7,
+    })
     expect(registrationFromRow({ data: JSON.stringify({ applicationId: 'x' }), last_login_instant: null })).toEqual({ applicationId: 'x' })
   })
 })

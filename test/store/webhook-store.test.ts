@@ -78,11 +78,22 @@ describe('WebhookStore.enabledFor', () => {
   })
 
   it('reads by index only: no step scans a table', async () => {
-    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${ENABLED_WEBHOOKS_SQL}`).bind('user.login.success', crypto.randomUUID()).all<{ detail: string }>()
+    const { results } = await env.DB.prepare(`EXPLAIN QUERY PLAN ${ENABLED_WEBHOOKS_SQL}`)
+      .bind('user.login.success', crypto.randomUUID())
+      .all<{ detail: string }>()
     const plan = results.map((step) => step.detail)
     // `SCAN (subquery-n)` walks one webhook's own links, already found by primary key, to order its tenantIds.
-    expect(plan.filter((step) => step.startsWith('SCAN') && !step.startsWith('SCAN (subquery-')), plan.join('\n')).toEqual([])
-    expect(plan.some((step) => /SEARCH t USING PRIMARY KEY \(webhook_id=\? AND tenant_id=\?\)/.test(step)), plan.join('\n')).toBe(true)
-    expect(plan.some((step) => /SEARCH e USING PRIMARY KEY \(event_type=\?\)/.test(step)), plan.join('\n')).toBe(true)
+    expect(
+      plan.filter((step) => step.startsWith('SCAN') && !step.startsWith('SCAN (subquery-')),
+      plan.join('\n'),
+    ).toEqual([])
+    expect(
+      plan.some((step) => /SEARCH t USING PRIMARY KEY \(webhook_id=\? AND tenant_id=\?\)/.test(step)),
+      plan.join('\n'),
+    ).toBe(true)
+    expect(
+      plan.some((step) => /SEARCH e USING PRIMARY KEY \(event_type=\?\)/.test(step)),
+      plan.join('\n'),
+    ).toBe(true)
   })
 })

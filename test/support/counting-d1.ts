@@ -46,7 +46,11 @@ export async function feedReplica(primary: D1Database, replica: D1Database, tabl
     const { results } = await primary.prepare(`SELECT * FROM ${table}`).all<Record<string, unknown>>()
     for (const row of results) {
       const columns = Object.keys(row)
-      statements.push(replica.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).bind(...columns.map((c) => row[c])))
+      statements.push(
+        replica
+          .prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`)
+          .bind(...columns.map((c) => row[c])),
+      )
     }
   }
   await replica.batch(statements)

@@ -10,7 +10,9 @@ export class SecretBox {
 
   static async fromBase64Key(base64Key: string | undefined): Promise<SecretBox> {
     if (base64Key === undefined || base64Key === '') {
-      throw new Error('ENCRYPTION_KEY is not configured: set it with `wrangler secret put ENCRYPTION_KEY` (npm start writes one into .dev.vars)')
+      throw new Error(
+        'ENCRYPTION_KEY is not configured: set it with `wrangler secret put ENCRYPTION_KEY` (npm start writes one into .dev.vars)',
+      )
     }
     const raw = base64ToBytes(base64Key)
     if (raw.byteLength !== 32) throw new Error('ENCRYPTION_KEY must be Base64 of exactly 32 bytes')

@@ -10,8 +10,18 @@ import type { JavaDateFormatter } from './java-date-format'
 export const CSV_LINE_END = '\n'
 
 const HEADER_TITLES = [
-  'User Id', 'Identity value', 'Identity type', 'Time', 'Application Id', 'IP Address',
-  'City', 'Country', 'Zipcode', 'Region', 'Latitude', 'Longitude',
+  'User Id',
+  'Identity value',
+  'Identity type',
+  'Time',
+  'Application Id',
+  'IP Address',
+  'City',
+  'Country',
+  'Zipcode',
+  'Region',
+  'Latitude',
+  'Longitude',
 ]
 
 /** The first line of every CSV part, line end included. */

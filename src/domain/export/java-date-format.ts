@@ -72,44 +72,74 @@ function numberOrText(count: number, value: number, text: string): string {
 
 function printerFor(letter: FieldLetter, count: number): Printer {
   switch (letter) {
-    case 'G': return (f) => (f.year > 0 ? ERAS_AD : ERAS_BC)[count === 4 ? 1 : count === 5 ? 2 : 0] ?? ''
-    case 'y': return (f) => formatYear(f.year > 0 ? f.year : 1 - f.year, count)
-    case 'u': return (f) => formatYear(f.year, count)
+    case 'G':
+      return (f) => (f.year > 0 ? ERAS_AD : ERAS_BC)[count === 4 ? 1 : count === 5 ? 2 : 0] ?? ''
+    case 'y':
+      return (f) => formatYear(f.year > 0 ? f.year : 1 - f.year, count)
+    case 'u':
+      return (f) => formatYear(f.year, count)
     case 'Q':
-    case 'q': return (f) => (count === 3 ? `Q${quarterOf(f.month)}` : count === 4 ? (QUARTERS[quarterOf(f.month) - 1] ?? '') : pad(quarterOf(f.month), count === 2 ? 2 : 1))
+    case 'q':
+      return (f) =>
+        count === 3
+          ? `Q${quarterOf(f.month)}`
+          : count === 4
+            ? (QUARTERS[quarterOf(f.month) - 1] ?? '')
+            : pad(quarterOf(f.month), count === 2 ? 2 : 1)
     case 'M':
-    case 'L': return (f) => numberOrText(count, f.month, MONTHS[f.month - 1] ?? '')
-    case 'd': return (f) => pad(f.dayOfMonth, count)
-    case 'D': return (f) => pad(f.dayOfYear, count)
-    case 'E': return (f) => textByCount(DAYS[f.dayOfWeek - 1] ?? '', count)
+    case 'L':
+      return (f) => numberOrText(count, f.month, MONTHS[f.month - 1] ?? '')
+    case 'd':
+      return (f) => pad(f.dayOfMonth, count)
+    case 'D':
+      return (f) => pad(f.dayOfYear, count)
+    case 'E':
+      return (f) => textByCount(DAYS[f.dayOfWeek - 1] ?? '', count)
     case 'e':
-    case 'c': return (f) => numberOrText(count, localizedDayOfWeek(f.dayOfWeek), DAYS[f.dayOfWeek - 1] ?? '')
-    case 'a': return (f) => (f.hour < 12 ? 'AM' : 'PM')
-    case 'H': return (f) => pad(f.hour, count)
-    case 'k': return (f) => pad(f.hour === 0 ? 24 : f.hour, count)
-    case 'K': return (f) => pad(f.hour % 12, count)
-    case 'h': return (f) => pad(f.hour % 12 === 0 ? 12 : f.hour % 12, count)
-    case 'm': return (f) => pad(f.minute, count)
-    case 's': return (f) => pad(f.second, count)
-    case 'S': return (f) => pad(f.nanoOfSecond, 9).slice(0, count)
+    case 'c':
+      return (f) => numberOrText(count, localizedDayOfWeek(f.dayOfWeek), DAYS[f.dayOfWeek - 1] ?? '')
+    case 'a':
+      return (f) => (f.hour < 12 ? 'AM' : 'PM')
+    case 'H':
+      return (f) => pad(f.hour, count)
+    case 'k':
+      return (f) => pad(f.hour === 0 ? 24 : f.hour, count)
+    case 'K':
+      return (f) => pad(f.hour % 12, count)
+    case 'h':
+      return (f) => pad(f.hour % 12 === 0 ? 12 : f.hour % 12, count)
+    case 'm':
+      return (f) => pad(f.minute, count)
+    case 's':
+      return (f) => pad(f.second, count)
+    case 'S':
+      return (f) => pad(f.nanoOfSecond, 9).slice(0, count)
     // Java throws at format time when a fixed-width value overflows (e.g. 'nn'); this prints the whole value.
-    case 'n': return (f) => pad(f.nanoOfSecond, count)
-    case 'A': return (f) => pad(millisOfDay(f), count)
-    case 'N': return (f) => pad(millisOfDay(f) * 1_000_000 + (f.nanoOfSecond % 1_000_000), count)
-    case 'z': return (f) => f.clock.nameAt(f.epochSeconds, count === 4 ? 'long' : 'short')
-    case 'v': return (f) => f.clock.nameAt(f.epochSeconds, count === 4 ? 'longGeneric' : 'shortGeneric')
-    case 'V': return (f) => f.clock.zoneId
-    case 'O': return (f) => formatLocalizedOffset(f.offsetSeconds, count === 4)
-    case 'X': return (f) => formatOffsetId(f.offsetSeconds, count, 'Z')
-    case 'x': return (f) => formatOffsetId(f.offsetSeconds, count, ['+00', '+0000', '+00:00', '+0000', '+00:00'][count - 1] ?? '+00')
+    case 'n':
+      return (f) => pad(f.nanoOfSecond, count)
+    case 'A':
+      return (f) => pad(millisOfDay(f), count)
+    case 'N':
+      return (f) => pad(millisOfDay(f) * 1_000_000 + (f.nanoOfSecond % 1_000_000), count)
+    case 'z':
+      return (f) => f.clock.nameAt(f.epochSeconds, count === 4 ? 'long' : 'short')
+    case 'v':
+      return (f) => f.clock.nameAt(f.epochSeconds, count === 4 ? 'longGeneric' : 'shortGeneric')
+    case 'V':
+      return (f) => f.clock.zoneId
+    case 'O':
+      return (f) => formatLocalizedOffset(f.offsetSeconds, count === 4)
+    case 'X':
+      return (f) => formatOffsetId(f.offsetSeconds, count, 'Z')
+    case 'x':
+      return (f) => formatOffsetId(f.offsetSeconds, count, ['+00', '+0000', '+00:00', '+0000', '+00:00'][count - 1] ?? '+00')
     case 'Z':
       if (count === 4) return (f) => formatLocalizedOffset(f.offsetSeconds, true)
       return count === 5 ? (f) => formatOffsetId(f.offsetSeconds, 5, 'Z') : (f) => formatOffsetId(f.offsetSeconds, 2, '+0000')
   }
 }
 
-const millisOfDay = (f: ZonedFields): number =>
-  ((f.hour * 60 + f.minute) * 60 + f.second) * 1000 + Math.floor(f.nanoOfSecond / 1_000_000)
+const millisOfDay = (f: ZonedFields): number => ((f.hour * 60 + f.minute) * 60 + f.second) * 1000 + Math.floor(f.nanoOfSecond / 1_000_000)
 
 function zonedFields(instantMillis: number, clock: ZoneClock): ZonedFields {
   const epochSeconds = Math.floor(instantMillis / 1000)

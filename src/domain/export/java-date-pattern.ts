@@ -11,15 +11,69 @@ export type ParsedPattern = { ok: true; tokens: PatternToken[] } | { ok: false; 
 
 /** The letters this formatter prints. */
 export type FieldLetter =
-  | 'G' | 'y' | 'u' | 'Q' | 'q' | 'M' | 'L' | 'd' | 'D' | 'E' | 'e' | 'c' | 'a'
-  | 'H' | 'h' | 'k' | 'K' | 'm' | 's' | 'S' | 'n' | 'A' | 'N'
-  | 'z' | 'v' | 'V' | 'O' | 'X' | 'x' | 'Z'
+  | 'G'
+  | 'y'
+  | 'u'
+  | 'Q'
+  | 'q'
+  | 'M'
+  | 'L'
+  | 'd'
+  | 'D'
+  | 'E'
+  | 'e'
+  | 'c'
+  | 'a'
+  | 'H'
+  | 'h'
+  | 'k'
+  | 'K'
+  | 'm'
+  | 's'
+  | 'S'
+  | 'n'
+  | 'A'
+  | 'N'
+  | 'z'
+  | 'v'
+  | 'V'
+  | 'O'
+  | 'X'
+  | 'x'
+  | 'Z'
 
 /** Highest letter count Java accepts for each letter (Java's value widths stop at 19). */
 const MAX_COUNT: Record<FieldLetter, number> = {
-  G: 5, y: 19, u: 19, Q: 5, q: 5, M: 5, L: 5, d: 2, D: 3, E: 5, e: 5, c: 5, a: 1,
-  H: 2, h: 2, k: 2, K: 2, m: 2, s: 2, S: 9, n: 19, A: 19, N: 19,
-  z: 4, v: 4, V: 2, O: 4, X: 5, x: 5, Z: 5,
+  G: 5,
+  y: 19,
+  u: 19,
+  Q: 5,
+  q: 5,
+  M: 5,
+  L: 5,
+  d: 2,
+  D: 3,
+  E: 5,
+  e: 5,
+  c: 5,
+  a: 1,
+  H: 2,
+  h: 2,
+  k: 2,
+  K: 2,
+  m: 2,
+  s: 2,
+  S: 9,
+  n: 19,
+  A: 19,
+  N: 19,
+  z: 4,
+  v: 4,
+  V: 2,
+  O: 4,
+  X: 5,
+  x: 5,
+  Z: 5,
 }
 
 /** Letters Java knows but this formatter does not print (week-based fields, padding, modified Julian day). */
@@ -64,9 +118,7 @@ export function parseJavaDatePattern(pattern: string): ParsedPattern {
       if (!isFieldLetter(char)) {
         return {
           ok: false,
-          message: UNSUPPORTED_LETTERS.has(char)
-            ? `Unsupported pattern letter: ${char}`
-            : `Unknown pattern letter: ${char}`,
+          message: UNSUPPORTED_LETTERS.has(char) ? `Unsupported pattern letter: ${char}` : `Unknown pattern letter: ${char}`,
         }
       }
       const countError = checkCount(char, count)

@@ -87,13 +87,27 @@ export class ZoneClock {
     for (const part of this.localFields.formatToParts(epochSeconds * 1000)) {
       const value = Number(part.value)
       switch (part.type) {
-        case 'era': era = part.value; break
-        case 'year': year = value; break
-        case 'month': month = value; break
-        case 'day': day = value; break
-        case 'hour': hour = value % 24; break
-        case 'minute': minute = value; break
-        case 'second': second = value; break
+        case 'era':
+          era = part.value
+          break
+        case 'year':
+          year = value
+          break
+        case 'month':
+          month = value
+          break
+        case 'day':
+          day = value
+          break
+        case 'hour':
+          hour = value % 24
+          break
+        case 'minute':
+          minute = value
+          break
+        case 'second':
+          second = value
+          break
       }
     }
     if (era === 'BC' || era === 'B') year = 1 - year

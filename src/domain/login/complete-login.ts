@@ -87,7 +87,12 @@ export async function prepareLogin(env: LoginEnvironment, input: CompletionInput
       sign: () => Promise.resolve(),
       finish: async () => {
         const changePasswordId = randomToken(32)
-        const grant: ChangePasswordGrant = { userId: user.id, tenantId: tenant.id, applicationId: application?.id ?? null, reason: changeReason }
+        const grant: ChangePasswordGrant = {
+          userId: user.id,
+          tenantId: tenant.id,
+          applicationId: application?.id ?? null,
+          reason: changeReason,
+        }
         await env.changePasswordIds.put(
           changePasswordId,
           grant,
@@ -99,7 +104,7 @@ export async function prepareLogin(env: LoginEnvironment, input: CompletionInput
     }
   }
 
-  const registration = application === null ? null : (user.registrations ?? []).find((r) => r.applicationId === application.id) ?? null
+  const registration = application === null ? null : ((user.registrations ?? []).find((r) => r.applicationId === application.id) ?? null)
   const prepared = input.noJWT
     ? null
     : await prepareTokens(env, {
@@ -157,7 +162,11 @@ export function recordLogin(data: DataContext, login: LoginToRecord): Promise<vo
 }
 
 /** recordLogin for a login that named no login id (a ping, a refresh exchange): the record shows the user's primary identity. */
-export function recordUserLogin(data: DataContext, user: User, login: Omit<LoginToRecord, 'userId' | 'loginId' | 'loginIdType'>): Promise<void> {
+export function recordUserLogin(
+  data: DataContext,
+  user: User,
+  login: Omit<LoginToRecord, 'userId' | 'loginId' | 'loginIdType'>,
+): Promise<void> {
   return recordLogin(data, { ...login, userId: user.id, ...primaryLoginIdentity(user) })
 }
 
@@ -165,7 +174,11 @@ export function recordUserLogin(data: DataContext, user: User, login: Omit<Login
 function passwordChangeReason(tenant: Tenant, user: User, nowMillis: number): string | null {
   if (user.passwordChangeRequired) return user.passwordChangeReason ?? 'Administrative'
   const maximumAge = tenant.maximumPasswordAge
-  if (maximumAge.enabled && user.passwordLastUpdateInstant !== undefined && user.passwordLastUpdateInstant + maximumAge.days * 86_400_000 < nowMillis) {
+  if (
+    maximumAge.enabled &&
+    user.passwordLastUpdateInstant !== undefined &&
+    user.passwordLastUpdateInstant + maximumAge.days * 86_400_000 < nowMillis
+  ) {
     return 'Expired'
   }
   return null

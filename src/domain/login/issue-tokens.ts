@@ -8,7 +8,8 @@ import type { IssuedTokens } from './outcome'
 import { type AccessTokenRequest, signAccessToken } from './sign-access-token'
 
 /** Who the tokens are for, as signAccessToken takes it, plus what the refresh token needs. */
-export interface TokenRequest extends Pick<AccessTokenRequest, 'tenant' | 'application' | 'user' | 'registration' | 'authenticationType' | 'nowMillis'> {
+export interface TokenRequest
+  extends Pick<AccessTokenRequest, 'tenant' | 'application' | 'user' | 'registration' | 'authenticationType' | 'nowMillis'> {
   /** Device metadata stored on the refresh token (FusionAuth's metaData.device). */
   device?: Record<string, string>
   /** The user's state as the login read it: the refresh token is written only if it still holds at the primary. */
@@ -58,7 +59,10 @@ export async function prepareTokens(data: DataContext, request: TokenRequest): P
   const jwt = effectiveJwtConfiguration(tenant, application)
 
   const wantsRefresh =
-    (request.allowRefreshToken ?? true) && application !== null && application.loginConfiguration.generateRefreshTokens && registration !== null
+    (request.allowRefreshToken ?? true) &&
+    application !== null &&
+    application.loginConfiguration.generateRefreshTokens &&
+    registration !== null
   const refreshToken = wantsRefresh ? newRefreshToken() : null
   const refreshTokenId = refreshToken === null ? undefined : crypto.randomUUID()
   const nowSeconds = Math.floor(nowMillis / 1000)

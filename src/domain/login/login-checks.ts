@@ -3,7 +3,18 @@ import type { LoginSubject, PreventingAction } from '../../store/login-store'
 import type { LoginOutcome } from './outcome'
 
 /** The fields of an action that a 409 body shows (FusionAuth's LoginPreventedResponse). */
-const SHOWN_FIELDS = ['actionId', 'actionerUserId', 'expiry', 'localizedName', 'localizedOption', 'localizedReason', 'name', 'option', 'reason', 'reasonCode'] as const
+const SHOWN_FIELDS = [
+  'actionId',
+  'actionerUserId',
+  'expiry',
+  'localizedName',
+  'localizedOption',
+  'localizedReason',
+  'name',
+  'option',
+  'reason',
+  'reasonCode',
+] as const
 
 export function preventedActionView(action: JsonObject): JsonObject {
   const view: JsonObject = {}

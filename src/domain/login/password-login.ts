@@ -92,7 +92,13 @@ export async function passwordLogin(env: LoginEnvironment, input: PasswordLoginI
     application,
     user: subject.user,
     trustId: input.twoFactorTrustId,
-    pending: { authenticationType: 'PASSWORD', loginId: input.loginId, ipAddress: input.ipAddress, device: input.device, noJWT: input.noJWT },
+    pending: {
+      authenticationType: 'PASSWORD',
+      loginId: input.loginId,
+      ipAddress: input.ipAddress,
+      device: input.device,
+      noJWT: input.noJWT,
+    },
   })
   if (challenge !== null) return challenge
 

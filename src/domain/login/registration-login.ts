@@ -26,7 +26,14 @@ export async function registrationLogin(
   login: { tenant: Tenant; application: Application; user: User; registration: Registration; ipAddress: string | null },
 ): Promise<RegistrationLogin> {
   const { tenant, application, user, registration } = login
-  const issued = await issueTokens(data, { tenant, application, user, registration, authenticationType: 'REGISTRATION', nowMillis: data.nowMillis })
+  const issued = await issueTokens(data, {
+    tenant,
+    application,
+    user,
+    registration,
+    authenticationType: 'REGISTRATION',
+    nowMillis: data.nowMillis,
+  })
   return {
     tokens: issued.tokens,
     writes: issued.writes,

@@ -42,7 +42,17 @@ export function publicMethods(user: User): JsonObject[] {
   return listed.flatMap((method) => {
     if (!isObject(method) || !isMethodId(method.id) || !isTwoFactorMethodKind(method.method)) return []
     const text = (value: unknown): string | null => (typeof value === 'string' ? value : null)
-    return [{ ...toPublicMethod({ id: method.id, method: method.method, email: text(method.email), mobilePhone: text(method.mobilePhone), name: text(method.name) }) }]
+    return [
+      {
+        ...toPublicMethod({
+          id: method.id,
+          method: method.method,
+          email: text(method.email),
+          mobilePhone: text(method.mobilePhone),
+          name: text(method.name),
+        }),
+      },
+    ]
   })
 }
 
@@ -101,7 +111,10 @@ export async function challengeTwoFactor(env: LoginEnvironment, input: TwoFactor
  * KV may still hold a spent id (deletes lag across locations), so the D1 redemption decides; both are read at once.
  * Read where the request reads: a replica may not show a redemption yet, and completion's batch then finds it.
  */
-export async function findPendingLogin(env: Pick<LoginEnvironment, 'pendingTwoFactorLogins' | 'redemptions' | 'nowMillis'>, twoFactorId: string): Promise<PendingTwoFactorLogin | null> {
+export async function findPendingLogin(
+  env: Pick<LoginEnvironment, 'pendingTwoFactorLogins' | 'redemptions' | 'nowMillis'>,
+  twoFactorId: string,
+): Promise<PendingTwoFactorLogin | null> {
   const [pending, redeemed] = await Promise.all([
     env.pendingTwoFactorLogins.get(twoFactorId, env.nowMillis),
     env.redemptions.wasRedeemed(REDEMPTION_KINDS.twoFactorId, twoFactorId),
@@ -117,8 +130,17 @@ export const redemptionLifetimeSeconds = (pending: PendingTwoFactorLogin, nowMil
  * Spends a twoFactorId in D1: true for the one request that redeems it. The KV entry is then removed
  * on a best-effort basis; correctness rests on the redemption.
  */
-export async function redeemPendingLogin(env: Pick<LoginEnvironment, 'pendingTwoFactorLogins' | 'redemptions' | 'nowMillis'>, twoFactorId: string, pending: PendingTwoFactorLogin): Promise<boolean> {
-  const redeemed = await env.redemptions.redeem(REDEMPTION_KINDS.twoFactorId, twoFactorId, env.nowMillis, redemptionLifetimeSeconds(pending, env.nowMillis))
+export async function redeemPendingLogin(
+  env: Pick<LoginEnvironment, 'pendingTwoFactorLogins' | 'redemptions' | 'nowMillis'>,
+  twoFactorId: string,
+  pending: PendingTwoFactorLogin,
+): Promise<boolean> {
+  const redeemed = await env.redemptions.redeem(
+    REDEMPTION_KINDS.twoFactorId,
+    twoFactorId,
+    env.nowMillis,
+    redemptionLifetimeSeconds(pending, env.nowMillis),
+  )
   if (redeemed) await env.pendingTwoFactorLogins.delete(twoFactorId)
   return redeemed
 }

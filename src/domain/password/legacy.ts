@@ -16,12 +16,7 @@ const DIGESTS: Record<DigestScheme, 'SHA-256' | 'MD5'> = {
  * r = utf8(password) || salt; repeat `factor` times r = H(r); Base64(r).
  * Refuses factors outside 1..MAX_DIGEST_FACTOR (each iteration is one WebCrypto call).
  */
-export async function iteratedDigestHash(
-  scheme: DigestScheme,
-  password: string,
-  salt: Uint8Array,
-  factor: number,
-): Promise<string> {
+export async function iteratedDigestHash(scheme: DigestScheme, password: string, salt: Uint8Array, factor: number): Promise<string> {
   if (!Number.isSafeInteger(factor) || factor < 1 || factor > MAX_DIGEST_FACTOR) {
     throw new RangeError(`Digest iterations must be between 1 and ${MAX_DIGEST_FACTOR}, not ${factor}`)
   }

@@ -66,7 +66,8 @@ export function paddingPlan(budget: HashWork, spent: HashWork | null): PaddingSt
     case 'PBKDF2/SHA-256':
     case 'PBKDF2/SHA-512': {
       const hash = budget.primitive === 'PBKDF2/SHA-256' ? 'SHA-256' : 'SHA-512'
-      for (; remaining > 0; remaining -= MAX_PBKDF2_FACTOR) steps.push({ kind: 'pbkdf2', hash, iterations: Math.min(remaining, MAX_PBKDF2_FACTOR) })
+      for (; remaining > 0; remaining -= MAX_PBKDF2_FACTOR)
+        steps.push({ kind: 'pbkdf2', hash, iterations: Math.min(remaining, MAX_PBKDF2_FACTOR) })
       return steps
     }
     case 'salted-sha256':

@@ -25,7 +25,8 @@ const HMAC_HASHES = { HS256: 'SHA-256', HS384: 'SHA-384', HS512: 'SHA-512' } as 
 /** The key to sign with. Throws when the material has no secret or private half (a caller bug, not input). */
 export function signingCryptoKey(material: SigningKeyMaterial): Promise<CryptoKey> {
   const source = keyTypeOf(material.algorithm) === 'HMAC' ? material.secret : material.privateKeyPem
-  if (source === undefined) throw new Error(`signing key [${material.id}] has no ${keyTypeOf(material.algorithm) === 'HMAC' ? 'secret' : 'private key'}`)
+  if (source === undefined)
+    throw new Error(`signing key [${material.id}] has no ${keyTypeOf(material.algorithm) === 'HMAC' ? 'secret' : 'private key'}`)
   return cached(material, 'sign', source)
 }
 

@@ -42,7 +42,12 @@ export type TwoFactorLoginOutcome = LoginOutcome | { kind: 'invalidCode' }
  * application could end with a token for one that requires a key (issue 8).
  */
 export function completionNeedsApiKey(pending: PendingTwoFactorLogin, application: Application | null | undefined): boolean {
-  return application !== undefined && application !== null && application.id !== pending.applicationId && application.loginConfiguration.requireAuthentication
+  return (
+    application !== undefined &&
+    application !== null &&
+    application.id !== pending.applicationId &&
+    application.loginConfiguration.requireAuthentication
+  )
 }
 
 /**
@@ -70,7 +75,11 @@ export async function completeTwoFactorLogin(data: LoginEnvironment, input: TwoF
   const [subject, tenant, application, methods, oneTimeScope] = await Promise.all([
     data.logins.findById(pending.userId, data.nowMillis),
     data.tenants.get(pending.tenantId),
-    input.application !== undefined ? input.application : pending.applicationId === null ? null : data.applications.get(pending.applicationId),
+    input.application !== undefined
+      ? input.application
+      : pending.applicationId === null
+        ? null
+        : data.applications.get(pending.applicationId),
     data.twoFactor.listMethods(pending.userId),
     loginCodeScope(twoFactorId),
   ])
@@ -99,7 +108,10 @@ export async function completeTwoFactorLogin(data: LoginEnvironment, input: TwoF
     AFTER_PREVIOUS_WRITE,
   )
   const commit = async (factor: SpentFactor | null): Promise<CompletionResult> => {
-    const counting = await codeCounting({ scope: oneTimeScope, expiresInstant: pending.expiresInstant, tenantId: tenant.id, userId, nowMillis: data.nowMillis }, ledger)
+    const counting = await codeCounting(
+      { scope: oneTimeScope, expiresInstant: pending.expiresInstant, tenantId: tenant.id, userId, nowMillis: data.nowMillis },
+      ledger,
+    )
     const result = await data.twoFactorCompletions.commit({
       twoFactorId,
       nowMillis: data.nowMillis,
@@ -131,7 +143,8 @@ export async function completeTwoFactorLogin(data: LoginEnvironment, input: TwoF
 
   // Not an emailed or recovery code. A TOTP code, then? Only now, with the attempt counted, are secrets decrypted.
   const totp = await matchTotp(data, methods, code)
-  if (totp === null) return wrongCode(data, input, { tenant, application, user: subject.user, attempt: counted?.attempt ?? MAX_CODE_ATTEMPTS })
+  if (totp === null)
+    return wrongCode(data, input, { tenant, application, user: subject.user, attempt: counted?.attempt ?? MAX_CODE_ATTEMPTS })
   const [second] = await Promise.all([commit({ kind: 'totp', userId, methodId: totp.methodId, step: totp.step }), login.sign()])
   if (!second.redeemed) return { kind: 'notFound' }
   return completed(data, input, login, second, { userId, tenant, application })

@@ -73,5 +73,11 @@ export async function codeCounting(
     }
   }
   const admission = admissionOf(counted)
-  return { kind: 'counted', admitted: admission === 'check', overAttempts: admission === 'twoFactorIdSpent', userKey, windowStartInstant: counted.user.windowStartInstant }
+  return {
+    kind: 'counted',
+    admitted: admission === 'check',
+    overAttempts: admission === 'twoFactorIdSpent',
+    userKey,
+    windowStartInstant: counted.user.windowStartInstant,
+  }
 }

@@ -5,7 +5,15 @@ import { RECOVERY_CODE_COUNT, generateRecoveryCodes, hashRecoveryCode, recoveryC
 import { verifyTotp } from '../two-factor/totp'
 import type { PendingTwoFactorLogin } from '../login/two-factor-gate'
 import { type NewTwoFactorMethod, TwoFactorStore } from '../../store/two-factor-store'
-import { ENABLE_TARGET, type CodeEnvironment, emailTarget, issueOneTimeCode, loginCodeScope, methodTarget, userCodeScope } from './one-time-codes'
+import {
+  ENABLE_TARGET,
+  type CodeEnvironment,
+  emailTarget,
+  issueOneTimeCode,
+  loginCodeScope,
+  methodTarget,
+  userCodeScope,
+} from './one-time-codes'
 import { consumeCode, matchCode } from './verify-code'
 
 export type EnableRequest =
@@ -37,14 +45,23 @@ export async function enableTwoFactor(
     const verified = await verifyTotp(request.keyBytes, request.code.trim(), env.nowMillis)
     if (!verified.ok) return { kind: 'invalidCode' }
     const secretEncrypted = await (await secretBox(env.encryptionKey)).encrypt(request.keyBytes)
-    method = { view: toPublicMethod({ id: methodId, method: 'authenticator', name: request.name }), secretEncrypted, lastStep: verified.step }
+    method = {
+      view: toPublicMethod({ id: methodId, method: 'authenticator', name: request.name }),
+      secretEncrypted,
+      lastStep: verified.step,
+    }
   } else {
     const target = emailTarget(request.email)
-    if (existing.some((m) => m.method === 'email' && m.view.method === 'email' && emailTarget(m.view.email) === target)) return { kind: 'duplicateEmail' }
+    if (existing.some((m) => m.method === 'email' && m.view.method === 'email' && emailTarget(m.view.email) === target))
+      return { kind: 'duplicateEmail' }
     const rules = { userId: user.id, methods: [], oneTimeScope: userCodeScope(user.id), oneTimeTarget: target, allowRecoveryCode: false }
     const match = await matchCode(env, rules, request.code.trim())
     if (match === null || !(await consumeCode(env, user.id, match))) return { kind: 'invalidCode' }
-    method = { view: toPublicMethod({ id: methodId, method: 'email', email: request.email.trim(), name: request.name }), secretEncrypted: null, lastStep: null }
+    method = {
+      view: toPublicMethod({ id: methodId, method: 'email', email: request.email.trim(), name: request.name }),
+      secretEncrypted: null,
+      lastStep: null,
+    }
   }
 
   const first = existing.length === 0
@@ -57,7 +74,9 @@ export async function enableTwoFactor(
   ])
 
   const code =
-    required === undefined ? undefined : await issueOneTimeCode(env, await loginCodeScope(required.twoFactorId), ENABLE_TARGET, required.pending.expiresInstant)
+    required === undefined
+      ? undefined
+      : await issueOneTimeCode(env, await loginCodeScope(required.twoFactorId), ENABLE_TARGET, required.pending.expiresInstant)
   return { kind: 'enabled', methodId, ...(recoveryCodes === undefined ? {} : { recoveryCodes }), ...(code === undefined ? {} : { code }) }
 }
 
@@ -68,7 +87,12 @@ export type DisableOutcome = { kind: 'invalidCode' } | { kind: 'unknownMethod' }
  * code mailed for it, or a recovery code; a recovery code removes every method (and the remaining codes).
  * Removing the last method also removes the recovery codes.
  */
-export async function disableTwoFactor(env: CodeEnvironment, userId: string, methodId: string | null, code: string): Promise<DisableOutcome> {
+export async function disableTwoFactor(
+  env: CodeEnvironment,
+  userId: string,
+  methodId: string | null,
+  code: string,
+): Promise<DisableOutcome> {
   const store = new TwoFactorStore(env.db)
   const methods = await store.listMethods(userId)
   const method = methodId === null ? undefined : methods.find((m) => m.id === methodId)
@@ -84,10 +108,18 @@ export async function disableTwoFactor(env: CodeEnvironment, userId: string, met
   if (match === null || !(await consumeCode(env, userId, match))) return { kind: 'invalidCode' }
 
   if (match.kind === 'recovery' || method === undefined) {
-    await env.db.batch([store.deleteAllMethodsStatement(userId), store.deleteRecoveryCodesStatement(userId), store.userViewStatement(userId)])
+    await env.db.batch([
+      store.deleteAllMethodsStatement(userId),
+      store.deleteRecoveryCodesStatement(userId),
+      store.userViewStatement(userId),
+    ])
     return { kind: 'disabled', all: true }
   }
-  await env.db.batch([store.deleteMethodStatement(userId, method.id), store.deleteRecoveryCodesIfNoMethodsStatement(userId), store.userViewStatement(userId)])
+  await env.db.batch([
+    store.deleteMethodStatement(userId, method.id),
+    store.deleteRecoveryCodesIfNoMethodsStatement(userId),
+    store.userViewStatement(userId),
+  ])
   return { kind: 'disabled', all: false }
 }
 

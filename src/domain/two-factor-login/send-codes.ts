@@ -48,17 +48,33 @@ export type UserCodeRequest = { kind: 'enable'; email: string } | { kind: 'disab
  * disabling an email method. One outstanding code per user; it lives the tenant's
  * twoFactorOneTimeCodeIdTimeToLiveInSeconds (60 s by default).
  */
-export async function sendUserCode(env: CodeEnvironment, mailer: Mailer, user: { id: string }, tenant: Tenant, request: UserCodeRequest): Promise<SendOutcome> {
+export async function sendUserCode(
+  env: CodeEnvironment,
+  mailer: Mailer,
+  user: { id: string },
+  tenant: Tenant,
+  request: UserCodeRequest,
+): Promise<SendOutcome> {
   const expiresInstant = env.nowMillis + tenant.externalIdentifierConfiguration.twoFactorOneTimeCodeIdTimeToLiveInSeconds * 1000
   if (request.kind === 'enable') {
     if (await sendRefused(env, tenant, user.id)) return RATE_LIMITED
-    await mailOneTimeCode(env, mailer, { scope: userCodeScope(user.id), target: emailTarget(request.email), to: request.email.trim(), expiresInstant })
+    await mailOneTimeCode(env, mailer, {
+      scope: userCodeScope(user.id),
+      target: emailTarget(request.email),
+      to: request.email.trim(),
+      expiresInstant,
+    })
     return { kind: 'sent' }
   }
   const methods = await new TwoFactorStore(env.db).listMethods(user.id)
   const method = methods.find((m) => m.id === request.methodId)
   if (method === undefined || method.view.method !== 'email') return { kind: 'invalidMethod' }
   if (await sendRefused(env, tenant, user.id)) return RATE_LIMITED
-  await mailOneTimeCode(env, mailer, { scope: userCodeScope(user.id), target: methodTarget(method.id), to: method.view.email, expiresInstant })
+  await mailOneTimeCode(env, mailer, {
+    scope: userCodeScope(user.id),
+    target: methodTarget(method.id),
+    to: method.view.email,
+    expiresInstant,
+  })
   return { kind: 'sent' }
 }

@@ -25,7 +25,9 @@ export function trustPolicyOf(application: Application | null): TrustPolicy {
 /** Trust lifetime: the application's externalIdentifierConfiguration override, else the tenant's (30 days by default). */
 export function trustTtlSeconds(tenant: Tenant, application: Application | null): number {
   const own = application?.externalIdentifierConfiguration?.twoFactorTrustIdTimeToLiveInSeconds
-  return typeof own === 'number' && Number.isSafeInteger(own) && own > 0 ? own : tenant.externalIdentifierConfiguration.twoFactorTrustIdTimeToLiveInSeconds
+  return typeof own === 'number' && Number.isSafeInteger(own) && own > 0
+    ? own
+    : tenant.externalIdentifierConfiguration.twoFactorTrustIdTimeToLiveInSeconds
 }
 
 /** Issues a trust id after a completed two-factor login with trustComputer. */
@@ -36,7 +38,12 @@ export async function issueTrust(
 ): Promise<{ trustId: string; ttlSeconds: number }> {
   const trustId = randomToken(32)
   const ttlSeconds = trustTtlSeconds(subject.tenant, subject.application)
-  const trust: TwoFactorTrust = { userId: subject.userId, tenantId: subject.tenant.id, applicationId: subject.application?.id ?? null, issuedInstant: nowMillis }
+  const trust: TwoFactorTrust = {
+    userId: subject.userId,
+    tenantId: subject.tenant.id,
+    applicationId: subject.application?.id ?? null,
+    issuedInstant: nowMillis,
+  }
   await trustIds.put(trustId, trust, ttlSeconds, nowMillis)
   return { trustId, ttlSeconds }
 }

@@ -26,7 +26,8 @@ const SIX_DIGITS = /^[0-9]{6}$/
 
 type TotpEnvironment = Pick<CodeEnvironment, 'encryptionKey' | 'nowMillis'>
 
-const authenticatorsOf = (methods: readonly StoredTwoFactorMethod[]) => methods.filter((m) => m.method === 'authenticator' && m.secretEncrypted !== null)
+const authenticatorsOf = (methods: readonly StoredTwoFactorMethod[]) =>
+  methods.filter((m) => m.method === 'authenticator' && m.secretEncrypted !== null)
 
 /**
  * Finds what a code matches without spending it: a TOTP code of one of the methods (fresher than the
@@ -56,7 +57,11 @@ export async function matchCode(env: CodeEnvironment, rules: CodeRules, code: st
  * The TOTP step of the first authenticator (in the methods' order) the code is valid for and fresher than the
  * method's last accepted step; decrypts each secret, so the caller counts the attempt first.
  */
-export async function matchTotp(env: TotpEnvironment, methods: readonly StoredTwoFactorMethod[], code: string): Promise<Extract<CodeMatch, { kind: 'totp' }> | null> {
+export async function matchTotp(
+  env: TotpEnvironment,
+  methods: readonly StoredTwoFactorMethod[],
+  code: string,
+): Promise<Extract<CodeMatch, { kind: 'totp' }> | null> {
   const authenticators = authenticatorsOf(methods)
   if (authenticators.length === 0 || !SIX_DIGITS.test(code)) return null
   const box = await secretBox(env.encryptionKey)
@@ -73,9 +78,15 @@ export async function matchTotp(env: TotpEnvironment, methods: readonly StoredTw
  * recovery code): the hash of the input under the server's key, to be compared inside the completion batch after
  * the attempt is counted. Null when the code has neither shape. Computing the hash checks nothing.
  */
-export async function hashedFactor(env: Pick<CodeEnvironment, 'encryptionKey'>, login: { userId: string; oneTimeScope: string }, code: string): Promise<SpentFactor | null> {
-  if (SIX_DIGITS.test(code)) return { kind: 'oneTime', scope: login.oneTimeScope, codeHash: await hashOneTimeCode(env.encryptionKey, login.oneTimeScope, code) }
-  if (looksLikeRecoveryCode(code)) return { kind: 'recovery', userId: login.userId, codeHash: await hashRecoveryCode(code, await recoveryCodeKey(env.encryptionKey)) }
+export async function hashedFactor(
+  env: Pick<CodeEnvironment, 'encryptionKey'>,
+  login: { userId: string; oneTimeScope: string },
+  code: string,
+): Promise<SpentFactor | null> {
+  if (SIX_DIGITS.test(code))
+    return { kind: 'oneTime', scope: login.oneTimeScope, codeHash: await hashOneTimeCode(env.encryptionKey, login.oneTimeScope, code) }
+  if (looksLikeRecoveryCode(code))
+    return { kind: 'recovery', userId: login.userId, codeHash: await hashRecoveryCode(code, await recoveryCodeKey(env.encryptionKey)) }
   return null
 }
 

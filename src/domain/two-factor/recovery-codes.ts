@@ -41,8 +41,7 @@ export const normalizeRecoveryCode = (input: string): string => input.replace(/[
  * True when the input could be a recovery code (ten alphanumerics once normalised), as opposed to a
  * six-digit TOTP or emailed code. Lets `/api/two-factor/login` skip a lookup for impossible input.
  */
-export const looksLikeRecoveryCode = (input: string): boolean =>
-  /^[A-Z0-9]{10}$/.test(normalizeRecoveryCode(input))
+export const looksLikeRecoveryCode = (input: string): boolean => /^[A-Z0-9]{10}$/.test(normalizeRecoveryCode(input))
 
 const keys = new Map<string, Promise<CryptoKey>>()
 

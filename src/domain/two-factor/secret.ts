@@ -64,8 +64,7 @@ export type SecretResult =
   | { ok: true; keyBytes: Uint8Array; secret: string }
   | { ok: false; field: SecretField; reason: 'blank' | 'invalid' }
 
-const keyLengthOk = (bytes: Uint8Array): boolean =>
-  bytes.byteLength >= TOTP_MIN_KEY_BYTES && bytes.byteLength <= TOTP_MAX_KEY_BYTES
+const keyLengthOk = (bytes: Uint8Array): boolean => bytes.byteLength >= TOTP_MIN_KEY_BYTES && bytes.byteLength <= TOTP_MAX_KEY_BYTES
 
 /**
  * The HMAC key from an enable request's `secret` (Base64) or `secretBase32Encoded`.

@@ -70,7 +70,11 @@ describe('login-record CSV', () => {
   })
 
   it('prints the time in the requested zone', () => {
-    const line = loginRecordCsvLine({ userId: USER_ID, instant: Date.UTC(2022, 6, 1, 12) }, formatter("yyyy-MM-dd'T'HH:mmXXX"), 'Europe/London')
+    const line = loginRecordCsvLine(
+      { userId: USER_ID, instant: Date.UTC(2022, 6, 1, 12) },
+      formatter("yyyy-MM-dd'T'HH:mmXXX"),
+      'Europe/London',
+    )
     expect(line).toBe(`${USER_ID},,,2022-07-01T13:00+01:00,,,,,,,,\n`)
   })
 })

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { compileDateFormat, DEFAULT_DATE_TIME_SECONDS_FORMAT, isValidZoneId, type JavaDateFormatter } from '../../../src/domain/export/java-date-format'
+import {
+  compileDateFormat,
+  DEFAULT_DATE_TIME_SECONDS_FORMAT,
+  isValidZoneId,
+  type JavaDateFormatter,
+} from '../../../src/domain/export/java-date-format'
 
 function formatter(pattern: string): JavaDateFormatter {
   const compiled = compileDateFormat(pattern)

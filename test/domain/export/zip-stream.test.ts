@@ -97,7 +97,9 @@ describe('zipCsvStream', () => {
 
   it('stores the given modification time', async () => {
     const bytes = new Uint8Array(
-      await new Response(zipCsvStream(fromArray([]), { header: HEADER, modifiedMillis: new Date(2022, 4, 12, 14, 46, 44).getTime() })).arrayBuffer(),
+      await new Response(
+        zipCsvStream(fromArray([]), { header: HEADER, modifiedMillis: new Date(2022, 4, 12, 14, 46, 44).getTime() }),
+      ).arrayBuffer(),
     )
     // DOS date at offset 12 of the local header: ((year - 1980) << 9) | (month << 5) | day.
     const dosDate = (bytes[12] ?? 0) | ((bytes[13] ?? 0) << 8)

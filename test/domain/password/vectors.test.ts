@@ -44,9 +44,7 @@ describe('known-answer vectors', () => {
   }
 
   it('PBKDF2-HMAC-SHA256 at the 100,000-iteration maximum', async () => {
-    expect(await deriveHash('password', 'salted-pbkdf2-hmac-sha256', SALT, 100_000)).toBe(
-      'PkyNWc0rMwmgLTQ9E864b5RAzyJRGQHAEwsY9Gsgd84=',
-    )
+    expect(await deriveHash('password', 'salted-pbkdf2-hmac-sha256', SALT, 100_000)).toBe('PkyNWc0rMwmgLTQ9E864b5RAzyJRGQHAEwsY9Gsgd84=')
   })
 })
 

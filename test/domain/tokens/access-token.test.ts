@@ -29,8 +29,21 @@ describe('buildAccessTokenClaims', () => {
       base({ applicationId: APP_ID, registered: true, roles: ['user', 'admin', 'user'], sessionId: REFRESH_ID, authTimeSeconds: NOW - 10 }),
     )
     expect(Object.keys(claims)).toEqual([
-      'aud', 'exp', 'iat', 'iss', 'sub', 'jti', 'authenticationType', 'email', 'email_verified',
-      'preferred_username', 'applicationId', 'roles', 'auth_time', 'tid', 'sid',
+      'aud',
+      'exp',
+      'iat',
+      'iss',
+      'sub',
+      'jti',
+      'authenticationType',
+      'email',
+      'email_verified',
+      'preferred_username',
+      'applicationId',
+      'roles',
+      'auth_time',
+      'tid',
+      'sid',
     ])
     expect(claims).toEqual({
       aud: APP_ID,
@@ -54,7 +67,18 @@ describe('buildAccessTokenClaims', () => {
 
   it('no application: no aud, applicationId or roles (issue #1991 shape)', () => {
     const { claims } = buildAccessTokenClaims(base({ user: { id: USER_ID, email: 'a@b.c', verified: false } }))
-    expect(Object.keys(claims)).toEqual(['exp', 'iat', 'iss', 'sub', 'jti', 'authenticationType', 'email', 'email_verified', 'auth_time', 'tid'])
+    expect(Object.keys(claims)).toEqual([
+      'exp',
+      'iat',
+      'iss',
+      'sub',
+      'jti',
+      'authenticationType',
+      'email',
+      'email_verified',
+      'auth_time',
+      'tid',
+    ])
     expect(claims.email_verified).toBe(false)
     expect(claims.auth_time).toBe(NOW)
   })

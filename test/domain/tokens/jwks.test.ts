@@ -92,7 +92,16 @@ describe('Key API view', () => {
 
   it('RSA and EC: type, length, publicKey, hasPrivateKey; never the private key', async () => {
     const rsa = await toKeyResponse(rs256)
-    expect(rsa).toEqual({ algorithm: 'RS256', hasPrivateKey: true, id: rs256.id, kid: rs256.kid, length: 2048, name: 'rsa', publicKey: rs256.publicKeyPem, type: 'RSA' })
+    expect(rsa).toEqual({
+      algorithm: 'RS256',
+      hasPrivateKey: true,
+      id: rs256.id,
+      kid: rs256.kid,
+      length: 2048,
+      name: 'rsa',
+      publicKey: rs256.publicKeyPem,
+      type: 'RSA',
+    })
     expect(Object.keys(rsa)).toEqual([...Object.keys(rsa)].sort())
     expect(JSON.stringify(rsa)).not.toContain('PRIVATE KEY')
     const ec = await toKeyResponse({ ...es384, hasPrivateKey: false, insertInstant: 1, lastUpdateInstant: 2 })

@@ -3,13 +3,7 @@ import { base64ToBytes, bytesToBase64Url } from '../../../src/domain/crypto/enco
 import { sha256Base64Url } from '../../../src/domain/crypto/secrets'
 import { pemLabel, pemToDer } from '../../../src/domain/tokens/pem'
 import { hashRefreshToken, newRefreshToken } from '../../../src/domain/tokens/refresh-token'
-import {
-  generateSigningKey,
-  isSigningAlgorithm,
-  keyTypeOf,
-  publicKeyKid,
-  SIGNING_ALGORITHMS,
-} from '../../../src/domain/tokens/signing-key'
+import { generateSigningKey, isSigningAlgorithm, keyTypeOf, publicKeyKid, SIGNING_ALGORITHMS } from '../../../src/domain/tokens/signing-key'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/
 

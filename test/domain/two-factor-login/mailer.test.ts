@@ -23,10 +23,18 @@ describe('mailerFor', () => {
         return { messageId: 'm1' }
       },
     } as unknown as SendEmail
-    await mailerFor({ KV: env.KV, ENVIRONMENT: 'production', EMAIL: binding, EMAIL_FROM: 'auth@example.com' }).send({ to: 'a@example.com', subject: 's', text: 't' })
+    await mailerFor({ KV: env.KV, ENVIRONMENT: 'production', EMAIL: binding, EMAIL_FROM: 'auth@example.com' }).send({
+      to: 'a@example.com',
+      subject: 's',
+      text: 't',
+    })
     expect(sent).toEqual([{ from: 'auth@example.com', to: 'a@example.com', subject: 's', text: 't' }])
-    await expect(mailerFor({ KV: env.KV, ENVIRONMENT: 'production' }).send({ to: 'a@example.com', subject: 's', text: 't' })).rejects.toThrow(/EMAIL/)
-    await expect(new SendEmailMailer(binding, undefined).send({ to: 'a@example.com', subject: 's', text: 't' })).rejects.toThrow(/EMAIL_FROM/)
+    await expect(
+      mailerFor({ KV: env.KV, ENVIRONMENT: 'production' }).send({ to: 'a@example.com', subject: 's', text: 't' }),
+    ).rejects.toThrow(/EMAIL/)
+    await expect(new SendEmailMailer(binding, undefined).send({ to: 'a@example.com', subject: 's', text: 't' })).rejects.toThrow(
+      /EMAIL_FROM/,
+    )
   })
 
   it('keeps outbox messages per address, oldest first', async () => {
@@ -34,6 +42,9 @@ describe('mailerFor', () => {
     const mailer = new DevOutboxMailer(env.KV)
     await mailer.send({ to: address, subject: 'one', text: '1' })
     await mailer.send({ to: address, subject: 'two', text: '2' })
-    expect((await readOutbox(env.KV, address.toLowerCase())).map((m) => [m.subject, m.sequence])).toEqual([['one', 1], ['two', 2]])
+    expect((await readOutbox(env.KV, address.toLowerCase())).map((m) => [m.subject, m.sequence])).toEqual([
+      ['one', 1],
+      ['two', 2],
+    ])
   })
 })

@@ -9,7 +9,10 @@ async function userWithAuthenticator(lastStep: number | null) {
   const user = await createUser({ tenantId: tenant.id, email: uniqueEmail('store') })
   const store = new TwoFactorStore(env.DB)
   const view = toPublicMethod({ id: 'AB23', method: 'authenticator' })
-  await env.DB.batch([store.insertMethodStatement(user.id, { view, secretEncrypted: 'v1.x.y', lastStep }, 1), store.userViewStatement(user.id)])
+  await env.DB.batch([
+    store.insertMethodStatement(user.id, { view, secretEncrypted: 'v1.x.y', lastStep }, 1),
+    store.userViewStatement(user.id),
+  ])
   return { user, store }
 }
 

@@ -18,7 +18,13 @@ export async function world(options: { tenant?: JsonObject; application?: JsonOb
   const tenant = await createTenant(options.tenant)
   const application = await createApplication(tenant.id, { loginConfiguration: { requireAuthentication: false }, ...options.application })
   const email = uniqueEmail('mfa')
-  const user = await createUser({ tenantId: tenant.id, email, password: PASSWORD, overrides: options.user, registrations: [{ applicationId: application.id }] })
+  const user = await createUser({
+    tenantId: tenant.id,
+    email,
+    password: PASSWORD,
+    overrides: options.user,
+    registrations: [{ applicationId: application.id }],
+  })
   return { tenant, application, user, email }
 }
 
@@ -34,7 +40,10 @@ export async function enableAuthenticator(userId: string, nowMillis: number): Pr
   const generated = await json<{ secret: string }>(await call('/api/two-factor/secret'))
   const keyBytes = base64ToBytes(generated.secret)
   const code = await totpCode(keyBytes, timeStepAt(nowMillis))
-  const response = await call(`/api/user/two-factor/${userId}`, { body: { method: 'authenticator', secret: generated.secret, code }, nowMillis })
+  const response = await call(`/api/user/two-factor/${userId}`, {
+    body: { method: 'authenticator', secret: generated.secret, code },
+    nowMillis,
+  })
   expect(response.status).toBe(200)
   const text = await response.text()
   const recoveryCodes = text === '' ? [] : ((JSON.parse(text) as { recoveryCodes?: string[] }).recoveryCodes ?? [])
@@ -52,7 +61,11 @@ export async function lastMailedCode(address: string): Promise<string> {
 }
 
 /** Enables an email method through the API: send a code, read it from the outbox, enable with it. */
-export async function enableEmailMethod(userId: string, address: string, nowMillis: number): Promise<{ methodId: string; recoveryCodes: string[] }> {
+export async function enableEmailMethod(
+  userId: string,
+  address: string,
+  nowMillis: number,
+): Promise<{ methodId: string; recoveryCodes: string[] }> {
   expect((await call('/api/two-factor/send', { body: { userId, method: 'email', email: address }, nowMillis })).status).toBe(200)
   const code = await lastMailedCode(address)
   const response = await call(`/api/user/two-factor/${userId}`, { body: { method: 'email', email: address, code }, nowMillis })
@@ -71,7 +84,13 @@ export interface LoginOptions {
 
 /** POST /api/login as the user, anonymous (the world's application needs no key). */
 export const passwordLogin = (applicationId: string, email: string, options: LoginOptions & { body?: JsonObject } = {}) =>
-  call('/api/login', { body: { applicationId, loginId: email, password: PASSWORD, ...options.body }, apiKey: null, nowMillis: options.nowMillis, headers: options.headers, tenantId: options.tenantId })
+  call('/api/login', {
+    body: { applicationId, loginId: email, password: PASSWORD, ...options.body },
+    apiKey: null,
+    nowMillis: options.nowMillis,
+    headers: options.headers,
+    tenantId: options.tenantId,
+  })
 
 /** POST /api/two-factor/login as the official client sends it: anonymous. */
 export const twoFactorLogin = (body: JsonObject, options: LoginOptions = {}) =>

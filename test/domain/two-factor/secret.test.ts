@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { base64ToBytes, bytesToHex, utf8 } from '../../../src/domain/crypto/encoding'
-import {
-  base32Decode,
-  base32Encode,
-  generateTwoFactorSecret,
-  secretFromRequest,
-} from '../../../src/domain/two-factor/secret'
+import { base32Decode, base32Encode, generateTwoFactorSecret, secretFromRequest } from '../../../src/domain/two-factor/secret'
 
 // RFC 4648 section 10 test vectors, with the padding removed for the encoder's output.
 const RFC_4648: ReadonlyArray<[string, string]> = [
