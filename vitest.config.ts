@@ -13,7 +13,12 @@ export default defineConfig(async () => {
           // A second, empty database for tests that need a fresh start (the bootstrap race).
           // A third plays a lagging read replica, fed from DB only when a test says so (test/store/stale-replica.test.ts);
           // two more stay unmigrated or one migration behind (test/http/misconfiguration.test.ts).
-          d1Databases: { BOOTSTRAP_TEST_DB: 'bootstrap-test', REPLICA_TEST_DB: 'replica-test', UNMIGRATED_TEST_DB: 'unmigrated-test', BEHIND_TEST_DB: 'behind-test' },
+          d1Databases: {
+            BOOTSTRAP_TEST_DB: 'bootstrap-test',
+            REPLICA_TEST_DB: 'replica-test',
+            UNMIGRATED_TEST_DB: 'unmigrated-test',
+            BEHIND_TEST_DB: 'behind-test',
+          },
           bindings: {
             TEST_MIGRATIONS: migrations,
             BOOTSTRAP_API_KEY: 'test-superuser-api-key-0123456789abcdef',
