@@ -7,7 +7,7 @@ import { authenticateApiKey, requestTenantId } from '../http/auth'
 import { clientIp } from '../http/client-ip'
 import { codes, fieldError, notFound, unauthorized } from '../http/errors'
 import { FieldReader, isUuid } from '../http/fields'
-import { readJson } from '../http/body'
+import { readOptionalJson } from '../http/body'
 import { authenticateJwt } from '../http/jwt-auth'
 import { loginEnvironment } from '../http/login-request'
 import { replicaReads } from '../http/read-placement'
@@ -75,15 +75,17 @@ pingRoutes.put('/api/login/:userId', replicaReads, async (c) => {
 })
 
 /**
- * PUT /api/login has two forms. With an API key, the official client's loginPingWithRequest: the user, application
- * and IP in a JSON LoginPingRequest body. Without one, the JWT ping: the user and application come from the token's
+ * PUT /api/login has two forms. With an API key and a body, the official client's loginPingWithRequest: the user,
+ * application and IP in a JSON LoginPingRequest body. Without one, the JWT ping: the user and application come from the token's
  * `sub` and `applicationId` claims, checked (with the token's tenant) by authenticateJwt, so neither is read again.
  */
 pingRoutes.put('/api/login', replicaReads, async (c) => {
   const principal = await authenticateApiKey(c)
-  if (principal !== null) {
+  // The body decides the form: a key beside an access_token cookie and no body is the JWT form, the key only scoping it.
+  const json = principal === null ? undefined : await readOptionalJson(c)
+  if (principal !== null && json !== undefined) {
     c.set('apiKey', principal)
-    const body = FieldReader.body(await readJson(c))
+    const body = FieldReader.body(json)
     const userId = body.requiredString('userId')
     const applicationId = body.string('applicationId')
     const ipAddress = body.string('ipAddress')
