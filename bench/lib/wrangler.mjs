@@ -31,14 +31,14 @@ let productConfig = path.join(ROOT, 'wrangler.toml')
 let snapshotDir = null
 
 /**
- * Copies src/, migrations/ and the project files into bench/.data/ (inside the repository, so node_modules still
+ * Copies src/, migrations/, public/ (static assets) and the project files into bench/.data/ (inside the repository, so node_modules still
  * resolves) and points startDev and migrate at the copy. Removed again when the process exits.
  */
 export function snapshotProject() {
   snapshotDir = path.join(ROOT, 'bench', '.data', `snapshot-${process.pid}`)
   rmSync(snapshotDir, { recursive: true, force: true })
   mkdirSync(snapshotDir, { recursive: true })
-  for (const dir of ['src', 'migrations']) cpSync(path.join(ROOT, dir), path.join(snapshotDir, dir), { recursive: true })
+  for (const dir of ['src', 'migrations', 'public']) cpSync(path.join(ROOT, dir), path.join(snapshotDir, dir), { recursive: true })
   for (const file of ['wrangler.toml', 'package.json', 'tsconfig.json']) copyFileSync(path.join(ROOT, file), path.join(snapshotDir, file))
   productConfig = path.join(snapshotDir, 'wrangler.toml')
 }
