@@ -18,6 +18,7 @@ export default defineConfig(async () => {
             REPLICA_TEST_DB: 'replica-test',
             UNMIGRATED_TEST_DB: 'unmigrated-test',
             BEHIND_TEST_DB: 'behind-test',
+            DEFAULT_TENANT_TEST_DB: 'default-tenant-test',
           },
           bindings: {
             TEST_MIGRATIONS: migrations,

@@ -3,7 +3,7 @@
 // starts `wrangler dev` on FusionAuth's port 9011 and, once it answers, prints the URL, the superuser API key and a
 // curl that works. SIGINT and SIGTERM stop wrangler and its workerd children with it.
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { ensureDevVars } from './lib/dev-vars.mjs'
 import { portInUse } from './lib/ports.mjs'
@@ -12,6 +12,13 @@ import { ROOT, WRANGLER, childEnv, runWrangler, stopGroup, waitUntilServing } fr
 const DEFAULT_PORT = 9011
 const STARTUP_TIMEOUT_MS = 120_000
 const args = process.argv.slice(2)
+
+// `--kickstart FILE` is ours, not wrangler's: FusionAuth runs a kickstart.json at startup, on an empty instance, and
+// creates its default tenant with the file's `variables.defaultTenantId`.
+const kickstartAt = args.findIndex((arg) => arg === '--kickstart' || arg.startsWith('--kickstart='))
+const kickstartFile =
+  kickstartAt < 0 ? undefined : args[kickstartAt].includes('=') ? args[kickstartAt].slice('--kickstart='.length) : args[kickstartAt + 1]
+if (kickstartAt >= 0) args.splice(kickstartAt, args[kickstartAt].includes('=') ? 1 : 2)
 
 /** The value of `--flag value` or `--flag=value` among the arguments for wrangler dev. */
 function flagValue(flag) {
@@ -55,6 +62,16 @@ try {
 }
 
 const devArgs = ['dev', ...(flagValue('--port') ? [] : ['--port', String(DEFAULT_PORT)]), ...args]
+if (kickstartFile !== undefined) {
+  let defaultTenantId
+  try {
+    defaultTenantId = JSON.parse(readFileSync(path.resolve(kickstartFile), 'utf8')).variables?.defaultTenantId
+  } catch (error) {
+    fail(`cannot read the kickstart file ${kickstartFile}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  // Used by the Worker only when it seeds an empty database; a second start keeps the tenant it has.
+  if (typeof defaultTenantId === 'string') devArgs.push('--var', `DEFAULT_TENANT_ID:${defaultTenantId}`)
+}
 // detached: wrangler leads its own process group, so a stop reaches workerd too, not only wrangler.
 const dev = spawn(process.execPath, [WRANGLER, ...devArgs], {
   cwd: ROOT,
@@ -109,7 +126,20 @@ console.log(
     `Superuser API key (the raw Authorization header): ${apiKey}`,
     'Try it:',
     `  curl -s ${url}/api/tenant -H 'Authorization: ${apiKey}'`,
-    'Seed users and an application: npm run kickstart -- kickstart.example.json   (docs/getting-started.md)',
+    kickstartFile === undefined
+      ? 'Seed users and an application: npm run kickstart -- kickstart.example.json   (docs/getting-started.md)'
+      : `Kickstart: ${kickstartFile}`,
     '',
   ].join('\n'),
 )
+
+if (kickstartFile !== undefined) {
+  // The kickstart script refuses (exit 3) an instance that already holds data: a second start keeps what it has.
+  // Asynchronous, so wrangler's output keeps flowing while the kickstart's requests are served.
+  const seeding = spawn(process.execPath, [path.join(ROOT, 'scripts', 'kickstart.mjs'), kickstartFile, '--url', url, '--key', apiKey], {
+    stdio: 'inherit',
+  })
+  const status = await new Promise((resolve) => seeding.on('exit', (code) => resolve(code)))
+  if (status === 3) console.log('Kickstart skipped: the instance already holds data.')
+  else if (status !== 0) console.error(`npm start: the kickstart failed (exit ${status}); the server keeps running.`)
+}

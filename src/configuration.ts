@@ -5,6 +5,7 @@
  */
 import { base64ToBytes } from './domain/crypto/encoding'
 import type { Bindings } from './env'
+import { isUuid } from './http/fields'
 
 /** What is wrong, for the log line: names of settings and migrations, never their values. */
 export class MisconfiguredError extends Error {
@@ -15,8 +16,9 @@ export class MisconfiguredError extends Error {
 }
 
 /** The secrets' problems, checked on every request (no I/O; the values change only with a new deployment). */
-export function secretProblems(env: Pick<Bindings, 'ENCRYPTION_KEY' | 'BOOTSTRAP_API_KEY'>): string[] {
+export function secretProblems(env: Pick<Bindings, 'ENCRYPTION_KEY' | 'BOOTSTRAP_API_KEY' | 'DEFAULT_TENANT_ID'>): string[] {
   const problems: string[] = []
+  if (env.DEFAULT_TENANT_ID !== undefined && !isUuid(env.DEFAULT_TENANT_ID)) problems.push('DEFAULT_TENANT_ID is not a UUID')
   if (env.BOOTSTRAP_API_KEY === undefined || env.BOOTSTRAP_API_KEY.trim() === '') {
     problems.push('BOOTSTRAP_API_KEY is not set (npx wrangler secret put BOOTSTRAP_API_KEY)')
   }
@@ -37,7 +39,7 @@ function isBase64Of32Bytes(text: string): boolean {
 }
 
 /** Throws MisconfiguredError when the secrets are not usable. */
-export function requireUsableSecrets(env: Pick<Bindings, 'ENCRYPTION_KEY' | 'BOOTSTRAP_API_KEY'>): void {
+export function requireUsableSecrets(env: Pick<Bindings, 'ENCRYPTION_KEY' | 'BOOTSTRAP_API_KEY' | 'DEFAULT_TENANT_ID'>): void {
   const problems = secretProblems(env)
   if (problems.length > 0) throw new MisconfiguredError(problems)
 }

@@ -11,6 +11,8 @@ export interface Bindings {
   BOOTSTRAP_API_KEY?: string
   /** Base64 of 32 random bytes: encrypts signing secrets and TOTP secrets at rest. */
   ENCRYPTION_KEY?: string
+  /** The id an empty database's default tenant is created with (kickstart's variables.defaultTenantId); a UUID. */
+  DEFAULT_TENANT_ID?: string
   /** `primary` sends every read to D1's primary; otherwise the login family reads from the nearest replica. */
   D1_READS?: string
   /** Benchmarks only, and only in development or test: `primary=150,replica=5` ms per D1 round trip. */

@@ -9,6 +9,7 @@ declare global {
       REPLICA_TEST_DB: D1Database
       UNMIGRATED_TEST_DB: D1Database
       BEHIND_TEST_DB: D1Database
+      DEFAULT_TENANT_TEST_DB: D1Database
     }
   }
 }

@@ -20,11 +20,16 @@ const ready = new WeakMap<D1Database, Promise<void>>()
  * system_configuration row names the winning tenant id, and the tenant and key inserts in the same batch only
  * happen for the request whose id won.
  */
-export function ensureBootstrapped(db: D1Database, encryptionKey: string | undefined, nowMillis: number): Promise<void> {
+export function ensureBootstrapped(
+  db: D1Database,
+  encryptionKey: string | undefined,
+  nowMillis: number,
+  defaultTenantId?: string,
+): Promise<void> {
   let once = ready.get(db)
   if (once === undefined) {
     once = requireSchema(db)
-      .then(() => bootstrapDatabase(db, encryptionKey, nowMillis))
+      .then(() => bootstrapDatabase(db, encryptionKey, nowMillis, defaultTenantId))
       .catch((error: unknown) => {
         ready.delete(db)
         throw error
@@ -50,12 +55,21 @@ async function requireSchema(db: D1Database): Promise<void> {
   }
 }
 
-export async function bootstrapDatabase(db: D1Database, encryptionKey: string | undefined, nowMillis: number): Promise<void> {
+/**
+ * Seeds an empty database. `defaultTenantId` (DEFAULT_TENANT_ID, from kickstart's `variables.defaultTenantId` as
+ * FusionAuth takes it) is the id the default tenant is created with; once a database is seeded it changes nothing.
+ */
+export async function bootstrapDatabase(
+  db: D1Database,
+  encryptionKey: string | undefined,
+  nowMillis: number,
+  defaultTenantId?: string,
+): Promise<void> {
   const configurations = new SystemConfigurationStore(db)
   if ((await configurations.get()) !== null) return
 
   const key = await generateSigningKey({ algorithm: 'HS256', name: 'Default signing key' })
-  const tenantId = crypto.randomUUID()
+  const tenantId = defaultTenantId?.toLowerCase() ?? crypto.randomUUID()
   const defaults = tenantDefaults()
   const tenant: Tenant = {
     ...defaults,

@@ -40,6 +40,8 @@ export type PendingWrite = D1PreparedStatement
 
 export interface DataContextInit {
   database: D1Database
+  /** The id an empty database's default tenant is created with (DEFAULT_TENANT_ID), when set. */
+  defaultTenantId?: string
   /** D1_READS=primary: the operator wants every read at the primary, replicas never. */
   strictReads: boolean
   kv: KVNamespace
@@ -53,6 +55,7 @@ export function dataContextFor(env: Bindings, nowMillis: number): DataContext {
   return new DataContext({
     database: databaseFor(env),
     strictReads: env.D1_READS === 'primary',
+    defaultTenantId: env.DEFAULT_TENANT_ID,
     kv: env.KV,
     loginQueue: env.LOGIN_QUEUE,
     nowMillis,
@@ -226,7 +229,7 @@ export class DataContext {
 
   /** Seeds an empty database once per isolate (bootstrap.ts); always at the primary, outside the request's session. */
   ensureBootstrapped(): Promise<void> {
-    return ensureBootstrapped(this.database, this.encryptionKey, this.nowMillis)
+    return ensureBootstrapped(this.database, this.encryptionKey, this.nowMillis, this.init.defaultTenantId)
   }
 
   /** Commits writes from several stores in one batch: one round trip to the primary, one transaction. */

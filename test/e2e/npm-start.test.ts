@@ -127,4 +127,36 @@ describe('npm start', () => {
       await new Promise((resolve) => blocker.close(resolve))
     }
   })
+
+  it("with --kickstart seeds an empty instance at startup, its default tenant taking the file's defaultTenantId", async () => {
+    const kickstartState = await mkdtemp(path.join(tmpdir(), 'edge-login-start-kickstart-'))
+    const kickstartPort = await freePort()
+    const started = npmStart([
+      '--port',
+      String(kickstartPort),
+      '--inspector-port',
+      String(await freePort()),
+      '--persist-to',
+      kickstartState,
+      '--kickstart',
+      'kickstart.example.json',
+    ])
+    try {
+      await waitFor(started, 'kickstart: done')
+      const example = JSON.parse(readFileSync(path.join(ROOT, 'kickstart.example.json'), 'utf8')) as {
+        variables: { defaultTenantId: string }
+      }
+      const key = JSON.parse(readFileSync(path.join(ROOT, 'kickstart.example.json'), 'utf8')).apiKeys[0].key as string
+      // The default tenant is the one kickstart's FUSIONAUTH_TENANT_ID resolved to: the file's defaultTenantId.
+      const tenant = await fetch(`http://127.0.0.1:${kickstartPort}/api/tenant/${example.variables.defaultTenantId}`, {
+        headers: { Authorization: key },
+      })
+      expect(tenant.status).toBe(200)
+      expect(started.output()).not.toContain('cannot be changed to defaultTenantId')
+    } finally {
+      started.child.kill('SIGTERM')
+      await exited(started.child)
+      await rm(kickstartState, { recursive: true, force: true })
+    }
+  })
 })

@@ -20,6 +20,7 @@ describe('a misconfigured Worker', () => {
     ['a missing ENCRYPTION_KEY', { ENCRYPTION_KEY: undefined }, 'ENCRYPTION_KEY is not set'],
     ['an ENCRYPTION_KEY that is not Base64 of 32 bytes', { ENCRYPTION_KEY: SECRET }, 'ENCRYPTION_KEY is not Base64 of 32 bytes'],
     ['a missing BOOTSTRAP_API_KEY', { BOOTSTRAP_API_KEY: '' }, 'BOOTSTRAP_API_KEY is not set'],
+    ['a DEFAULT_TENANT_ID that is not a UUID', { DEFAULT_TENANT_ID: 'tenant-one' }, 'DEFAULT_TENANT_ID is not a UUID'],
   ])('answers %s with a 500 that says so and logs the reason in one line', async (_name, bindings, reason) => {
     const result = await misconfigured(bindings)
     expect(result.status).toBe(500)

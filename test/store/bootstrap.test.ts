@@ -41,4 +41,16 @@ describe('bootstrap', () => {
     await bootstrapDatabase(db, env.ENCRYPTION_KEY, now + 1)
     expect(await new TenantStore(db).list()).toHaveLength(1)
   })
+
+  it("creates the default tenant with DEFAULT_TENANT_ID (kickstart's defaultTenantId) on an empty database, and only then", async () => {
+    const db = env.DEFAULT_TENANT_TEST_DB
+    await applyD1Migrations(db, env.TEST_MIGRATIONS)
+    const fixed = '30663132-6464-6665-3032-326466613934'
+    await bootstrapDatabase(db, env.ENCRYPTION_KEY, Date.now(), fixed.toUpperCase())
+    expect((await new SystemConfigurationStore(db).get())?.defaultTenantId).toBe(fixed)
+    expect((await new TenantStore(db).list()).map((t) => t.id)).toEqual([fixed])
+    // Seeded once: another id later changes nothing.
+    await bootstrapDatabase(db, env.ENCRYPTION_KEY, Date.now(), crypto.randomUUID())
+    expect((await new TenantStore(db).list()).map((t) => t.id)).toEqual([fixed])
+  })
 })
