@@ -4,59 +4,42 @@
  * revokes the user's refresh tokens (tenant policy) and may issue a one-time password for a silent re-login.
  */
 import type { Errors } from '../http/errors'
-import type { JsonObject } from '../http/fields'
 import { randomToken } from './crypto/secrets'
-import { CHANGE_PASSWORD_PREFIX, type ChangePasswordGrant, type LoginEnvironment } from './login/complete-login'
+import type { ChangePasswordGrant } from './login/complete-login'
 import type { OneTimePasswordGrant } from './login/one-time-password-login'
 import { hashPassword } from './password'
 import type { Tenant } from './tenant'
 import type { User } from './user'
 import { checkPasswordRules, tenantHashSettings } from './user-password'
-import { ExpiringValueStore } from '../store/expiring-value-store'
-import { FailedLoginStore } from '../store/failed-login-store'
-import { RedemptionStore } from '../store/redemption-store'
-import { RefreshTokenStore } from '../store/refresh-token-store'
-import { UserStore } from '../store/user-store'
-
-/** A change-password grant as this module writes it: forgot-password ids also carry when they were issued and the caller's state. */
-export interface ChangePasswordGrantRecord extends ChangePasswordGrant {
-  /** Epoch ms; an id issued before the password last changed is spent (FusionAuth revokes them on change). */
-  issuedInstant?: number
-  state?: JsonObject
-}
-
-/** Redemption kind of change-password ids in the redemptions table. */
-const REDEMPTION_KIND = 'cpw'
-
-const grants = (kv: KVNamespace) => new ExpiringValueStore<ChangePasswordGrantRecord>(kv, CHANGE_PASSWORD_PREFIX)
+import type { DataContext } from '../store/data-context'
+import { REDEMPTION_KINDS } from '../store/names'
 
 /** Stores a change-password id for the tenant's changePasswordIdTimeToLiveInSeconds; returns the id. */
 export async function issueChangePasswordId(
-  kv: KVNamespace,
+  data: DataContext,
   tenant: Tenant,
-  grant: ChangePasswordGrantRecord,
-  nowMillis: number,
+  grant: ChangePasswordGrant,
   chosenId?: string,
 ): Promise<string> {
   const id = chosenId ?? randomToken(32)
-  await grants(kv).put(id, grant, tenant.externalIdentifierConfiguration.changePasswordIdTimeToLiveInSeconds, nowMillis)
+  await data.changePasswordIds.put(id, grant, tenant.externalIdentifierConfiguration.changePasswordIdTimeToLiveInSeconds, data.nowMillis)
   return id
 }
 
 /** The grant behind a change-password id, or null when unknown or expired (redemption is separate: see redeemChangePasswordId). */
-export async function readChangePasswordGrant(kv: KVNamespace, id: string, nowMillis: number): Promise<ChangePasswordGrantRecord | null> {
-  return grants(kv).get(id, nowMillis)
+export async function readChangePasswordGrant(data: DataContext, id: string): Promise<ChangePasswordGrant | null> {
+  return data.changePasswordIds.get(id, data.nowMillis)
 }
 
 /** Whether a grant predates the user's last password change (and so was revoked by it). */
-export const grantIsStale = (grant: ChangePasswordGrantRecord, user: User): boolean =>
+export const grantIsStale = (grant: ChangePasswordGrant, user: User): boolean =>
   grant.issuedInstant !== undefined && user.passwordLastUpdateInstant !== undefined && grant.issuedInstant < user.passwordLastUpdateInstant
 
 /** Spends the id in D1: true for exactly one of any number of racing requests. */
-export async function redeemChangePasswordId(env: LoginEnvironment, tenant: Tenant, id: string): Promise<boolean> {
+export async function redeemChangePasswordId(data: DataContext, tenant: Tenant, id: string): Promise<boolean> {
   const ttlSeconds = tenant.externalIdentifierConfiguration.changePasswordIdTimeToLiveInSeconds
-  const won = await new RedemptionStore(env.db).redeem(REDEMPTION_KIND, id, env.nowMillis, ttlSeconds)
-  if (won) await grants(env.kv).delete(id)
+  const won = await data.redemptions.redeem(REDEMPTION_KINDS.changePasswordId, id, data.nowMillis, ttlSeconds)
+  if (won) await data.changePasswordIds.delete(id)
   return won
 }
 
@@ -101,28 +84,27 @@ export interface PasswordChange {
  * passwordLastUpdateInstant, resets the failed-login counter and (tenant policy onPasswordChanged) revokes the
  * user's refresh tokens, in one D1 batch. Returns the one-time password when one was asked for.
  */
-export async function applyPasswordChange(env: LoginEnvironment, change: PasswordChange): Promise<{ oneTimePassword: string | null }> {
-  const { tenant, user, nowMillis } = { ...change, nowMillis: env.nowMillis }
+export async function applyPasswordChange(data: DataContext, change: PasswordChange): Promise<{ oneTimePassword: string | null }> {
+  const { tenant, user, nowMillis } = { ...change, nowMillis: data.nowMillis }
   const { scheme, factor } = tenantHashSettings(tenant)
   const hashed = await hashPassword(change.password, scheme, factor)
   const { passwordChangeReason: _reason, ...rest } = user
   const updated: User = { ...rest, passwordChangeRequired: false, passwordLastUpdateInstant: nowMillis, lastUpdateInstant: nowMillis }
 
-  const users = new UserStore(env.db)
   const statements = [
-    users.updateStatement(updated),
-    users.passwordStatement(user.id, hashed),
-    new FailedLoginStore(env.db).resetStatement(user.id),
+    data.users.updateStatement(updated),
+    data.users.passwordStatement(user.id, hashed),
+    data.failedLogins.resetStatement(user.id),
   ]
   if (tenant.jwtConfiguration.refreshTokenRevocationPolicy.onPasswordChanged) {
-    statements.push(new RefreshTokenStore(env.db).revokeAllForUserStatement(user.id))
+    statements.push(data.refreshTokens.revokeAllForUserStatement(user.id))
   }
-  await env.db.batch(statements)
+  await data.commit(statements)
 
   if (change.oneTimePassword === null) return { oneTimePassword: null }
   const oneTimePassword = randomToken(32)
   const grant: OneTimePasswordGrant = { userId: user.id, tenantId: tenant.id, ...change.oneTimePassword }
-  await env.oneTimePasswords.put(
+  await data.oneTimePasswords.put(
     oneTimePassword,
     grant,
     tenant.externalIdentifierConfiguration.oneTimePasswordTimeToLiveInSeconds,

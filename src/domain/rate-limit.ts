@@ -9,9 +9,9 @@
  */
 import { isObject } from '../http/fields'
 import { sha256Base64Url } from './crypto/secrets'
-import type { LoginEnvironment } from './login/complete-login'
 import type { Tenant } from './tenant'
-import { type CountedRequest, RateLimitStore } from '../store/rate-limit-store'
+import type { DataContext } from '../store/data-context'
+import type { CountedRequest } from '../store/rate-limit-store'
 
 /**
  * The types FusionAuth has. Only failedLogin, forgotPassword and sendTwoFactor have endpoints here; the others
@@ -85,16 +85,16 @@ const NOTHING_COUNTED: RateLimitDecision = { limited: false, allowed: null }
  * write when the type is enabled and nothing when it is not (FusionAuth's default).
  */
 export async function countRequest(
-  env: Pick<LoginEnvironment, 'db' | 'nowMillis'>,
+  data: Pick<DataContext, 'rateLimits' | 'nowMillis'>,
   tenant: Tenant,
   type: RateLimitedRequestType,
   subject: RateLimitSubject,
 ): Promise<RateLimitDecision> {
   const configuration = enabledConfiguration(tenant, type)
   if (configuration === null) return NOTHING_COUNTED
-  const store = new RateLimitStore(env.db)
+  const store = data.rateLimits
   const key = await counterKey(type, tenant.id, subject)
-  const counted: CountedRequest = await store.count(key, env.nowMillis, configuration.timePeriodInSeconds * 1000)
+  const counted: CountedRequest = await store.count(key, data.nowMillis, configuration.timePeriodInSeconds * 1000)
   if (counted.count > configuration.limit) return { limited: true }
   return { limited: false, allowed: { release: () => store.release(key, counted) } }
 }

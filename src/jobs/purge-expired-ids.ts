@@ -1,7 +1,5 @@
 import type { Bindings } from '../env'
-import { RateLimitStore } from '../store/rate-limit-store'
-import { RedemptionStore } from '../store/redemption-store'
-import { TwoFactorStore } from '../store/two-factor-store'
+import { dataContextFor } from '../store/data-context'
 
 /** Rows per statement: one bounded DELETE per table keeps each query far from D1's 30 s limit. */
 const BATCH = 5000
@@ -19,12 +17,12 @@ export interface PurgedIds {
  * window has ended (the next request starts a new window anyway). Bounded per run; the next hourly run
  * continues where this one stopped.
  */
-export async function purgeExpiredIds(env: Pick<Bindings, 'DB'>, nowMillis: number): Promise<PurgedIds> {
-  const twoFactor = new TwoFactorStore(env.DB)
+export async function purgeExpiredIds(env: Bindings, nowMillis: number): Promise<PurgedIds> {
+  const data = dataContextFor(env, nowMillis)
   return {
-    redemptions: await new RedemptionStore(env.DB).purgeExpired(nowMillis, BATCH),
-    codes: await twoFactor.purgeExpiredCodes(nowMillis, BATCH),
-    attempts: await twoFactor.purgeExpiredAttempts(nowMillis, BATCH),
-    rateLimits: await new RateLimitStore(env.DB).purgeExpired(nowMillis, BATCH),
+    redemptions: await data.redemptions.purgeExpired(nowMillis, BATCH),
+    codes: await data.twoFactor.purgeExpiredCodes(nowMillis, BATCH),
+    attempts: await data.twoFactor.purgeExpiredAttempts(nowMillis, BATCH),
+    rateLimits: await data.rateLimits.purgeExpired(nowMillis, BATCH),
   }
 }

@@ -4,12 +4,13 @@
  * A message this version cannot read is retried on its own until it reaches the dead-letter queue, never dropped.
  */
 import type { Bindings } from '../env'
+import { dataContextFor } from '../store/data-context'
 import { type LoginQueueMessage, isLoginQueueMessage, writeLoginBatch } from '../store/login-events'
 
 /** Backoff for a failed batch: 2, 4, 8 ... seconds by attempt, at most 5 minutes. */
 export const retryDelaySeconds = (attempts: number): number => Math.min(300, 2 ** Math.max(1, attempts))
 
-export async function writeLogins(batch: MessageBatch<unknown>, env: Pick<Bindings, 'DB'>): Promise<void> {
+export async function writeLogins(batch: MessageBatch<unknown>, env: Bindings): Promise<void> {
   const readable: Message<LoginQueueMessage>[] = []
   for (const message of batch.messages) {
     if (isLoginQueueMessage(message.body)) readable.push(message as Message<LoginQueueMessage>)
@@ -21,7 +22,7 @@ export async function writeLogins(batch: MessageBatch<unknown>, env: Pick<Bindin
   if (readable.length === 0) return
   try {
     await writeLoginBatch(
-      env.DB,
+      dataContextFor(env, Date.now()),
       readable.map((message) => message.body),
     )
     for (const message of readable) message.ack()

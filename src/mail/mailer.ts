@@ -1,5 +1,4 @@
 import type { Bindings } from '../env'
-import { DevOutboxMailer } from './dev-outbox'
 import { SendEmailMailer } from './send-email-mailer'
 
 /** One plain-text message (two-factor codes are all this API sends). */
@@ -20,12 +19,15 @@ const OUTBOX_ENVIRONMENTS: ReadonlySet<string> = new Set(['test', 'development']
 /** True when ENVIRONMENT names a local environment (`test` or `development`); unset means production. */
 export const usesDevOutbox = (environment: string | undefined): boolean => environment !== undefined && OUTBOX_ENVIRONMENTS.has(environment)
 
+/** What chooses and configures the mailer: ENVIRONMENT, the `send_email` binding EMAIL and the sender EMAIL_FROM. */
+export type MailSettings = Pick<Bindings, 'EMAIL' | 'EMAIL_FROM' | 'ENVIRONMENT'>
+
 /**
  * The mailer for this Worker. Production (any ENVIRONMENT other than `test`/`development`, including
  * unset) always uses Cloudflare's `send_email` binding EMAIL with EMAIL_FROM as the sender; the development
  * outbox is chosen only by an explicit local ENVIRONMENT, so a production deploy can never write codes to KV.
  */
-export function mailerFor(env: Pick<Bindings, 'EMAIL' | 'EMAIL_FROM' | 'ENVIRONMENT' | 'KV'>): Mailer {
-  if (usesDevOutbox(env.ENVIRONMENT)) return new DevOutboxMailer(env.KV)
-  return new SendEmailMailer(env.EMAIL, env.EMAIL_FROM)
+export function mailerFor(settings: MailSettings, devOutbox: () => Mailer): Mailer {
+  if (usesDevOutbox(settings.ENVIRONMENT)) return devOutbox()
+  return new SendEmailMailer(settings.EMAIL, settings.EMAIL_FROM)
 }

@@ -24,10 +24,7 @@ import { authenticateJwt, presentedJwt } from '../http/jwt-auth'
 import { loginEnvironment } from '../http/login-request'
 import { emptyOk } from '../http/responses'
 import { resolveTenantId } from '../http/tenant'
-import { ApplicationStore } from '../store/application-store'
-import { RefreshTokenStore } from '../store/refresh-token-store'
-import { TenantStore } from '../store/tenant-store'
-import { type LoginIdType, UserStore } from '../store/user-store'
+import type { LoginIdType } from '../store/user-store'
 
 export const changePasswordRoutes = new Hono<AppEnv>()
 
@@ -51,7 +48,7 @@ async function changePassword(c: Context<AppEnv>, pathId: string | undefined): P
 }
 
 async function loadTenant(c: Context<AppEnv>, tenantId: string): Promise<Tenant> {
-  const tenant = await new TenantStore(c.env.DB).get(tenantId)
+  const tenant = await c.var.data.tenants.get(tenantId)
   if (tenant === null) throw notFound()
   return tenant
 }
@@ -59,7 +56,7 @@ async function loadTenant(c: Context<AppEnv>, tenantId: string): Promise<Tenant>
 /** The tenant a loginId names a user in: the application's when one is given (400 when unknown), else the request's. */
 async function tenantOf(c: Context<AppEnv>, applicationId: string | undefined): Promise<Tenant> {
   if (applicationId === undefined) return loadTenant(c, await resolveTenantId(c))
-  const application = await new ApplicationStore(c.env.DB).get(applicationId)
+  const application = await c.var.data.applications.get(applicationId)
   const scoped = requestTenantId(c)
   if (application === null || (scoped !== null && scoped !== application.tenantId)) {
     throw fieldError(
@@ -73,10 +70,10 @@ async function tenantOf(c: Context<AppEnv>, applicationId: string | undefined): 
 /** The anonymous form: the id is redeemed (once, in D1) only after the request has validated. */
 async function byChangePasswordId(c: Context<AppEnv>, body: FieldReader, id: string): Promise<Response> {
   const env = loginEnvironment(c)
-  const grant = await readChangePasswordGrant(c.env.KV, id, env.nowMillis)
+  const grant = await readChangePasswordGrant(env, id)
   const scoped = requestTenantId(c)
   if (grant === null || (scoped !== null && scoped !== grant.tenantId)) throw notFound()
-  const record = await new UserStore(c.env.DB).get(grant.userId)
+  const record = await c.var.data.users.get(grant.userId)
   if (record === null || record.user.tenantId !== grant.tenantId || grantIsStale(grant, record.user)) throw notFound()
   const tenant = await loadTenant(c, grant.tenantId)
 
@@ -118,7 +115,7 @@ async function byLoginId(c: Context<AppEnv>, body: FieldReader): Promise<Respons
   body.errors.throwIfAny()
 
   const tenant = await tenantOf(c, applicationId)
-  const record = await new UserStore(c.env.DB).findByIdentity(tenant.id, loginId ?? '', types)
+  const record = await c.var.data.users.findByIdentity(tenant.id, loginId ?? '', types)
   if (record === null)
     throw fieldError('loginId', codes.invalid('loginId', 'Invalid [loginId] property. No user exists with that login Id.'))
 
@@ -145,7 +142,7 @@ async function byJwt(c: Context<AppEnv>, body: FieldReader): Promise<Response> {
   const { claims, tenant } = verified
   const env = loginEnvironment(c)
   // authenticateJwt bound the token to the request's tenant; its user must live in that tenant too.
-  const record = await new UserStore(c.env.DB).get(claims.sub)
+  const record = await c.var.data.users.get(claims.sub)
   if (record === null || record.user.tenantId !== tenant.id) throw notFound()
 
   const password = body.requiredString('password')
@@ -156,7 +153,7 @@ async function byJwt(c: Context<AppEnv>, body: FieldReader): Promise<Response> {
   if (!(await verifyTenantPassword(tenant, record.password, currentPassword ?? ''))) throw notFound()
 
   const refreshToken = readCookie(c, REFRESH_TOKEN_COOKIE) ?? bodyRefreshToken
-  const presented = refreshToken === undefined ? null : await new RefreshTokenStore(c.env.DB).findByToken(refreshToken)
+  const presented = refreshToken === undefined ? null : await env.refreshTokens.findByToken(refreshToken)
   const issueRefreshToken = presented !== null && presented.userId === record.user.id && presented.expirationInstant > env.nowMillis
 
   const { oneTimePassword } = await applyPasswordChange(env, {
@@ -188,26 +185,25 @@ changePasswordRoutes.post('/api/user/forgot-password', async (c) => {
   body.errors.throwIfAny()
 
   const tenant = await tenantOf(c, applicationId)
-  const record = await new UserStore(c.env.DB).findByIdentity(tenant.id, loginId ?? '', types)
+  const record = await c.var.data.users.findByIdentity(tenant.id, loginId ?? '', types)
   // The tenant's forgotPassword limit counts the user, or the login id when it names none (as FusionAuth does),
   // so a 429 does not tell a known login id from an unknown one; counted before an id is issued.
   const subject = record === null ? { loginId: loginId ?? '' } : { userId: record.user.id }
   if ((await countRequest(loginEnvironment(c), tenant, 'forgotPassword', subject)).limited) throw new ApiError(429)
   if (record === null) throw notFound()
 
-  const now = c.get('nowMillis')
+  const data = c.var.data
   const changePasswordId = await issueChangePasswordId(
-    c.env.KV,
+    data,
     tenant,
     {
       userId: record.user.id,
       tenantId: tenant.id,
       applicationId: applicationId ?? null,
       reason: 'Administrative',
-      issuedInstant: now,
+      issuedInstant: data.nowMillis,
       ...(state === undefined ? {} : { state }),
     },
-    now,
     chosenId === undefined || chosenId.trim() === '' ? undefined : chosenId,
   )
   return c.json({ changePasswordId })

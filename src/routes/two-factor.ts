@@ -22,7 +22,6 @@ import { queryParam } from '../http/query'
 import { decideFresh, replicaReads } from '../http/read-placement'
 import { emptyOk, fusionJson } from '../http/responses'
 import { assertSameTenant } from '../http/tenant'
-import { mailerFor } from '../mail/mailer'
 
 /** Two-factor login, code delivery and method management (FusionAuth's wire format). */
 export const twoFactorRoutes = new Hono<AppEnv>()
@@ -119,7 +118,7 @@ twoFactorRoutes.post('/api/two-factor/send/:twoFactorId', async (c) => {
   if (pending === null) throw notFound()
   const tenant = await c.var.data.tenants.get(pending.tenantId)
   if (tenant === null) throw notFound()
-  return renderSendOutcome(c, await sendLoginCode(env, mailerFor(c.env), { twoFactorId, pending, tenant, methodId: methodId ?? null }))
+  return renderSendOutcome(c, await sendLoginCode(env, { twoFactorId, pending, tenant, methodId: methodId ?? null }))
 })
 
 twoFactorRoutes.post('/api/two-factor/send', requireApiKey('tenant'), async (c) => {
@@ -144,7 +143,7 @@ twoFactorRoutes.post('/api/two-factor/send', requireApiKey('tenant'), async (c) 
   const tenant = await c.var.data.tenants.get(record.user.tenantId)
   if (tenant === null) throw notFound()
   const request = methodId !== undefined ? { kind: 'disable' as const, methodId } : { kind: 'enable' as const, email: email ?? '' }
-  return renderSendOutcome(c, await sendUserCode(loginEnvironment(c), mailerFor(c.env), record.user, tenant, request))
+  return renderSendOutcome(c, await sendUserCode(loginEnvironment(c), record.user, tenant, request))
 })
 
 twoFactorRoutes.get('/api/two-factor/secret', requireApiKey('tenant'), (c) => fusionJson(c, generateTwoFactorSecret()))

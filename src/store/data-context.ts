@@ -11,6 +11,7 @@ import type { TwoFactorTrust } from '../domain/two-factor-login/trust'
 import type { SigningKeyMaterial } from '../domain/tokens/signing-key'
 import type { Bindings } from '../env'
 import { DevOutboxMailer } from '../mail/dev-outbox'
+import { type MailSettings, type Mailer, mailerFor } from '../mail/mailer'
 import { ApiKeyStore } from './api-key-store'
 import { ApplicationStore } from './application-store'
 import { ensureBootstrapped } from './bootstrap'
@@ -22,6 +23,7 @@ import { LoginRecordStore } from './login-record-store'
 import { LoginStore, type WriteCondition } from './login-store'
 import { KV_PREFIXES } from './names'
 import { parseSimulatedLatency, withSimulatedLatency } from './observed-d1'
+import { RateLimitStore } from './rate-limit-store'
 import { RedemptionStore } from './redemption-store'
 import { RefreshTokenStore } from './refresh-token-store'
 import { loadSigningKey } from './signing-key-cache'
@@ -48,6 +50,8 @@ export interface DataContextInit {
   loginQueue: Queue<LoginQueueMessage>
   nowMillis: number
   encryptionKey: string | undefined
+  /** ENVIRONMENT, EMAIL and EMAIL_FROM: which mailer sends (mail/mailer.ts). */
+  mail: MailSettings
 }
 
 /** The context for one request (or one scheduled run) from the Worker's bindings. */
@@ -60,6 +64,7 @@ export function dataContextFor(env: Bindings, nowMillis: number): DataContext {
     loginQueue: env.LOGIN_QUEUE,
     nowMillis,
     encryptionKey: env.ENCRYPTION_KEY,
+    mail: { ENVIRONMENT: env.ENVIRONMENT, EMAIL: env.EMAIL, EMAIL_FROM: env.EMAIL_FROM },
   })
 }
 
@@ -86,8 +91,7 @@ export class DataContext {
   private readonly init: DataContextInit
   readonly nowMillis: number
   readonly encryptionKey: string | undefined
-  /** @deprecated Transitional, while modules move to the stores below; nothing new may use it. */
-  readonly kv: KVNamespace
+  private readonly kv: KVNamespace
   private readonly database: D1Database
   private readonly strictReads: boolean
   private placement: ReadPlacement = 'primary'
@@ -130,8 +134,8 @@ export class DataContext {
     return new DataContext({ ...this.init, strictReads: true })
   }
 
-  /** @deprecated Transitional, as `kv`: the request's session, opened on first use. */
-  get db(): D1Handle {
+  /** The request's session, opened on first use (so readFromReplicas() can still choose its placement). */
+  private get db(): D1Handle {
     this.session ??= openSession(this.database, this.placement)
     return this.session
   }
@@ -182,7 +186,14 @@ export class DataContext {
   }
   /** POST /api/two-factor/login's counted, guarded completion batch (two-factor-completion-store.ts). */
   get twoFactorCompletions(): TwoFactorCompletionStore {
-    return this.store('twoFactorCompletions', () => new TwoFactorCompletionStore(this.db))
+    return this.store(
+      'twoFactorCompletions',
+      () => new TwoFactorCompletionStore(this.db, this.twoFactor, this.rateLimits, this.redemptions),
+    )
+  }
+  /** The tenants' rate-limit counters (domain/rate-limit.ts). */
+  get rateLimits(): RateLimitStore {
+    return this.store('rateLimits', () => new RateLimitStore(this.db))
   }
   get userActions(): UserActionStore {
     return this.store('userActions', () => new UserActionStore(this.db))
@@ -220,6 +231,11 @@ export class DataContext {
   /** The development outbox in KV (mail/dev-outbox.ts), read by the dev-only outbox route. */
   get devOutbox(): DevOutboxMailer {
     return this.store('devOutbox', () => new DevOutboxMailer(this.kv))
+  }
+
+  /** Where two-factor codes are mailed: the development outbox or the send_email binding, by ENVIRONMENT (mailerFor). */
+  get mailer(): Mailer {
+    return this.store('mailer', () => mailerFor(this.init.mail, () => this.devOutbox))
   }
 
   /** The login queue's producer: login records and lastLoginInstant leave the request through it. */

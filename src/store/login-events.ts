@@ -5,7 +5,7 @@
  * lastLoginInstant only moves forward, whatever order redeliveries arrive in.
  */
 import type { NewLoginRecord } from '../domain/login-record'
-import { LoginRecordStore } from './login-record-store'
+import type { DataContext, PendingWrite } from './data-context'
 
 /** The queue's one message type today; `type` leaves room for the events that will share the queue. */
 export interface LoginRecordedMessage {
@@ -47,27 +47,18 @@ export class LoginEventQueue {
 }
 
 /** Writes a delivered batch in one D1 batch (one transaction): up to three statements a message, each well under D1's 100 bound values. */
-export async function writeLoginBatch(db: D1Database, messages: readonly LoginQueueMessage[]): Promise<void> {
-  const records = new LoginRecordStore(db)
-  const statements: D1PreparedStatement[] = []
+export async function writeLoginBatch(
+  data: Pick<DataContext, 'loginRecords' | 'users' | 'commit'>,
+  messages: readonly LoginQueueMessage[],
+): Promise<void> {
+  const statements: PendingWrite[] = []
   for (const message of messages) {
     const { record } = message
-    statements.push(records.insertOnceStatement(message.recordId, record))
-    // MAX: an older redelivery must not move lastLoginInstant back.
-    statements.push(
-      db
-        .prepare('UPDATE users SET last_login_instant = MAX(COALESCE(last_login_instant, 0), ?) WHERE id = ?')
-        .bind(record.instant, record.userId),
-    )
+    statements.push(data.loginRecords.insertOnceStatement(message.recordId, record))
+    statements.push(data.users.lastLoginStatement(record.userId, record.instant))
     if (record.applicationId !== null) {
-      statements.push(
-        db
-          .prepare(
-            'UPDATE registrations SET last_login_instant = MAX(COALESCE(last_login_instant, 0), ?) WHERE user_id = ? AND application_id = ?',
-          )
-          .bind(record.instant, record.userId, record.applicationId),
-      )
+      statements.push(data.users.registrationLastLoginStatement(record.userId, record.applicationId, record.instant))
     }
   }
-  if (statements.length > 0) await db.batch(statements)
+  await data.commit(statements)
 }

@@ -3,7 +3,7 @@ import type { PendingWrite } from './data-context'
 import type { WriteCondition } from './login-store'
 import { REDEMPTION_KINDS } from './names'
 import { type CountRow, type CountedRequest, RateLimitStore } from './rate-limit-store'
-import { RedemptionStore } from './redemption-store'
+import type { RedemptionStore } from './redemption-store'
 import { type AttemptRow, TwoFactorStore } from './two-factor-store'
 import { AFTER_PREVIOUS_WRITE, ALWAYS, NEVER, allOf } from './write-conditions'
 
@@ -74,15 +74,13 @@ export interface CompletionResult {
  *   7. past the twoFactorId's attempts, its redemption without a completion (spent: further guesses get 404).
  */
 export class TwoFactorCompletionStore {
-  private readonly attempts: TwoFactorStore
-  private readonly counters: RateLimitStore
-  private readonly redemptions: RedemptionStore
-
-  constructor(private readonly db: D1Handle) {
-    this.attempts = new TwoFactorStore(db)
-    this.counters = new RateLimitStore(db)
-    this.redemptions = new RedemptionStore(db)
-  }
+  /** The stores whose statements the batch combines, built over the same handle (DataContext passes its own). */
+  constructor(
+    private readonly db: D1Handle,
+    private readonly attempts: TwoFactorStore,
+    private readonly counters: RateLimitStore,
+    private readonly redemptions: RedemptionStore,
+  ) {}
 
   async commit(batch: CompletionBatch): Promise<CompletionResult> {
     const { counting, factor } = batch

@@ -152,6 +152,22 @@ export class UserStore {
     await this.updateStatement(user).run()
   }
 
+  /** Moves lastLoginInstant forward only (MAX): an older redelivery of a login must not move it back. */
+  lastLoginStatement(userId: string, instant: number): D1PreparedStatement {
+    return this.db
+      .prepare('UPDATE users SET last_login_instant = MAX(COALESCE(last_login_instant, 0), ?) WHERE id = ?')
+      .bind(instant, userId)
+  }
+
+  /** The registration's lastLoginInstant, forward only as lastLoginStatement. */
+  registrationLastLoginStatement(userId: string, applicationId: string, instant: number): D1PreparedStatement {
+    return this.db
+      .prepare(
+        'UPDATE registrations SET last_login_instant = MAX(COALESCE(last_login_instant, 0), ?) WHERE user_id = ? AND application_id = ?',
+      )
+      .bind(instant, userId, applicationId)
+  }
+
   passwordStatement(userId: string, password: StoredPassword): D1PreparedStatement {
     return this.db
       .prepare('UPDATE users SET password_hash = ?, password_salt = ?, encryption_scheme = ?, factor = ? WHERE id = ?')

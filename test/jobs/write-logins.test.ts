@@ -68,8 +68,13 @@ describe('the login queue consumer', () => {
       instant: 5_000,
     }
     const first = message(crypto.randomUUID(), record)
-    // Fault injection over the real binding: its batch fails as an unavailable D1 would.
-    const failing = Object.assign(Object.create(env.DB) as D1Database, { batch: () => Promise.reject(new Error('D1 is unavailable')) })
+    // Fault injection over the real binding: its batch, and its sessions' (the consumer writes through a DataContext), fail as an unavailable D1 would.
+    const unavailable = () => Promise.reject(new Error('D1 is unavailable'))
+    const failing = Object.assign(Object.create(env.DB) as D1Database, {
+      batch: unavailable,
+      withSession: (constraint?: D1SessionBookmark | D1SessionConstraint) =>
+        Object.assign(Object.create(env.DB.withSession(constraint)) as D1DatabaseSession, { batch: unavailable }),
+    })
     const failed = await deliver([first], { DB: failing })
     expect(failed.explicitAcks).toEqual([])
     expect(failed.retryMessages.map((m: { msgId: string }) => m.msgId)).toEqual([first.id])

@@ -1,3 +1,4 @@
+import type { JsonObject } from '../../http/fields'
 import type { Application } from '../application'
 import type { Tenant } from '../tenant'
 import type { NewLoginRecord } from '../login-record'
@@ -9,22 +10,20 @@ import { StaleReadError } from '../../store/stale-read'
 import { prepareTokens } from './issue-tokens'
 import type { AuthenticationType, CompletedStatus, LoginOutcome } from './outcome'
 
-/**
- * What a login reaches data through: the request's DataContext. The alias stays while the two-factor and
- * change-password modules move from its transitional `db`/`kv` fields to its stores.
- */
+/** What a login reaches data through: the request's DataContext. */
 export type LoginEnvironment = DataContext
 
-/** What the change-password id of a 203 carries (redeemed by the change-password API). */
+/** What a change-password id carries (a 203's, or forgot password's), redeemed by the change-password API. */
 export interface ChangePasswordGrant {
   userId: string
   tenantId: string
   applicationId: string | null
   reason: string
+  /** Forgot password's ids only, epoch ms: an id issued before the password last changed is spent (FusionAuth revokes them on change). */
+  issuedInstant?: number
+  /** Forgot password's `state`, handed back by the change. */
+  state?: JsonObject
 }
-
-/** KV prefix of change-password ids (docs/storage.md). */
-export const CHANGE_PASSWORD_PREFIX = 'cpw:'
 
 export interface CompletionInput {
   tenant: Tenant

@@ -4,16 +4,9 @@ import { newMethodId, toPublicMethod } from '../two-factor/methods'
 import { RECOVERY_CODE_COUNT, generateRecoveryCodes, hashRecoveryCode, recoveryCodeKey } from '../two-factor/recovery-codes'
 import { verifyTotp } from '../two-factor/totp'
 import type { PendingTwoFactorLogin } from '../login/two-factor-gate'
-import { type NewTwoFactorMethod, TwoFactorStore } from '../../store/two-factor-store'
-import {
-  ENABLE_TARGET,
-  type CodeEnvironment,
-  emailTarget,
-  issueOneTimeCode,
-  loginCodeScope,
-  methodTarget,
-  userCodeScope,
-} from './one-time-codes'
+import type { DataContext } from '../../store/data-context'
+import type { NewTwoFactorMethod } from '../../store/two-factor-store'
+import { ENABLE_TARGET, emailTarget, issueOneTimeCode, loginCodeScope, methodTarget, userCodeScope } from './one-time-codes'
 import { consumeCode, matchCode } from './verify-code'
 
 export type EnableRequest =
@@ -32,19 +25,19 @@ export type EnableOutcome =
  * returned once and stored hashed. With a pending `Required` login (twoFactorId), a code to finish it is returned.
  */
 export async function enableTwoFactor(
-  env: CodeEnvironment,
+  data: DataContext,
   user: User,
   request: EnableRequest,
   required?: { twoFactorId: string; pending: PendingTwoFactorLogin },
 ): Promise<EnableOutcome> {
-  const store = new TwoFactorStore(env.db)
+  const store = data.twoFactor
   const existing = await store.listMethods(user.id)
   const methodId = newMethodId(existing.map((m) => m.id))
   let method: NewTwoFactorMethod
   if (request.method === 'authenticator') {
-    const verified = await verifyTotp(request.keyBytes, request.code.trim(), env.nowMillis)
+    const verified = await verifyTotp(request.keyBytes, request.code.trim(), data.nowMillis)
     if (!verified.ok) return { kind: 'invalidCode' }
-    const secretEncrypted = await (await secretBox(env.encryptionKey)).encrypt(request.keyBytes)
+    const secretEncrypted = await (await secretBox(data.encryptionKey)).encrypt(request.keyBytes)
     method = {
       view: toPublicMethod({ id: methodId, method: 'authenticator', name: request.name }),
       secretEncrypted,
@@ -55,8 +48,8 @@ export async function enableTwoFactor(
     if (existing.some((m) => m.method === 'email' && m.view.method === 'email' && emailTarget(m.view.email) === target))
       return { kind: 'duplicateEmail' }
     const rules = { userId: user.id, methods: [], oneTimeScope: userCodeScope(user.id), oneTimeTarget: target, allowRecoveryCode: false }
-    const match = await matchCode(env, rules, request.code.trim())
-    if (match === null || !(await consumeCode(env, user.id, match))) return { kind: 'invalidCode' }
+    const match = await matchCode(data, rules, request.code.trim())
+    if (match === null || !(await consumeCode(data, user.id, match))) return { kind: 'invalidCode' }
     method = {
       view: toPublicMethod({ id: methodId, method: 'email', email: request.email.trim(), name: request.name }),
       secretEncrypted: null,
@@ -66,17 +59,17 @@ export async function enableTwoFactor(
 
   const first = existing.length === 0
   const recoveryCodes = first ? generateRecoveryCodes(RECOVERY_CODE_COUNT) : undefined
-  const hashes = recoveryCodes === undefined ? [] : await hashAll(env, recoveryCodes)
-  await env.db.batch([
-    store.insertMethodStatement(user.id, method, env.nowMillis),
-    ...(first ? store.replaceRecoveryCodesStatements(user.id, hashes, env.nowMillis) : []),
+  const hashes = recoveryCodes === undefined ? [] : await hashAll(data, recoveryCodes)
+  await data.commit([
+    store.insertMethodStatement(user.id, method, data.nowMillis),
+    ...(first ? store.replaceRecoveryCodesStatements(user.id, hashes, data.nowMillis) : []),
     store.userViewStatement(user.id),
   ])
 
   const code =
     required === undefined
       ? undefined
-      : await issueOneTimeCode(env, await loginCodeScope(required.twoFactorId), ENABLE_TARGET, required.pending.expiresInstant)
+      : await issueOneTimeCode(data, await loginCodeScope(required.twoFactorId), ENABLE_TARGET, required.pending.expiresInstant)
   return { kind: 'enabled', methodId, ...(recoveryCodes === undefined ? {} : { recoveryCodes }), ...(code === undefined ? {} : { code }) }
 }
 
@@ -87,13 +80,8 @@ export type DisableOutcome = { kind: 'invalidCode' } | { kind: 'unknownMethod' }
  * code mailed for it, or a recovery code; a recovery code removes every method (and the remaining codes).
  * Removing the last method also removes the recovery codes.
  */
-export async function disableTwoFactor(
-  env: CodeEnvironment,
-  userId: string,
-  methodId: string | null,
-  code: string,
-): Promise<DisableOutcome> {
-  const store = new TwoFactorStore(env.db)
+export async function disableTwoFactor(data: DataContext, userId: string, methodId: string | null, code: string): Promise<DisableOutcome> {
+  const store = data.twoFactor
   const methods = await store.listMethods(userId)
   const method = methodId === null ? undefined : methods.find((m) => m.id === methodId)
   if (methodId !== null && method === undefined) return { kind: 'unknownMethod' }
@@ -104,18 +92,18 @@ export async function disableTwoFactor(
     ...(method === undefined ? {} : { oneTimeTarget: methodTarget(method.id) }),
     allowRecoveryCode: true,
   }
-  const match = await matchCode(env, rules, code.trim())
-  if (match === null || !(await consumeCode(env, userId, match))) return { kind: 'invalidCode' }
+  const match = await matchCode(data, rules, code.trim())
+  if (match === null || !(await consumeCode(data, userId, match))) return { kind: 'invalidCode' }
 
   if (match.kind === 'recovery' || method === undefined) {
-    await env.db.batch([
+    await data.commit([
       store.deleteAllMethodsStatement(userId),
       store.deleteRecoveryCodesStatement(userId),
       store.userViewStatement(userId),
     ])
     return { kind: 'disabled', all: true }
   }
-  await env.db.batch([
+  await data.commit([
     store.deleteMethodStatement(userId, method.id),
     store.deleteRecoveryCodesIfNoMethodsStatement(userId),
     store.userViewStatement(userId),
@@ -124,13 +112,13 @@ export async function disableTwoFactor(
 }
 
 /** POST /api/user/two-factor/recovery-code/{userId}: a new set of ten codes replaces the old set. */
-export async function regenerateRecoveryCodes(env: CodeEnvironment, userId: string): Promise<string[]> {
+export async function regenerateRecoveryCodes(data: DataContext, userId: string): Promise<string[]> {
   const codes = generateRecoveryCodes(RECOVERY_CODE_COUNT)
-  await env.db.batch(new TwoFactorStore(env.db).replaceRecoveryCodesStatements(userId, await hashAll(env, codes), env.nowMillis))
+  await data.commit(data.twoFactor.replaceRecoveryCodesStatements(userId, await hashAll(data, codes), data.nowMillis))
   return codes
 }
 
-async function hashAll(env: CodeEnvironment, codes: readonly string[]): Promise<string[]> {
-  const key = await recoveryCodeKey(env.encryptionKey)
+async function hashAll(data: Pick<DataContext, 'encryptionKey'>, codes: readonly string[]): Promise<string[]> {
+  const key = await recoveryCodeKey(data.encryptionKey)
   return Promise.all(codes.map((code) => hashRecoveryCode(code, key)))
 }

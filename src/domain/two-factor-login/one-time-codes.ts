@@ -2,9 +2,7 @@ import { bytesToBase64Url, utf8 } from '../crypto/encoding'
 import { sha256Base64Url } from '../crypto/secrets'
 import { generateNumericCode } from '../two-factor/one-time-code'
 import { recoveryCodeKey } from '../two-factor/recovery-codes'
-import type { Mailer } from '../../mail/mailer'
-import type { D1Handle } from '../../store/d1-handle'
-import { TwoFactorStore } from '../../store/two-factor-store'
+import type { DataContext } from '../../store/data-context'
 
 /**
  * Emailed six-digit codes. Each code lives in D1 (two_factor_codes) under a scope: a pending login
@@ -32,28 +30,24 @@ export async function hashOneTimeCode(encryptionKey: string | undefined, scope: 
   return bytesToBase64Url(new Uint8Array(mac))
 }
 
-export interface CodeEnvironment {
-  db: D1Handle
-  encryptionKey: string | undefined
-  nowMillis: number
-}
-
 /** Creates a fresh code for a scope (replacing any earlier one) and returns it in clear, for mailing or the response. */
-export async function issueOneTimeCode(env: CodeEnvironment, scope: string, target: string, expiresInstant: number): Promise<string> {
+export async function issueOneTimeCode(data: DataContext, scope: string, target: string, expiresInstant: number): Promise<string> {
   const code = generateNumericCode(6)
-  await new TwoFactorStore(env.db).putCode(scope, await hashOneTimeCode(env.encryptionKey, scope, code), target, expiresInstant)
+  await data.twoFactor.putCode(scope, await hashOneTimeCode(data.encryptionKey, scope, code), target, expiresInstant)
   return code
 }
 
-/** Issues a code and mails it. The code is stored before the mail goes out, so a fast user never types a code the server lacks. */
+/**
+ * Issues a code and mails it through the context's mailer. The code is stored before the mail goes out, so a
+ * fast user never types a code the server lacks.
+ */
 export async function mailOneTimeCode(
-  env: CodeEnvironment,
-  mailer: Mailer,
+  data: DataContext,
   delivery: { scope: string; target: string; to: string; expiresInstant: number },
 ): Promise<void> {
-  const code = await issueOneTimeCode(env, delivery.scope, delivery.target, delivery.expiresInstant)
-  const minutes = Math.max(1, Math.round((delivery.expiresInstant - env.nowMillis) / 60_000))
-  await mailer.send({
+  const code = await issueOneTimeCode(data, delivery.scope, delivery.target, delivery.expiresInstant)
+  const minutes = Math.max(1, Math.round((delivery.expiresInstant - data.nowMillis) / 60_000))
+  await data.mailer.send({
     to: delivery.to,
     subject: 'Your verification code',
     text: `Your verification code is ${code}. It expires in about ${minutes} minute${minutes === 1 ? '' : 's'}. If you did not ask for it, ignore this message.`,

@@ -1,9 +1,8 @@
 import { countRequest } from '../rate-limit'
 import type { Tenant } from '../tenant'
 import type { PendingTwoFactorLogin } from '../login/two-factor-gate'
-import type { Mailer } from '../../mail/mailer'
-import { TwoFactorStore } from '../../store/two-factor-store'
-import { type CodeEnvironment, emailTarget, loginCodeScope, mailOneTimeCode, methodTarget, userCodeScope } from './one-time-codes'
+import type { DataContext } from '../../store/data-context'
+import { emailTarget, loginCodeScope, mailOneTimeCode, methodTarget, userCodeScope } from './one-time-codes'
 
 /** `rateLimited`: the tenant's rateLimitConfiguration.sendTwoFactor refused it (429); nothing was sent. */
 export type SendOutcome = { kind: 'sent' } | { kind: 'invalidMethod' } | { kind: 'rateLimited' }
@@ -14,8 +13,8 @@ const RATE_LIMITED: SendOutcome = { kind: 'rateLimited' }
  * Counts one send against the tenant's sendTwoFactor limit for the user, as FusionAuth does for every two-factor
  * code it sends (login, enable, disable); counted before the code is issued, so racing sends cannot pass it.
  */
-const sendRefused = async (env: CodeEnvironment, tenant: Tenant, userId: string): Promise<boolean> =>
-  (await countRequest(env, tenant, 'sendTwoFactor', { userId })).limited
+const sendRefused = async (data: DataContext, tenant: Tenant, userId: string): Promise<boolean> =>
+  (await countRequest(data, tenant, 'sendTwoFactor', { userId })).limited
 
 /**
  * POST /api/two-factor/send/{twoFactorId}: mails a fresh code for a pending login to one of the user's
@@ -23,15 +22,14 @@ const sendRefused = async (env: CodeEnvironment, tenant: Tenant, userId: string)
  * the twoFactorId and replaces any code sent for it before.
  */
 export async function sendLoginCode(
-  env: CodeEnvironment,
-  mailer: Mailer,
+  data: DataContext,
   login: { twoFactorId: string; pending: PendingTwoFactorLogin; tenant: Tenant; methodId: string | null },
 ): Promise<SendOutcome> {
-  const methods = await new TwoFactorStore(env.db).listMethods(login.pending.userId)
+  const methods = await data.twoFactor.listMethods(login.pending.userId)
   const method = methods.find((m) => m.view.method === 'email' && (login.methodId === null || m.id === login.methodId))
   if (method === undefined || method.view.method !== 'email' || method.view.email === '') return { kind: 'invalidMethod' }
-  if (await sendRefused(env, login.tenant, login.pending.userId)) return RATE_LIMITED
-  await mailOneTimeCode(env, mailer, {
+  if (await sendRefused(data, login.tenant, login.pending.userId)) return RATE_LIMITED
+  await mailOneTimeCode(data, {
     scope: await loginCodeScope(login.twoFactorId),
     target: methodTarget(method.id),
     to: method.view.email,
@@ -49,16 +47,15 @@ export type UserCodeRequest = { kind: 'enable'; email: string } | { kind: 'disab
  * twoFactorOneTimeCodeIdTimeToLiveInSeconds (60 s by default).
  */
 export async function sendUserCode(
-  env: CodeEnvironment,
-  mailer: Mailer,
+  data: DataContext,
   user: { id: string },
   tenant: Tenant,
   request: UserCodeRequest,
 ): Promise<SendOutcome> {
-  const expiresInstant = env.nowMillis + tenant.externalIdentifierConfiguration.twoFactorOneTimeCodeIdTimeToLiveInSeconds * 1000
+  const expiresInstant = data.nowMillis + tenant.externalIdentifierConfiguration.twoFactorOneTimeCodeIdTimeToLiveInSeconds * 1000
   if (request.kind === 'enable') {
-    if (await sendRefused(env, tenant, user.id)) return RATE_LIMITED
-    await mailOneTimeCode(env, mailer, {
+    if (await sendRefused(data, tenant, user.id)) return RATE_LIMITED
+    await mailOneTimeCode(data, {
       scope: userCodeScope(user.id),
       target: emailTarget(request.email),
       to: request.email.trim(),
@@ -66,11 +63,11 @@ export async function sendUserCode(
     })
     return { kind: 'sent' }
   }
-  const methods = await new TwoFactorStore(env.db).listMethods(user.id)
+  const methods = await data.twoFactor.listMethods(user.id)
   const method = methods.find((m) => m.id === request.methodId)
   if (method === undefined || method.view.method !== 'email') return { kind: 'invalidMethod' }
-  if (await sendRefused(env, tenant, user.id)) return RATE_LIMITED
-  await mailOneTimeCode(env, mailer, {
+  if (await sendRefused(data, tenant, user.id)) return RATE_LIMITED
+  await mailOneTimeCode(data, {
     scope: userCodeScope(user.id),
     target: methodTarget(method.id),
     to: method.view.email,

@@ -1,9 +1,10 @@
 import { secretBox } from '../crypto/encryption'
 import { hashRecoveryCode, looksLikeRecoveryCode, recoveryCodeKey } from '../two-factor/recovery-codes'
 import { verifyTotp } from '../two-factor/totp'
-import { type StoredTwoFactorMethod, TwoFactorStore } from '../../store/two-factor-store'
+import type { DataContext } from '../../store/data-context'
+import type { StoredTwoFactorMethod } from '../../store/two-factor-store'
 import type { SpentFactor } from '../../store/two-factor-completion-store'
-import { type CodeEnvironment, hashOneTimeCode } from './one-time-codes'
+import { hashOneTimeCode } from './one-time-codes'
 
 /** Which factor a submitted code matched; consumeCode spends exactly that. */
 export type CodeMatch =
@@ -24,7 +25,7 @@ export interface CodeRules {
 
 const SIX_DIGITS = /^[0-9]{6}$/
 
-type TotpEnvironment = Pick<CodeEnvironment, 'encryptionKey' | 'nowMillis'>
+type TotpEnvironment = Pick<DataContext, 'encryptionKey' | 'nowMillis'>
 
 const authenticatorsOf = (methods: readonly StoredTwoFactorMethod[]) =>
   methods.filter((m) => m.method === 'authenticator' && m.secretEncrypted !== null)
@@ -35,19 +36,19 @@ const authenticatorsOf = (methods: readonly StoredTwoFactorMethod[]) =>
  * Spending is a separate, conditional write (consumeCode), so a wrong code never burns anything and
  * two requests racing with one right code cannot both spend it.
  */
-export async function matchCode(env: CodeEnvironment, rules: CodeRules, code: string): Promise<CodeMatch | null> {
-  const store = new TwoFactorStore(env.db)
-  const totp = await matchTotp(env, rules.methods, code)
+export async function matchCode(data: DataContext, rules: CodeRules, code: string): Promise<CodeMatch | null> {
+  const store = data.twoFactor
+  const totp = await matchTotp(data, rules.methods, code)
   if (totp !== null) return totp
   if (rules.oneTimeScope !== null && SIX_DIGITS.test(code)) {
-    const codeHash = await hashOneTimeCode(env.encryptionKey, rules.oneTimeScope, code)
-    const target = await store.findCode(rules.oneTimeScope, codeHash, env.nowMillis)
+    const codeHash = await hashOneTimeCode(data.encryptionKey, rules.oneTimeScope, code)
+    const target = await store.findCode(rules.oneTimeScope, codeHash, data.nowMillis)
     if (target !== null && (rules.oneTimeTarget === undefined || rules.oneTimeTarget === target)) {
       return { kind: 'oneTime', scope: rules.oneTimeScope, codeHash, target }
     }
   }
   if (rules.allowRecoveryCode && looksLikeRecoveryCode(code)) {
-    const codeHash = await hashRecoveryCode(code, await recoveryCodeKey(env.encryptionKey))
+    const codeHash = await hashRecoveryCode(code, await recoveryCodeKey(data.encryptionKey))
     if (await store.hasRecoveryCode(rules.userId, codeHash)) return { kind: 'recovery', codeHash }
   }
   return null
@@ -79,7 +80,7 @@ export async function matchTotp(
  * the attempt is counted. Null when the code has neither shape. Computing the hash checks nothing.
  */
 export async function hashedFactor(
-  env: Pick<CodeEnvironment, 'encryptionKey'>,
+  env: Pick<DataContext, 'encryptionKey'>,
   login: { userId: string; oneTimeScope: string },
   code: string,
 ): Promise<SpentFactor | null> {
@@ -95,13 +96,13 @@ export async function hashedFactor(
  * the stored one (`UPDATE ... WHERE last_step < ?`), emailed and recovery codes are deleted with RETURNING.
  * False when another request spent it first.
  */
-export async function consumeCode(env: CodeEnvironment, userId: string, match: CodeMatch): Promise<boolean> {
-  const store = new TwoFactorStore(env.db)
+export async function consumeCode(data: DataContext, userId: string, match: CodeMatch): Promise<boolean> {
+  const store = data.twoFactor
   switch (match.kind) {
     case 'totp':
       return store.advanceStep(userId, match.methodId, match.step)
     case 'oneTime':
-      return store.redeemCode(match.scope, match.codeHash, match.target, env.nowMillis)
+      return store.redeemCode(match.scope, match.codeHash, match.target, data.nowMillis)
     case 'recovery':
       return store.redeemRecoveryCode(userId, match.codeHash)
   }
