@@ -5,6 +5,9 @@ import { isUuid } from './fields'
 import { unauthorized } from './errors'
 import type { StoredApiKey } from '../store/api-key-store'
 
+/** `Authorization: Bearer <jwt>`; the JWT is the first group. */
+export const BEARER = /^Bearer\s+(\S+)\s*$/i
+
 /** The tenant header, when it parses as a UUID; FusionAuth treats an unparseable one as absent. */
 export function tenantHeader(c: Context<AppEnv>): string | null {
   const value = c.req.header('x-fusionauth-tenantid')?.trim()
@@ -26,7 +29,8 @@ function permits(apiKey: StoredApiKey, method: string, path: string): boolean {
  */
 export async function authenticateApiKey(c: Context<AppEnv>): Promise<ApiKeyPrincipal | null> {
   const presented = c.req.header('authorization')
-  if (presented === undefined || presented === '') return null
+  // A Bearer header carries a JWT, never a key (FusionAuth sends keys with no scheme): no lookup for it.
+  if (presented === undefined || presented === '' || BEARER.test(presented)) return null
   const header = tenantHeader(c)
   const bootstrap = c.env.BOOTSTRAP_API_KEY
   if (bootstrap !== undefined && bootstrap !== '' && timingSafeEqualStrings(presented, bootstrap)) {

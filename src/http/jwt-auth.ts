@@ -8,7 +8,7 @@ import type { Application } from '../domain/application'
 import type { Tenant } from '../domain/tenant'
 import { type AccessTokenLookups, type VerifiedClaims, verifyAccessToken } from '../domain/tokens/access-token-verification'
 import type { AppEnv } from '../env'
-import { authenticateApiKey, tenantHeader } from './auth'
+import { BEARER, authenticateApiKey, tenantHeader } from './auth'
 import { ACCESS_TOKEN_COOKIE, readCookie } from './cookies'
 
 /** A verified access token with the tenant (and application) it was checked against, read for this request. */
@@ -17,8 +17,6 @@ export interface AuthenticatedJwt {
   tenant: Tenant
   application: Application | null
 }
-
-const BEARER = /^Bearer\s+(\S+)\s*$/i
 
 /** The encoded JWT a request presents: the Bearer header wins over the cookie; null when there is none. */
 export function presentedJwt(c: Context<AppEnv>): string | null {

@@ -87,10 +87,10 @@ describe('round trips to the D1 primary', () => {
     const login = await callWith({}, '/api/login', { body: loginBody(w, { noJWT: false }) })
     const { token } = await login.json<{ token: string }>()
     expect(claimsOf(token).sub).toBe(w.user.id)
-    expect(await counted('/api/login', { method: 'PUT', apiKey: null, headers: { Authorization: `Bearer ${token}` } })).toMatchObject({
-      response: { status: 200 },
-      primary: 0,
-    })
+    const jwtPing = await counted('/api/login', { method: 'PUT', apiKey: null, headers: { Authorization: `Bearer ${token}` } })
+    expect(jwtPing).toMatchObject({ response: { status: 200 }, primary: 0 })
+    // A Bearer header is a JWT: it is never looked up as an API key.
+    expect(jwtPing.log.filter((trip) => trip.includes('api_keys'))).toEqual([])
   })
 
   it('refresh-token exchange: none for a reusable fixed token, one when it rotates or slides', async () => {
