@@ -29,7 +29,10 @@ export type SpentFactor =
   | { kind: 'oneTime'; scope: string; codeHash: string }
   /** A recovery code: its hash is checked here, after the count. */
   | { kind: 'recovery'; userId: string; codeHash: string }
-  /** A TOTP step the caller matched (after an earlier batch counted the attempt); here only the step is arbitrated. */
+  /**
+   * A TOTP step the Worker matched before the batch (local work: the secret's codes for the window). The batch judges
+   * it after its count like any factor: admitted within the caps, then spent only if the step is still fresh.
+   */
   | { kind: 'totp'; userId: string; methodId: string; step: number }
 
 export interface CompletionBatch {
@@ -54,7 +57,7 @@ export interface CompletionResult {
   unchanged: boolean
   /** The twoFactorId had been redeemed before this batch. */
   spentBefore: boolean
-  /** The factor held (SQL's check, only for an admitted attempt; always true for a matched TOTP step). */
+  /** The factor held (SQL's check, only for an admitted attempt; for a matched TOTP step, whether it was admitted). */
   matched: boolean
   /** This batch redeemed the twoFactorId for a completion. */
   redeemed: boolean
@@ -156,7 +159,8 @@ export class TwoFactorCompletionStore {
       case 'recovery':
         return this.attempts.hasRecoveryCodeCondition(factor.userId, factor.codeHash)
       case 'totp':
-        // Matched by the caller; whether the step is still fresh is the spending's own condition (a lost race: 421).
+        // Matched by the caller; admitted only as the count allows (the CASE in the report and the redemption's
+        // condition), and whether the step is still fresh is the spending's own condition (a lost race: 421).
         return ALWAYS
     }
   }

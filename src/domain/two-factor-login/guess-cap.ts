@@ -26,8 +26,8 @@ export interface CountedCodeAttempt {
 }
 
 /**
- * Carries a request's counted attempt from its first decision to a retry at the primary (after a StaleReadError)
- * and from its first batch to its second (a TOTP code): one request is one attempt, however often it is decided.
+ * Carries a request's counted attempt from its first decision to a retry at the primary (after a StaleReadError):
+ * one request is one attempt, however often it is decided.
  */
 export interface CodeAttemptLedger {
   counted?: CountedCodeAttempt
@@ -49,7 +49,7 @@ export function admissionOf(counted: CountedCodeAttempt): CodeAdmission {
 }
 
 /**
- * How a completion batch treats this request's attempt: counted in it, before anything looks at the code (count
+ * How a completion batch treats this request's attempt: counted in it, before the batch judges the code (count
  * first, then check), on the twoFactorId and on the user, so of any number of concurrent attempts each gets its
  * own numbers and at most MAX_CODE_ATTEMPTS codes of one twoFactorId and MAX_USER_CODE_CHECKS of one user are
  * ever checked; or, once the ledger holds the numbers, as counted already.

@@ -56,7 +56,9 @@ export async function matchCode(data: DataContext, rules: CodeRules, code: strin
 
 /**
  * The TOTP step of the first authenticator (in the methods' order) the code is valid for and fresher than the
- * method's last accepted step; decrypts each secret, so the caller counts the attempt first.
+ * method's last accepted step. Every authenticator is decrypted and verified whatever matched, so the work is the
+ * same for a right and a wrong code: a two-factor completion matches before its batch counts the attempt, and
+ * only the batch's answer may tell the client anything.
  */
 export async function matchTotp(
   env: TotpEnvironment,
@@ -66,11 +68,13 @@ export async function matchTotp(
   const authenticators = authenticatorsOf(methods)
   if (authenticators.length === 0 || !SIX_DIGITS.test(code)) return null
   const box = await secretBox(env.encryptionKey)
-  for (const method of authenticators) {
-    const key = await box.decrypt(method.secretEncrypted ?? '')
-    const verified = await verifyTotp(key, code, env.nowMillis, { lastAcceptedStep: method.lastStep })
-    if (verified.ok) return { kind: 'totp', methodId: method.id, step: verified.step }
-  }
+  const verified = await Promise.all(
+    authenticators.map(async (method) => {
+      const key = await box.decrypt(method.secretEncrypted ?? '')
+      return { method, result: await verifyTotp(key, code, env.nowMillis, { lastAcceptedStep: method.lastStep }) }
+    }),
+  )
+  for (const { method, result } of verified) if (result.ok) return { kind: 'totp', methodId: method.id, step: result.step }
   return null
 }
 
