@@ -1,16 +1,21 @@
 #!/usr/bin/env node
 // `npm start [-- wrangler dev args]`: writes local secrets on first run, applies the local D1 migrations quietly,
 // starts `wrangler dev` on FusionAuth's port 9011 and, once it answers, prints the URL, the superuser API key and a
-// curl that works. SIGINT and SIGTERM stop wrangler and its workerd children with it.
+// curl that works. SIGINT and SIGTERM stop wrangler and its workerd children with it, once the local queues have had
+// time to hand their messages to the consumer (a second signal stops at once).
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { ensureDevVars } from './lib/dev-vars.mjs'
 import { portInUse } from './lib/ports.mjs'
-import { ROOT, WRANGLER, childEnv, runWrangler, stopGroup, waitUntilServing } from './lib/wrangler-process.mjs'
+import { ROOT, WRANGLER, childEnv, runWrangler, signalGroup, stopGroup, waitUntilServing } from './lib/wrangler-process.mjs'
 
 const DEFAULT_PORT = 9011
 const STARTUP_TIMEOUT_MS = 120_000
+/** Miniflare's default max_batch_timeout (seconds), for a consumer that names none. */
+const LOCAL_DEFAULT_BATCH_TIMEOUT_SECONDS = 1
+/** npm passes on the Ctrl-C the terminal also sent this process: a signal this soon after the first is that echo. */
+const SIGNAL_ECHO_MS = 500
 const args = process.argv.slice(2)
 
 // `--kickstart FILE` is ours, not wrangler's: FusionAuth runs a kickstart.json at startup, on an empty instance, and
@@ -87,19 +92,68 @@ const forward = (target) => (chunk) => {
 dev.stdout.on('data', forward(process.stdout))
 dev.stderr.on('data', forward(process.stderr))
 
+/**
+ * How long a stop waits for the local queues: twice the longest max_batch_timeout among wrangler.toml's consumers.
+ * Miniflare's queue broker keeps messages in memory (production Queues are durable), so stopping wrangler loses the
+ * login records its consumer has not taken yet. No exact "backlog empty" signal reaches this process cheaply: the
+ * broker's metrics are only behind the Worker's own binding, and their backlog leaves out a batch in flight and
+ * messages waiting for a retry. A message waits at most one batch timeout before its batch is handed over, so twice
+ * that covers it and the consumer's write; a retry after a failed batch (retry_delay) is not covered.
+ */
+function drainGraceMillis() {
+  let toml
+  try {
+    toml = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8')
+  } catch {
+    return 0
+  }
+  const consumers = toml.split(/^\s*\[\[queues\.consumers\]\]\s*$/m).slice(1)
+  const timeouts = consumers.map((section) => {
+    const own = section.split(/^\s*\[/m)[0]
+    const value = /^\s*max_batch_timeout\s*=\s*([0-9.]+)/m.exec(own)?.[1]
+    return value === undefined ? LOCAL_DEFAULT_BATCH_TIMEOUT_SECONDS : Number(value)
+  })
+  return 2 * Math.max(0, ...timeouts.filter(Number.isFinite)) * 1000
+}
+
+let ready = false
 let stopping = false
-async function stop(signal) {
-  if (stopping) return
+let firstSignalAt = 0
+let endGrace = () => {}
+let exitCode = 143
+async function stop(signal, { fromSignal = true } = {}) {
+  if (stopping) {
+    // A second signal (not the echo of the first, not the orphan check): stop now.
+    if (fromSignal && Date.now() - firstSignalAt > SIGNAL_ECHO_MS) {
+      endGrace()
+      signalGroup(dev.pid, 'SIGKILL')
+    }
+    return
+  }
   stopping = true
+  firstSignalAt = Date.now()
+  exitCode = signal === 'SIGINT' ? 130 : 143
+  const grace = drainGraceMillis()
+  // Before the ready line nothing was served, so nothing is queued.
+  if (ready && grace > 0 && dev.exitCode === null && dev.signalCode === null) {
+    console.log(
+      `\nnpm start: stopping; waiting ${grace / 1000} s for the local queues to hand their messages (login records) to the consumer. Stop again to quit now.`,
+    )
+    await new Promise((resolve) => {
+      endGrace = resolve
+      setTimeout(resolve, grace)
+      dev.once('exit', resolve)
+    })
+  }
   await stopGroup(dev.pid)
-  process.exit(signal === 'SIGINT' ? 130 : 143)
+  process.exit(exitCode)
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => void stop(signal))
 // A process manager that kills only the npm process leaves this one orphaned (its parent becomes another
 // process): stop then too, so no wrangler or workerd outlives `npm start`.
 const parentPid = process.ppid
 setInterval(() => {
-  if (process.ppid !== parentPid) void stop('SIGTERM')
+  if (process.ppid !== parentPid) void stop('SIGTERM', { fromSignal: false })
 }, 500).unref()
 dev.on('exit', (code, signal) => {
   if (!stopping) process.exit(code ?? (signal ? 1 : 0))
@@ -114,6 +168,7 @@ try {
   await stopGroup(dev.pid)
   fail(error instanceof Error ? error.message : String(error))
 }
+ready = true
 
 const apiKey = varOverride('BOOTSTRAP_API_KEY') ?? vars.BOOTSTRAP_API_KEY
 console.log(
@@ -124,6 +179,7 @@ console.log(
       ? `Kept the local data in ${shownStateDir} (delete that folder to start empty).`
       : `Created a new local database in ${shownStateDir}.`,
     `Superuser API key (the raw Authorization header): ${apiKey}`,
+    `Console (needs a console admin, see the README's Console section): ${url}/console/`,
     'Try it:',
     `  curl -s ${url}/api/tenant -H 'Authorization: ${apiKey}'`,
     kickstartFile === undefined

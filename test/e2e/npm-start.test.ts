@@ -114,6 +114,60 @@ describe('npm start', () => {
     expect(await listening(port)).toBe(false)
   })
 
+  it('a stop right after the last 200 loses no login record: the local queue drains before wrangler stops', async () => {
+    const logins = 20
+    const started = npmStart(args())
+    await waitFor(started, 'Seed users')
+    const key = /Superuser API key \(the raw Authorization header\): (\S+)/.exec(started.output())?.[1] ?? ''
+    const api = (route: string, body?: unknown) =>
+      fetch(`http://127.0.0.1:${port}${route}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { Authorization: key, 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    const records = async (userId: string): Promise<number> => {
+      const response = await api(`/api/system/login-record/search?userId=${userId}&retrieveTotal=true`)
+      expect(response.status).toBe(200)
+      return ((await response.json()) as { total: number }).total
+    }
+    const application = (await (await api('/api/application', { application: { name: `drain-${Date.now()}` } })).json()) as {
+      application: { id: string }
+    }
+    const email = `drain-${Date.now()}@example.com`
+    const password = 'correct horse battery'
+    const registered = await api('/api/user/registration', {
+      user: { email, password },
+      registration: { applicationId: application.application.id },
+    })
+    expect(registered.status).toBe(200)
+    const userId = ((await registered.json()) as { user: { id: string } }).user.id
+    // Whatever the registration itself recorded has been consumed after two batch timeouts.
+    await new Promise((resolve) => setTimeout(resolve, 2_500))
+    const before = await records(userId)
+
+    const statuses = await Promise.all(
+      Array.from({ length: logins }, async () => {
+        const response = await api('/api/login', { loginId: email, password, applicationId: application.application.id })
+        await response.arrayBuffer()
+        return response.status
+      }),
+    )
+    started.child.kill('SIGTERM')
+    expect(statuses).toEqual(Array.from({ length: logins }, () => 200))
+    await exited(started.child)
+    expect(processesNaming(stateDir)).toEqual([])
+
+    const again = npmStart(args())
+    try {
+      await waitFor(again, 'Seed users')
+      expect(await records(userId)).toBe(before + logins)
+      expect(started.output()).toMatch(/waiting \d+(\.\d+)? s for the local queues/)
+    } finally {
+      again.child.kill('SIGTERM')
+      await exited(again.child)
+    }
+  }, 300_000)
+
   it('refuses a port in use with one clear line and a non-zero exit', async () => {
     const blocker = createServer()
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve))
