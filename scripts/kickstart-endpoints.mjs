@@ -17,6 +17,11 @@ export const SERVED = [
   ['POST PUT PATCH', '/api/application/{id}'],
   ['POST', '/api/application/{id}/role'],
   ['POST PUT PATCH', '/api/application/{id}/role/{id}'],
+  ['POST', '/api/group'],
+  ['POST PUT PATCH', '/api/group/{uuid}'],
+  ['POST PUT', '/api/group/member'],
+  ['POST', '/api/group/member/search'],
+  ['POST', '/api/group/search'],
   ['POST', '/api/jwt/refresh'],
   ['POST', '/api/key/generate', 'global'],
   ['POST', '/api/key/generate/{id}', 'global'],
@@ -53,7 +58,6 @@ export const SERVED = [
   ['POST PUT PATCH', '/api/webhook/{uuid}', 'global'],
 ]
 
-const NOT_YET = 'not yet implemented'
 const HOSTED_PAGES = "they style and drive FusionAuth's hosted login pages, which this product does not have"
 
 /**
@@ -62,8 +66,6 @@ const HOSTED_PAGES = "they style and drive FusionAuth's hosted login pages, whic
  */
 export const NOT_SERVED = [
   ['/api/webhook/search', 'webhook search is not implemented'],
-  ['/api/group/member', `group memberships: ${NOT_YET}`],
-  ['/api/group', `groups: ${NOT_YET}`],
   ['/api/theme', `themes: ${HOSTED_PAGES}`],
   ['/api/form/field', `form fields: ${HOSTED_PAGES}`],
   ['/api/form', `forms: ${HOSTED_PAGES}`],

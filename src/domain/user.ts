@@ -1,4 +1,5 @@
 import type { JsonObject } from '../http/fields'
+import type { GroupMember } from './group'
 
 /** A registration of a user for an application, in FusionAuth's JSON. */
 export interface Registration extends JsonObject {
@@ -35,6 +36,8 @@ export interface User extends JsonObject {
   lastLoginInstant?: number
   data?: JsonObject
   registrations?: Registration[]
+  /** The user's group memberships, from their own table (store/group-store.ts); never in the stored JSON. */
+  memberships?: GroupMember[]
   twoFactor?: { methods: JsonObject[] }
 }
 

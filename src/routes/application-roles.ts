@@ -4,7 +4,8 @@
  * read-modify-write of the application (two racing role edits of one application can lose one; FusionAuth
  * role management is an admin activity, not a hot path).
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { Application, ApplicationRole } from '../domain/application'
 import { firstDuplicateName, readRole } from '../domain/application-validation'
 import { deepMerge } from '../domain/json-merge'
@@ -31,6 +32,9 @@ applicationRoleRoutes.delete('/api/application/:id/role/:roleId', async (c) => {
   const roles = application.roles.filter((role) => role.id !== roleId)
   if (roles.length === application.roles.length) throw notFound()
   await c.var.data.applications.update({ ...application, roles, lastUpdateInstant: c.get('nowMillis') })
+  // Groups already stop showing the role (names are resolved from the application); this keeps a role later
+  // created with the same id from being granted by them again.
+  await c.var.data.commit([c.var.data.groups.forgetRoleStatement(roleId)])
   return emptyOk(c)
 })
 

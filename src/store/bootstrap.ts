@@ -9,7 +9,7 @@ import { SystemConfigurationStore } from './system-configuration-store'
  * The newest migration this code needs (migrations/). A database behind it makes every request a misconfiguration
  * 500 until `wrangler d1 migrations apply` runs; a test keeps this equal to the newest file.
  */
-export const SCHEMA_VERSION = '0009_webhooks.sql'
+export const SCHEMA_VERSION = '0010_groups.sql'
 
 /** Per binding, once this isolate has seen it migrated and bootstrapped, so later requests skip the checks. */
 const ready = new WeakMap<D1Database, Promise<void>>()

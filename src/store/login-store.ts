@@ -3,7 +3,9 @@ import type { Application } from '../domain/application'
 import type { StoredPassword } from '../domain/password'
 import type { Tenant } from '../domain/tenant'
 import { type User, loginKey } from '../domain/user'
+import { withInheritedRoles } from '../domain/group'
 import type { JsonObject } from '../http/fields'
+import { attachMemberships, inheritedRolesFromRows, inheritedRolesQuery, MEMBERSHIPS_COLUMN } from './group-store'
 import { parseDataColumn } from './json-column'
 import { type RegistrationRow, USER_COLUMNS, type UserRow, registrationFromRow, storedPasswordFromRow, userFromRow } from './user-rows'
 
@@ -94,14 +96,14 @@ const byId = (userId: string): UserMatch => ({ users: 'users u', where: 'u.id = 
  * actions in force arrive together, so a login spends one round trip here whatever the user has.
  */
 /**
- * The user, its registrations, its prevent-login actions in force and its two-factor methods (public views):
- * the SQL and bound values of the four SELECTs a login batches. Exported for the query-plan test.
+ * The user (with its group memberships), its registrations, its prevent-login actions in force, its two-factor
+ * methods (public views) and the roles its groups grant: the SQL and bound values of the five SELECTs a login batches. Exported for the query-plan test.
  */
 export function subjectQueries(match: UserMatch, nowMillis: number): { sql: string; binds: unknown[] }[] {
   const { users, where, order, binds } = match
   const now = `?${binds.length + 1}`
   return [
-    { sql: `SELECT ${USER_COLUMNS} FROM ${users} WHERE ${where} ${order} LIMIT 1`, binds },
+    { sql: `SELECT ${USER_COLUMNS}, ${MEMBERSHIPS_COLUMN} FROM ${users} WHERE ${where} ${order} LIMIT 1`, binds },
     {
       sql: `SELECT r.user_id, r.data, r.last_login_instant FROM ${users} JOIN registrations r ON r.user_id = u.id WHERE ${where} ORDER BY r.insert_instant`,
       binds,
@@ -116,6 +118,8 @@ export function subjectQueries(match: UserMatch, nowMillis: number): { sql: stri
       sql: `SELECT m.user_id, m.data FROM ${users} JOIN two_factor_methods m ON m.user_id = u.id WHERE ${where} ORDER BY m.insert_instant, m.id`,
       binds,
     },
+    // The roles the user's groups grant for the applications it is registered to (FusionAuth's group roles).
+    { sql: inheritedRolesQuery(users, where), binds },
   ]
 }
 
@@ -194,14 +198,19 @@ type OwnedRow = { user_id: string; data: string }
 
 /** Parses the results of subjectStatements (this file's own SELECTs, hence the row casts). */
 function parseSubject(results: D1Result[]): LoginSubject | null {
-  const [users, registrations, actions, methods] = results
-  const row = users?.results[0] as UserRow | undefined
+  const [users, registrations, actions, methods, groupRoles] = results
+  const row = users?.results[0] as (UserRow & { memberships?: string }) | undefined
   if (row === undefined) return null
   const owned = <T extends { user_id: string }>(result: D1Result | undefined): T[] =>
     ((result?.results ?? []) as T[]).filter((r) => r.user_id === row.id)
 
   const user = userFromRow(row)
-  user.registrations = owned<RegistrationRow & { user_id: string }>(registrations).map(registrationFromRow)
+  // A login sees a registration's roles with those the user's groups grant, as FusionAuth issues them in the JWT.
+  user.registrations = withInheritedRoles(
+    owned<RegistrationRow & { user_id: string }>(registrations).map(registrationFromRow),
+    inheritedRolesFromRows(groupRoles?.results ?? [], row.id),
+  )
+  attachMemberships(user, row.memberships)
   const preventingActions = owned<OwnedRow>(actions).map((a) => parseDataColumn<PreventingAction>(a.data))
   // The methods table is the truth for the two-factor gate; the copy in the user JSON is for display.
   const methodViews = owned<OwnedRow>(methods).map((m) => parseDataColumn<JsonObject>(m.data))

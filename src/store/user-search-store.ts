@@ -15,6 +15,7 @@ import type { User } from '../domain/user'
 import type { SortableUserField, TextMatch, TextSearch, UserSearchResult, UserSort } from '../domain/user-search'
 import type { D1Handle } from './d1-handle'
 import { parseDataColumn } from './json-column'
+import { attachMemberships, MEMBERSHIPS_COLUMN } from './group-store'
 import { type RegistrationRow, USER_COLUMNS, type UserRow, registrationFromRow, userFromRow } from './user-rows'
 
 /** A statement and its parameters, numbered (?1, ?2, ...) so one value can serve several columns. */
@@ -50,6 +51,7 @@ const SORT_EXPRESSIONS: Record<SortableUserField, { sql: string; text: boolean }
 
 interface SearchRow extends UserRow {
   registrations: string
+  memberships: string
 }
 
 class Params {
@@ -90,7 +92,10 @@ export function idSearchStatement(ids: readonly string[], tenantId: string | nul
   const params = new Params()
   const conditions = [`u.id IN (SELECT value FROM json_each(${params.add(JSON.stringify(ids))}))`]
   if (tenantId !== null) conditions.push(`u.tenant_id = ${params.add(tenantId)}`)
-  return { sql: `SELECT ${USER_COLUMNS}, ${REGISTRATIONS} FROM users u WHERE ${conditions.join(' AND ')}`, binds: params.values }
+  return {
+    sql: `SELECT ${USER_COLUMNS}, ${REGISTRATIONS}, ${MEMBERSHIPS_COLUMN} FROM users u WHERE ${conditions.join(' AND ')}`,
+    binds: params.values,
+  }
 }
 
 /** The page and count statements of a queryString search (exported for the query-plan tests). */
@@ -102,7 +107,7 @@ export function textSearchStatements(search: TextSearch, tenantId: string | null
   const limit = params.add(search.numberOfResults)
   const offset = params.add(search.startRow)
   const page = {
-    sql: `SELECT ${USER_COLUMNS}, ${REGISTRATIONS}
+    sql: `SELECT ${USER_COLUMNS}, ${REGISTRATIONS}, ${MEMBERSHIPS_COLUMN}
       FROM user_search_documents d JOIN users u ON u.id = d.user_id
       ${where} ORDER BY ${orderBy(search.sort)} LIMIT ${limit} OFFSET ${offset}`,
     binds: params.values,
@@ -180,5 +185,6 @@ function orderBy(sort: readonly UserSort[]): string {
 function userOfRow(row: SearchRow): User {
   const user = userFromRow(row)
   user.registrations = parseDataColumn<RegistrationRow[]>(row.registrations).map(registrationFromRow)
+  attachMemberships(user, row.memberships)
   return user
 }

@@ -1,4 +1,5 @@
 import type { D1Handle } from './d1-handle'
+import { attachMemberships, MEMBERSHIPS_COLUMN } from './group-store'
 import type { StoredPassword } from '../domain/password'
 import { type Registration, type User, loginKey } from '../domain/user'
 import { type RegistrationRow, USER_COLUMNS, type UserRow, registrationFromRow, storedPasswordFromRow, userFromRow } from './user-rows'
@@ -16,7 +17,7 @@ export class UserStore {
   /** One round trip: the user and all its registrations. */
   async get(id: string): Promise<UserRecord | null> {
     const [users, registrations] = await this.db.batch([
-      this.db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?`).bind(id),
+      this.db.prepare(`SELECT ${USER_COLUMNS}, ${MEMBERSHIPS_COLUMN} FROM users u WHERE u.id = ?`).bind(id),
       this.db.prepare('SELECT data, last_login_instant FROM registrations WHERE user_id = ? ORDER BY insert_instant').bind(id),
     ])
     return assemble(users?.results[0], registrations?.results ?? [])
@@ -30,7 +31,9 @@ export class UserStore {
     const key = loginKey(loginId)
     const match = 'u.tenant_id = ?1 AND (u.email_key = ?2 OR u.username_key = ?2)'
     const [users, registrations] = await this.db.batch([
-      this.db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE ${match} ORDER BY (u.email_key = ?2) DESC LIMIT 1`).bind(tenantId, key),
+      this.db
+        .prepare(`SELECT ${USER_COLUMNS}, ${MEMBERSHIPS_COLUMN} FROM users u WHERE ${match} ORDER BY (u.email_key = ?2) DESC LIMIT 1`)
+        .bind(tenantId, key),
       this.db
         .prepare(
           `SELECT r.data, r.last_login_instant, r.user_id FROM registrations r JOIN users u ON u.id = r.user_id WHERE ${match} ORDER BY r.insert_instant`,
@@ -55,7 +58,9 @@ export class UserStore {
     if (!wantsEmail && !wantsUsername) return null
     const column = wantsEmail ? 'email_key' : 'username_key'
     const [users, registrations] = await this.db.batch([
-      this.db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.tenant_id = ? AND u.${column} = ?`).bind(tenantId, loginKey(value)),
+      this.db
+        .prepare(`SELECT ${USER_COLUMNS}, ${MEMBERSHIPS_COLUMN} FROM users u WHERE u.tenant_id = ? AND u.${column} = ?`)
+        .bind(tenantId, loginKey(value)),
       this.db
         .prepare(
           `SELECT r.data, r.last_login_instant FROM registrations r JOIN users u ON u.id = r.user_id WHERE u.tenant_id = ? AND u.${column} = ? ORDER BY r.insert_instant`,
@@ -225,8 +230,9 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out
 }
 
-function withoutRegistrations(user: User): Omit<User, 'registrations' | 'lastLoginInstant'> {
-  const { registrations: _registrations, lastLoginInstant: _lastLogin, ...rest } = user
+/** The user's own JSON: registrations, memberships and lastLoginInstant live in tables and columns of their own. */
+function withoutRegistrations(user: User): Omit<User, 'registrations' | 'lastLoginInstant' | 'memberships'> {
+  const { registrations: _registrations, lastLoginInstant: _lastLogin, memberships: _memberships, ...rest } = user
   return rest
 }
 
@@ -236,5 +242,6 @@ function assemble(row: unknown, registrationRows: unknown[]): UserRecord | null 
   const stored = row as UserRow
   const user = userFromRow(stored)
   user.registrations = registrationRows.map((r) => registrationFromRow(r as RegistrationRow))
+  attachMemberships(user, (row as { memberships?: unknown }).memberships)
   return { user, password: storedPasswordFromRow(stored) }
 }

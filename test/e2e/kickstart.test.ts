@@ -158,13 +158,13 @@ describe('npm run kickstart: file checks (nothing is sent)', () => {
       requests: [
         { method: 'POST', url: '/api/tenant', body: { tenant: { name: 'fine' } } },
         { method: 'POST', url: `/api/theme/${themeId}`, body: { theme: { name: 'skipped' } } },
-        { method: 'POST', url: 'api/group', body: { group: { name: 'skipped' } } },
+        { method: 'POST', url: 'api/lambda', body: { lambda: { name: 'skipped' } } },
       ],
     })
     const run = await kickstart([file, '--strict', '--url', NOWHERE, '--key', 'k'])
     expect(run.code).toBe(1)
     expect(run.stderr).toContain(`[2/3] POST /api/theme/${themeId} skipped: themes:`)
-    expect(run.stderr).toContain('[3/3] POST /api/group skipped: groups: not yet implemented')
+    expect(run.stderr).toContain('[3/3] POST /api/lambda skipped: lambdas are not implemented')
     expect(run.stderr).toContain('apiKeys[1] skipped: it names an IP access control list (ipAccessControlListId)')
     expect(run.stderr).toContain('--strict: 2 request(s) and 1 API key(s) would be skipped (above); nothing was sent')
     expect(run.stderr).not.toContain('failed') // no connection was attempted
@@ -217,12 +217,9 @@ describe('the endpoint table the kickstart script skips by', () => {
 
   it('names the FusionAuth family and why for what it skips', () => {
     const id = crypto.randomUUID()
-    expect(classify('POST', `/api/group/${id}`)).toEqual({ served: false, family: '/api/group', reason: 'groups: not yet implemented' })
-    expect(classify('POST', '/api/group/member')).toEqual({
-      served: false,
-      family: '/api/group/member',
-      reason: 'group memberships: not yet implemented',
-    })
+    expect(classify('POST', `/api/group/${id}`)).toEqual({ served: true, global: false })
+    expect(classify('POST', '/api/group/member')).toEqual({ served: true, global: false })
+    expect(classify('POST', '/api/lambda')).toEqual({ served: false, family: '/api/lambda', reason: 'lambdas are not implemented' })
     expect(classify('PATCH', `/api/theme/${id}`)).toMatchObject({ served: false, family: '/api/theme' })
     expect(classify('POST', `/api/application/${id}/scope`)).toMatchObject({ served: false, family: '/api/application/{id}/scope' })
     expect(classify('POST', '/api/user/family/x')).toMatchObject({ served: false, family: '/api/user/family' })
@@ -482,18 +479,18 @@ describe("real kickstart files from FusionAuth's example repositories", () => {
     })
   })
 
-  it('kickstart example kitchen-sink: escapes, ENV, a restricted second key, a group skipped as not yet implemented', async () => {
+  it('kickstart example kitchen-sink: escapes, ENV, a restricted second key, a group', async () => {
     await withFreshInstance(async (instance) => {
       const run = await kickstart([fixture('kitchen-sink'), '--url', instance.host, '--key', instance.key], {
         EDITOR: 'vi',
         HOME: '/home/kickstart',
       })
       expect(run.code).toBe(0)
-      expect(run.stdout).toContain('done: 2 of 5 request(s) applied, 3 skipped, 2 API key(s) created')
-      expect(run.stderr).toContain('[3/5] POST /api/group/f4193c92-803c-4554-a6cf-807754a93834 skipped: groups: not yet implemented')
-      expect(run.stdout).toContain('1 x /api/group: groups: not yet implemented')
+      expect(run.stdout).toContain('done: 3 of 5 request(s) applied, 2 skipped, 2 API key(s) created')
+      expect(run.stderr).not.toContain('/api/group')
       expect(run.stdout).toContain('2 x /api/email/template: email templates are not implemented')
       const api = new FusionAuthClient(EXAMPLE_KEY, instance.host)
+      expect((await ok(api.retrieveGroup('f4193c92-803c-4554-a6cf-807754a93834'))).group?.name).toBe('Awesome Group')
       const app = await ok(api.retrieveApplication('42d7d823-4c89-4ccd-8c47-1259247103a7'))
       expect(app.application?.data).toMatchObject({ escaped1: '#{adminEmail}', escaped4: '#{ENV.HOME}', notEscaped1: '/home/kickstart' })
       expect(await loginRoles(instance, EXAMPLE_KEY, 'admin@fusionauth.io', FUSIONAUTH_APPLICATION)).toEqual(['admin'])
