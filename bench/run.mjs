@@ -5,7 +5,8 @@
  * Parts: `login` (a password login against its one PBKDF2 hash), `latency` (login requests with simulated D1 round-trip
  * latency, as a caller far from the primary sees them), `records` (login-record search, export and purge against
  * the same work in node:sqlite) and `users` (user search with a queryString at 100,000 users, against the same
- * statements in node:sqlite). No part named: all. A full run with default sizes rewrites
+ * statements in node:sqlite), `console` (the console's Activity and Login records calls at 1,000,000 records, against
+ * node:sqlite). No part named: all. A full run with default sizes rewrites
  * BENCHMARKS.md; any other run prints its report and writes bench/out/BENCHMARKS.partial.md instead, so a quick
  * run never replaces the published numbers.
  */
@@ -14,6 +15,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { benchBundle } from './bundle.mjs'
+import { benchConsole } from './console.mjs'
 import { benchLatency } from './latency.mjs'
 import { benchLogin } from './login.mjs'
 import { benchRecords, DEFAULT_ROWS } from './records/records.mjs'
@@ -21,7 +23,7 @@ import { benchUsers, DEFAULT_USERS } from './users/users.mjs'
 import { execFileSync } from 'node:child_process'
 import { ROOT, snapshotProject } from './lib/wrangler.mjs'
 
-const PARTS = ['login', 'latency', 'records', 'users', 'bundle']
+const PARTS = ['login', 'latency', 'records', 'users', 'console', 'bundle']
 const argv = process.argv.slice(2)
 const { values: options, positionals } = parseArgs({
   args: argv,
@@ -38,7 +40,7 @@ if (options.help) {
   console.log(
     readFileSync(new URL(import.meta.url), 'utf8')
       .split('\n')
-      .slice(2, 10)
+      .slice(2, 11)
       .join('\n'),
   )
   process.exit(0)
@@ -116,6 +118,12 @@ if (parts.includes('users')) {
   const result = await benchUsers({ users: DEFAULT_USERS, log, iterations, warmup })
   sections.push(`## User search at ${DEFAULT_USERS.toLocaleString('en-US')} users\n\n${result.markdown}`)
   summaries.push(...result.summary)
+}
+
+if (parts.includes('console')) {
+  const result = await benchConsole({ rows, log, iterations, warmup })
+  sections.push(`## Console at ${rows.toLocaleString('en-US')} records\n\n${result.markdown}`)
+  summaries.push(result.summary)
 }
 
 if (parts.includes('bundle')) {

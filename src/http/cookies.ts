@@ -41,6 +41,20 @@ export function setTrustCookie(c: Context, trustId: string, maxAgeSeconds: numbe
   setCookie(c, TRUST_COOKIE, trustId, { ...base(c), ...persistent(maxAgeSeconds) })
 }
 
+export const CONSOLE_SESSION_COOKIE = 'console_session'
+
+/** The console's session: HttpOnly, SameSite=Strict and scoped to /console, so no other page of the origin sends it. */
+const consoleBase = (c: Context) => ({ ...base(c), path: '/console', sameSite: 'Strict' as const })
+
+/** console_session: lives as long as the console session, at most 400 days. */
+export function setConsoleSessionCookie(c: Context, sessionId: string, maxAgeSeconds: number): void {
+  setCookie(c, CONSOLE_SESSION_COOKIE, sessionId, { ...consoleBase(c), ...persistent(maxAgeSeconds) })
+}
+
+export function clearConsoleSessionCookie(c: Context): void {
+  deleteCookie(c, CONSOLE_SESSION_COOKIE, consoleBase(c))
+}
+
 export function clearCookie(c: Context, name: string): void {
   deleteCookie(c, name, base(c))
 }

@@ -6,6 +6,7 @@
 import type { Context } from 'hono'
 import type { Application } from '../domain/application'
 import type { Tenant } from '../domain/tenant'
+import { accessTokenLookups } from '../domain/tokens/access-token-lookups'
 import { type AccessTokenLookups, type VerifiedClaims, verifyAccessToken } from '../domain/tokens/access-token-verification'
 import type { AppEnv } from '../env'
 import { BEARER, authenticateApiKey, tenantHeader } from './auth'
@@ -41,21 +42,7 @@ async function requestTenant(c: Context<AppEnv>): Promise<string | null> {
   return (await authenticateApiKey(c))?.tenantId ?? null
 }
 
-function lookups(c: Context<AppEnv>): AccessTokenLookups {
-  const data = c.var.data
-  return {
-    // Read from D1 on every request, not from an isolate cache: an issuer or key change must bind at once.
-    async issuer(tenantId, applicationId) {
-      if (applicationId === null) {
-        const tenant = await data.tenants.get(tenantId)
-        return tenant === null ? null : { tenant, application: null }
-      }
-      const found = await data.applications.getWithTenant(applicationId)
-      return found === null || found.tenant.id !== tenantId ? null : found
-    },
-    signingKey: (id) => data.signingKey(id),
-  }
-}
+const lookups = (c: Context<AppEnv>): AccessTokenLookups => accessTokenLookups(c.var.data)
 
 /**
  * The request's verified access token, or null when there is none or it is refused: a bad signature,

@@ -14,6 +14,8 @@ export const KV_PREFIXES = {
   trustId: 'trust:',
   /** The development outbox, per address; only in development and test. */
   devOutbox: 'outbox:',
+  /** Console sessions, by the console_session cookie's value (src/domain/console/console-session.ts). */
+  consoleSession: 'console:',
 } as const
 
 /** Kinds of single-use ids spent in D1 (`redemptions.kind`). */
