@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
+import { outboundReceiver } from './test/support/outbound-receiver.ts'
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(path.join(import.meta.dirname, 'migrations'))
@@ -10,6 +11,8 @@ export default defineConfig(async () => {
         main: './src/index.ts',
         wrangler: { configPath: './wrangler.toml' },
         miniflare: {
+          // Every fetch the Worker makes (webhook deliveries) reaches the suite's receiver, in Node; nothing leaves.
+          outboundService: outboundReceiver,
           // A second, empty database for tests that need a fresh start (the bootstrap race).
           // A third plays a lagging read replica, fed from DB only when a test says so (test/store/stale-replica.test.ts);
           // two more stay unmigrated or one migration behind (test/http/misconfiguration.test.ts).

@@ -9,6 +9,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { FusionAuthClient } from '@fusionauth/typescript-client'
@@ -27,19 +28,35 @@ async function ok(call, what) {
   }
 }
 
-/** A tenant at the default factor, an application that requires a key and issues refresh tokens, a registered user. */
-async function createFixture(url, apiKey) {
+/**
+ * A tenant at the default factor, an application that requires a key and issues refresh tokens, a registered user.
+ * With `webhookUrl`, the tenant sends `user.login.success` (transaction type None: queued, never waited for) to one
+ * webhook at that URL.
+ */
+async function createFixture(url, apiKey, { webhookUrl } = {}) {
   const admin = new FusionAuthClient(apiKey, url)
   const name = randomBytes(4).toString('hex')
   const tenantBody = {
     tenant: {
       name: `bench-${name}`,
       passwordEncryptionConfiguration: { encryptionScheme: 'salted-pbkdf2-hmac-sha256', encryptionSchemeFactor: FACTOR },
+      ...(webhookUrl && { eventConfiguration: { events: { 'user.login.success': { enabled: true, transactionType: 'None' } } } }),
     },
   }
   const tenant = (await ok(admin.createTenant(null, tenantBody), 'POST /api/tenant')).tenant
   if (tenant.passwordEncryptionConfiguration?.encryptionSchemeFactor !== FACTOR) throw new Error('tenant factor was not stored')
   const api = new FusionAuthClient(apiKey, url, tenant.id)
+  if (webhookUrl) {
+    const webhook = {
+      url: webhookUrl,
+      connectTimeout: 1000,
+      readTimeout: 2000,
+      global: false,
+      tenantIds: [tenant.id],
+      eventsEnabled: { 'user.login.success': true },
+    }
+    await ok(admin.createWebhook(null, { webhook }), 'POST /api/webhook')
+  }
   const applicationBody = {
     application: { name: `bench-app-${name}`, loginConfiguration: { generateRefreshTokens: true, requireAuthentication: true } },
   }
@@ -67,15 +84,21 @@ async function post(url, body, headers = {}) {
 }
 
 /** The variants, each a request plus the status it must answer; a wrong status aborts the run. */
-function variants(productUrl, hashUrl, apiKey, fixture) {
+function variants(productUrl, hashUrl, apiKey, fixture, webhookFixture) {
   const auth = { Authorization: apiKey }
-  const login = (extra) => ({ loginId: fixture.email, password: fixture.password, applicationId: fixture.applicationId, ...extra })
+  const login = (extra, of = fixture) => ({ loginId: of.email, password: of.password, applicationId: of.applicationId, ...extra })
   return [
     {
       name: 'login',
       label: 'POST /api/login (JWT + refresh token + login record)',
       status: 200,
       send: () => post(`${productUrl}/api/login`, login({}), auth),
+    },
+    {
+      name: 'webhook',
+      label: 'the same, tenant sending user.login.success to one webhook (queued)',
+      status: 200,
+      send: () => post(`${productUrl}/api/login`, login({}, webhookFixture), auth),
     },
     {
       name: 'noJWT',
@@ -101,7 +124,7 @@ function variants(productUrl, hashUrl, apiKey, fixture) {
 async function runVariant(variant, samples) {
   const [millis, status, text] = await variant.send()
   if (status !== variant.status) throw new Error(`${variant.name}: expected ${variant.status}, got ${status}: ${text.slice(0, 300)}`)
-  if (variant.name === 'login' && !(text.includes('"token"') && text.includes('"refreshToken"')))
+  if ((variant.name === 'login' || variant.name === 'webhook') && !(text.includes('"token"') && text.includes('"refreshToken"')))
     throw new Error(`login answered without tokens: ${text.slice(0, 300)}`)
   if (variant.name === 'noJWT' && text.includes('"token"')) throw new Error('noJWT login answered with a token')
   samples?.push(millis)
@@ -115,6 +138,15 @@ export async function benchLogin({ iterations, warmup, log }) {
   const persistTo = await mkdtemp(path.join(tmpdir(), 'edge-login-bench-login-'))
   const apiKey = randomBytes(32).toString('base64url')
   const servers = []
+  // The webhook's receiver: answers every event at once, and counts them (the queue's consumer delivers them).
+  let received = 0
+  const receiver = createServer((request, response) => {
+    request.resume().on('end', () => {
+      received++
+      response.writeHead(204).end()
+    })
+  })
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve))
   try {
     log('login: migrating and starting wrangler dev (product + pbkdf2 worker)')
     await migrate(persistTo)
@@ -125,7 +157,8 @@ export async function benchLogin({ iterations, warmup, log }) {
     ])
     servers.push(product, hasher)
     const fixture = await createFixture(product.url, apiKey)
-    const all = variants(product.url, hasher.url, apiKey, fixture)
+    const webhookFixture = await createFixture(product.url, apiKey, { webhookUrl: `http://127.0.0.1:${receiver.address().port}/events` })
+    const all = variants(product.url, hasher.url, apiKey, fixture, webhookFixture)
     const samples = Object.fromEntries(all.map((v) => [v.name, []]))
 
     log(`login: ${warmup} warm-up rounds, then ${iterations} measured rounds of ${all.length} interleaved variants`)
@@ -133,14 +166,20 @@ export async function benchLogin({ iterations, warmup, log }) {
       for (const variant of shuffle([...all])) await runVariant(variant, round < warmup ? undefined : samples[variant.name])
       if ((round + 1) % 50 === 0) log(`login: round ${round + 1}/${warmup + iterations}`)
     }
-    return summarize(all, samples, iterations, warmup)
+    // Delivery is off the request path; wait for it so the run shows the events did arrive (and were not just dropped).
+    const sent = warmup + iterations
+    for (let waited = 0; received < sent && waited < 30_000; waited += 250) await new Promise((resolve) => setTimeout(resolve, 250))
+    log(`login: the webhook received ${received} of ${sent} user.login.success events`)
+    if (received < sent) throw new Error(`the webhook received ${received} of ${sent} events`)
+    return summarize(all, samples, iterations, warmup, received)
   } finally {
+    receiver.close()
     for (const server of servers) await server.stop()
     await rm(persistTo, { recursive: true, force: true })
   }
 }
 
-function summarize(all, samples, iterations, warmup) {
+function summarize(all, samples, iterations, warmup, received) {
   const hashMedian = median(samples.hash)
   const hashP95 = p95(samples.hash)
   const rows = all.map((variant) => {
@@ -163,6 +202,9 @@ function summarize(all, samples, iterations, warmup) {
     'Overhead = variant median - hash median; overhead % = (variant - hash) / hash.',
     '',
     table(['variant', 'median ms', 'p95 ms', 'overhead ms', 'overhead %', 'p95 - hash p95 ms'], rows),
+    '',
+    `A webhook for user.login.success costs the request ${ms(median(samples.webhook) - median(samples.login))} ms at the median (the queue send;`,
+    `its receiver, a Node server in this process, got all ${received} events through the event queue).`,
   ].join('\n')
   const summary = `login median ${ms(login)} ms vs hash ${ms(hashMedian)} ms: overhead ${ms(login - hashMedian)} ms (${percent((login - hashMedian) / hashMedian)})`
   return { markdown, summary, samples }

@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { AppEnv } from './env'
 import { MisconfiguredError, requireUsableSecrets } from './configuration'
 import { clock } from './http/clock'
@@ -22,6 +22,8 @@ import { twoFactorRoutes } from './routes/two-factor'
 import { devOutboxRoutes } from './routes/dev-outbox'
 import { statusRoutes } from './routes/status'
 import { webhookRoutes } from './routes/webhooks'
+import { groupRoutes } from './routes/groups'
+import { consoleRoutes } from './routes/console'
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>()
@@ -52,10 +54,12 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', devOutboxRoutes)
   app.route('/', adminRoutes)
   app.route('/', webhookRoutes)
+  app.route('/', groupRoutes)
   app.route('/', userSearchRoutes)
   app.route('/', new Hono<AppEnv>().route('/', userImportRoutes).route('/', registrationRoutes).route('/', userRoutes))
   app.route('/', pingRoutes)
   app.route('/', logoutRoutes)
+  app.route('/', consoleRoutes)
 
   app.notFound(() => new Response(null, { status: 404 }))
   app.onError((error, c) => {

@@ -1,4 +1,5 @@
 import type { DataContext } from './store/data-context'
+import type { EventQueueMessage } from './store/event-queue'
 import type { LoginQueueMessage } from './store/login-events'
 
 /** Bindings declared in wrangler.toml plus the Worker's secrets. */
@@ -7,6 +8,8 @@ export interface Bindings {
   KV: KVNamespace
   /** Login records and lastLoginInstant, written by the queue consumer (src/jobs/write-logins.ts). */
   LOGIN_QUEUE: Queue<LoginQueueMessage>
+  /** Non-transactional webhook events, delivered by the queue consumer (src/jobs/deliver-events.ts). */
+  EVENT_QUEUE: Queue<EventQueueMessage>
   /** Superuser API key (a Worker secret; locally from .dev.vars or `wrangler dev --var`). */
   BOOTSTRAP_API_KEY?: string
   /** Base64 of 32 random bytes: encrypts signing secrets and TOTP secrets at rest. */
@@ -19,6 +22,8 @@ export interface Bindings {
   D1_SIMULATED_LATENCY?: string
   /** `production` (default), `development` (wrangler dev) or `test` (vitest). */
   ENVIRONMENT?: string
+  /** The application whose `admin` role may use the console (/console/); FusionAuth's own admin application id by default. */
+  CONSOLE_APPLICATION_ID?: string
   /** Cloudflare Email Routing `send_email` binding, when configured. */
   EMAIL?: SendEmail
   /** Sender address for two-factor codes sent through EMAIL. */

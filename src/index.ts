@@ -1,5 +1,6 @@
 import { createApp } from './app'
 import type { Bindings } from './env'
+import { deliverEvents, EVENT_QUEUE_NAME } from './jobs/deliver-events'
 import { purgeExpiredIds } from './jobs/purge-expired-ids'
 import { runScheduledPurge } from './jobs/purge-login-records'
 import { writeLogins } from './jobs/write-logins'
@@ -19,6 +20,8 @@ export default {
     )
   },
   async queue(batch, env) {
-    await writeLogins(batch, env)
+    // This Worker consumes two queues (wrangler.toml): webhook events, and login records.
+    if (batch.queue === EVENT_QUEUE_NAME) await deliverEvents(batch, env)
+    else await writeLogins(batch, env)
   },
 } satisfies ExportedHandler<Bindings>

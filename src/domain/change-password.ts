@@ -5,9 +5,12 @@
  */
 import type { Errors } from '../http/errors'
 import { randomToken } from './crypto/secrets'
+import type { EventSource } from './events/event-source'
+import { passwordChangeEvents } from './events/user-events'
 import type { ChangePasswordGrant } from './login/complete-login'
 import type { OneTimePasswordGrant } from './login/one-time-password-login'
 import { hashPassword } from './password'
+import { userRevocationEvents } from './refresh-token-revocation'
 import type { Tenant } from './tenant'
 import type { User } from './user'
 import { checkPasswordRules, tenantHashSettings } from './user-password'
@@ -77,7 +80,14 @@ export interface PasswordChange {
   password: string
   /** What a one-time password for the follow-up login may do; null issues none (the API-key flow). */
   oneTimePassword: Pick<OneTimePasswordGrant, 'issueJWT' | 'jwtExpirationInstant' | 'issueRefreshToken' | 'state'> | null
+  /** The request, for the events the change sends. */
+  source: EventSource
+  /** True when the change completes forgot password (its changePasswordId): user.password.reset.success too. */
+  completesReset: boolean
 }
+
+/** Whether a change-password id came from forgot password (only those carry their issue instant), not a 203 login. */
+export const isForgotPasswordGrant = (grant: ChangePasswordGrant): boolean => grant.issuedInstant !== undefined
 
 /**
  * Hashes the new password with the tenant's scheme and factor, clears passwordChangeRequired, stamps
@@ -96,10 +106,12 @@ export async function applyPasswordChange(data: DataContext, change: PasswordCha
     data.users.passwordStatement(user.id, hashed),
     data.failedLogins.resetStatement(user.id),
   ]
+  const events = passwordChangeEvents(updated, change.source, change.completesReset)
   if (tenant.jwtConfiguration.refreshTokenRevocationPolicy.onPasswordChanged) {
     statements.push(data.refreshTokens.revokeAllForUserStatement(user.id))
+    events.push(...(await userRevocationEvents(data, tenant, { userId: user.id, user: updated }, change.source)))
   }
-  await data.commit(statements)
+  await data.events.around(tenant, events, () => data.commit(statements))
 
   if (change.oneTimePassword === null) return { oneTimePassword: null }
   const oneTimePassword = randomToken(32)

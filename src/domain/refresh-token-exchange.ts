@@ -10,6 +10,7 @@ import { refuseBeforePassword } from './login/login-checks'
 import { signAccessToken } from './login/sign-access-token'
 import { isObject } from '../http/fields'
 import type { RefreshTokenRecord } from '../store/refresh-token-store'
+import { jwtRefreshEvent, type LoginRequestSource, loginEventSource } from './events/login-events'
 
 export interface RefreshExchangeInput {
   refreshToken: string
@@ -18,6 +19,9 @@ export interface RefreshExchangeInput {
   /** A shorter access-token lifetime the caller asked for (FusionAuth's timeToLiveInSeconds). */
   timeToLiveInSeconds?: number
   ipAddress: string | null
+  userAgent?: string
+  /** The access token the request presented (`token`), sent as the event's `original`. */
+  original?: string
 }
 
 export type RefreshExchangeOutcome =
@@ -63,6 +67,9 @@ function authTimeSeconds(record: RefreshTokenRecord): number {
   return typeof value === 'number' ? value : Math.floor(record.startInstant / 1000)
 }
 
+/** A concurrent exchange rotated the token first. */
+class LostExchange extends Error {}
+
 export async function exchangeRefreshToken(env: LoginEnvironment, input: RefreshExchangeInput): Promise<RefreshExchangeOutcome> {
   const { nowMillis } = env
   const tokens = env.refreshTokens
@@ -102,22 +109,43 @@ export async function exchangeRefreshToken(env: LoginEnvironment, input: Refresh
   const { usage, expiration } = policies(tenant, application)
   const updated: RefreshTokenRecord = { ...record }
   if (expiration === 'SlidingWindow') updated.expirationInstant = nowMillis + jwt.refreshTokenTimeToLiveInMinutes * 60_000
-  let refreshToken = input.refreshToken
-  // At most one primary round trip: the token's rotation or its sliding expiry. The login record is queued.
-  if (usage === 'OneTimeUse') {
-    // The swap is conditional on the old value, so a token exchanged twice concurrently yields one new token.
-    refreshToken = newRefreshToken()
-    if (!(await tokens.replaceToken(input.refreshToken, refreshToken, updated))) return { kind: 'invalid' }
-  } else if (updated.expirationInstant !== record.expirationInstant) {
-    await env.commit([tokens.updateStatement(updated)])
-  }
-  await recordUserLogin(env, user, {
+  const rotates = usage === 'OneTimeUse'
+  const refreshToken = rotates ? newRefreshToken() : input.refreshToken
+  const request: LoginRequestSource = { ipAddress: input.ipAddress, userAgent: input.userAgent }
+  const refreshed = jwtRefreshEvent({
     tenantId: tenant.id,
     applicationId: application?.id ?? null,
-    ipAddress: input.ipAddress,
-    authenticationType: 'REFRESH_TOKEN',
-    instant: nowMillis,
+    userId: user.id,
+    token,
+    refreshToken,
+    original: input.original,
+    source: loginEventSource(request, nowMillis),
   })
+  // Transactional webhooks before any write; then at most one primary round trip (the token's rotation or its
+  // sliding expiry), and the login record queued.
+  const exchanged = await env.events
+    .around(tenant, [refreshed], async () => {
+      if (rotates) {
+        // The swap is conditional on the old value, so a token exchanged twice concurrently yields one new token.
+        // The loser throws, so its event is not queued either.
+        if (!(await tokens.replaceToken(input.refreshToken, refreshToken, updated))) throw new LostExchange()
+      } else if (updated.expirationInstant !== record.expirationInstant) {
+        await env.commit([tokens.updateStatement(updated)])
+      }
+      await recordUserLogin(env, user, {
+        tenantId: tenant.id,
+        applicationId: application?.id ?? null,
+        ipAddress: input.ipAddress,
+        authenticationType: 'REFRESH_TOKEN',
+        instant: nowMillis,
+      })
+      return true
+    })
+    .catch((error: unknown) => {
+      if (error instanceof LostExchange) return false
+      throw error
+    })
+  if (!exchanged) return { kind: 'invalid' }
   return {
     kind: 'exchanged',
     token,

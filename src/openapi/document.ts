@@ -6,11 +6,14 @@
 import { version } from '../../package.json'
 import { HTTP_METHODS, type PathItem } from './operations'
 import { apiKeyPaths, applicationPaths, tenantPaths, userActionPaths, webhookPaths } from './paths-admin'
+import { groupPaths } from './paths-groups'
+import { consolePaths } from './paths-console'
 import { loginPaths, loginRecordPaths } from './paths-login'
 import { systemPaths, tokenPaths } from './paths-system'
 import { passwordPaths, registrationPaths, twoFactorPaths, userPaths } from './paths-users'
 import { type Schema, ref, uuid } from './schema'
 import { adminSchemas } from './schemas-admin'
+import { groupSchemas } from './schemas-groups'
 import { loginSchemas } from './schemas-login'
 import { userSchemas } from './schemas-users'
 
@@ -29,6 +32,7 @@ const TAGS = [
   'Passwords',
   'Users',
   'Registrations',
+  'Groups',
   'Tokens and keys',
   'Tenants',
   'Applications',
@@ -36,6 +40,7 @@ const TAGS = [
   'User actions',
   'Webhooks',
   'System',
+  'Console',
 ]
 
 const jsonBody = (schema: Schema) => ({ 'application/json': { schema } })
@@ -45,6 +50,7 @@ const COMPONENTS = {
     ApiKeyAuth: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'The key, with no scheme.' },
     BearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token.' },
     AccessTokenCookie: { type: 'apiKey', in: 'cookie', name: 'access_token', description: 'The access token.' },
+    ConsoleSessionCookie: { type: 'apiKey', in: 'cookie', name: 'console_session', description: 'A console session.' },
   },
   parameters: {
     TenantId: {
@@ -61,9 +67,13 @@ const COMPONENTS = {
     NotFound: { description: 'Not found. No body.' },
     TooManyRequests: { description: "Rate limited (the tenant's rateLimitConfiguration). No body." },
     EmptySuccess: { description: 'Success. No body.' },
+    WebhooksRefused: {
+      description:
+        "One or more webhooks answered otherwise than 2xx or were unreachable, so the tenant's transaction type for an event of this action was not satisfied: nothing of the action was stored. No body.",
+    },
     ServerError: { description: '`[ServerMisconfigured]` or `[InternalError]`, with the request id.', content: jsonBody(ref('Errors')) },
   },
-  schemas: { ...loginSchemas, ...userSchemas, ...adminSchemas },
+  schemas: { ...loginSchemas, ...userSchemas, ...adminSchemas, ...groupSchemas },
 }
 
 function mergePaths(groups: Record<string, PathItem>[]): Record<string, PathItem> {
@@ -95,6 +105,7 @@ export const openApiDocument = {
     passwordPaths,
     userPaths,
     registrationPaths,
+    groupPaths,
     tokenPaths,
     tenantPaths,
     applicationPaths,
@@ -102,6 +113,7 @@ export const openApiDocument = {
     userActionPaths,
     webhookPaths,
     systemPaths,
+    consolePaths,
   ]),
   components: COMPONENTS,
 }

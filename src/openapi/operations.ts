@@ -2,7 +2,7 @@
  * How an operation of the OpenAPI document is written: one OperationSpec per route, from which `operations`
  * derives what every route shares, so no route can forget it: path parameters from the path template, the
  * X-FusionAuth-TenantId header for tenant-scoped routes, the request body, and the 400 (malformed or invalid JSON),
- * 401 (no or a refused key or JWT) and 500 answers.
+ * 401 (no or a refused key or JWT), 504 (transactional webhooks refused the action) and 500 answers.
  */
 import { type Schema, ref, str, uuid } from './schema'
 
@@ -11,7 +11,7 @@ export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const
 export type HttpMethod = (typeof HTTP_METHODS)[number]
 
 /** Who may call: FusionAuth's schemes (an API key as the raw Authorization value; a JWT; nothing). */
-export type Auth = 'none' | 'apiKey' | 'optionalApiKey' | 'jwt' | 'apiKeyOrJwt' | 'any'
+export type Auth = 'none' | 'apiKey' | 'optionalApiKey' | 'jwt' | 'apiKeyOrJwt' | 'any' | 'consoleSession'
 
 /**
  * `tenant`: X-FusionAuth-TenantId (or a tenant-locked key) scopes the request to one tenant. `global`: objects every
@@ -72,6 +72,11 @@ export interface OperationSpec {
   bodyOptional?: boolean
   /** Missing or refused credentials get this status (given in `responses`) instead of the usual 401. */
   refusedWith?: 403
+  /**
+   * The action hands transactional events to the tenant's webhooks before it commits (docs/events.md): when their
+   * answers do not satisfy the transaction type it is 504 and nothing is stored.
+   */
+  transactionalEvents?: true
   responses: Record<number, Response | Reference>
 }
 
@@ -85,6 +90,7 @@ const SECURITY: Record<Auth, SecurityRequirement[]> = {
   jwt: JWT,
   apiKeyOrJwt: [...API_KEY, ...JWT],
   any: [{}, ...API_KEY, ...JWT],
+  consoleSession: [{ ConsoleSessionCookie: [] }],
 }
 
 const GLOBAL_NOTE = 'Global: a tenant-locked key or X-FusionAuth-TenantId is 401.'
@@ -100,7 +106,7 @@ export const json = (schemaName: string, description: string): Response => ({
 export const empty = (description: string): Response => ({ description })
 export const errors = (description: string): Response => json('Errors', description)
 export const shared = (
-  name: 'BadRequest' | 'Unauthorized' | 'NotFound' | 'EmptySuccess' | 'TooManyRequests',
+  name: 'BadRequest' | 'Unauthorized' | 'NotFound' | 'EmptySuccess' | 'TooManyRequests' | 'WebhooksRefused',
   description?: string,
 ): Reference =>
   description === undefined ? { $ref: `#/components/responses/${name}` } : { $ref: `#/components/responses/${name}`, description }
@@ -140,6 +146,7 @@ function operation(path: string, tag: string, spec: OperationSpec): Operation {
   if (spec.body !== undefined) responses['400'] ??= shared('BadRequest')
   if (spec.auth !== 'none' && spec.refusedWith === undefined)
     responses['401'] ??= spec.scope === 'global' ? shared('Unauthorized', GLOBAL_UNAUTHORIZED) : shared('Unauthorized')
+  if (spec.transactionalEvents === true) responses['504'] ??= shared('WebhooksRefused')
   responses['500'] ??= { $ref: '#/components/responses/ServerError' }
   const description = [spec.description, spec.scope === 'global' ? GLOBAL_NOTE : undefined].filter((part) => part !== undefined).join(' ')
   return {

@@ -2,7 +2,7 @@
 import { type OperationEntry, type Parameter, type Response, type Scope, errors, json, operations, query, shared } from './operations'
 import { bool, uuid } from './schema'
 
-interface CrudFamily {
+export interface CrudFamily {
   /** `/api/tenant`: the list and create path; `${base}/{id}` names one. */
   base: string
   /** `Tenant`, as in createTenant; `plural` as in retrieveTenants; `label` as in summaries. */
@@ -22,18 +22,22 @@ interface CrudFamily {
   deleteQuery?: Parameter[]
   /** The family has PATCH. */
   patch: boolean
+  /** The writes that send transactional events (update covers PATCH): they may answer 504. */
+  transactionalEvents?: readonly ('create' | 'update' | 'delete')[]
 }
 
 const badRequest = (response: Response | undefined): Record<number, Response> => (response === undefined ? {} : { 400: response })
 
 /** Create (with or without the id), retrieve, list, update (and patch), delete: the shape of every admin object API. */
-function crud(family: CrudFamily): OperationEntry[] {
+export function crud(family: CrudFamily): OperationEntry[] {
   const { base, noun, scope, label } = family
   const oneLabel = `${family.article} ${label}`
   const one = `${base}/{id}`
   const found = json(family.response, `The ${label}.`)
   const notFound = shared('NotFound', `No such ${label}. No body.`)
   const common = { auth: 'apiKey', scope } as const
+  const sends = (write: 'create' | 'update' | 'delete') =>
+    family.transactionalEvents?.includes(write) === true ? { transactionalEvents: true as const } : {}
   const entries: OperationEntry[] = [
     [
       'get',
@@ -52,6 +56,7 @@ function crud(family: CrudFamily): OperationEntry[] {
       {
         ...common,
         id: `create${noun}`,
+        ...sends('create'),
         summary: `Create ${oneLabel}`,
         body: family.request,
         responses: { 200: found, 400: family.invalid },
@@ -63,6 +68,7 @@ function crud(family: CrudFamily): OperationEntry[] {
       {
         ...common,
         id: `create${noun}WithId`,
+        ...sends('create'),
         summary: `Create ${oneLabel} with the given id`,
         body: family.request,
         responses: { 200: found, 400: family.invalid },
@@ -75,6 +81,7 @@ function crud(family: CrudFamily): OperationEntry[] {
       {
         ...common,
         id: `update${noun}`,
+        ...sends('update'),
         summary: `Replace ${oneLabel}`,
         query: family.updateQuery ?? [],
         body: family.request,
@@ -88,6 +95,7 @@ function crud(family: CrudFamily): OperationEntry[] {
       {
         ...common,
         id: `delete${noun}`,
+        ...sends('delete'),
         summary: `Delete ${oneLabel}`,
         query: family.deleteQuery ?? [],
         responses: { 200: shared('EmptySuccess'), ...badRequest(family.deleteInvalid), 404: notFound },
@@ -101,6 +109,7 @@ function crud(family: CrudFamily): OperationEntry[] {
       {
         ...common,
         id: `patch${noun}`,
+        ...sends('update'),
         summary: `Merge fields into ${oneLabel}`,
         body: family.request,
         responses: { 200: found, 400: family.invalid, 404: notFound },
@@ -127,6 +136,7 @@ export const tenantPaths = operations(
     listInvalid: errors('`[restricted]`: a tenant-scoped request.'),
     deleteInvalid: errors('`[cannotDelete]`: the default tenant.'),
     patch: true,
+    transactionalEvents: ['update'], // jwt.public-key.update
   }),
 )
 
@@ -210,6 +220,7 @@ export const applicationPaths = operations('Applications', [
     updateQuery: reactivate,
     deleteQuery: hardDelete,
     patch: true,
+    transactionalEvents: ['update'], // jwt.public-key.update
   }),
   ...roles,
 ])
@@ -244,6 +255,7 @@ const takenActions: OperationEntry[] = [
     '/api/user/action',
     {
       id: 'actionUser',
+      transactionalEvents: true,
       summary: 'Take an action on a user',
       auth: 'apiKey',
       scope: 'tenant',
@@ -286,6 +298,7 @@ const takenActions: OperationEntry[] = [
     '/api/user/action/{id}',
     {
       id: 'modifyAction',
+      transactionalEvents: true,
       summary: 'Modify an action in force',
       auth: 'apiKey',
       scope: 'tenant',
@@ -298,6 +311,7 @@ const takenActions: OperationEntry[] = [
     '/api/user/action/{id}',
     {
       id: 'cancelAction',
+      transactionalEvents: true,
       summary: 'Cancel an action in force',
       auth: 'apiKey',
       scope: 'tenant',

@@ -52,6 +52,7 @@ export const loginPaths = operations('Login', [
     '/api/login',
     {
       id: 'login',
+      transactionalEvents: true,
       summary: 'Log in',
       description:
         'An API key is needed when the application (else the tenant) has loginConfiguration.requireAuthentication (the default).',
@@ -73,6 +74,7 @@ export const loginPaths = operations('Login', [
     '/api/two-factor/login',
     {
       id: 'twoFactorLogin',
+      transactionalEvents: true,
       summary: 'Complete a two-factor login (after a 242)',
       auth: 'optionalApiKey',
       scope: 'tenant',
@@ -109,6 +111,7 @@ export const loginPaths = operations('Login', [
     '/api/login/{userId}/{applicationId}',
     {
       id: 'loginPing',
+      transactionalEvents: true,
       summary: 'Record a login (ping)',
       auth: 'apiKey',
       scope: 'tenant',
@@ -121,6 +124,7 @@ export const loginPaths = operations('Login', [
     '/api/login/{userId}',
     {
       id: 'loginPingWithoutApplication',
+      transactionalEvents: true,
       summary: 'Record a login to no application (ping)',
       auth: 'apiKey',
       scope: 'tenant',
@@ -133,6 +137,7 @@ export const loginPaths = operations('Login', [
     '/api/login',
     {
       id: 'loginPingWithRequest',
+      transactionalEvents: true,
       summary: "Record a login (ping) of the body's user, or of the JWT's",
       auth: 'apiKeyOrJwt',
       scope: 'tenant',
@@ -147,6 +152,7 @@ export const loginPaths = operations('Login', [
     '/api/logout',
     {
       id: 'logoutWithRequest',
+      transactionalEvents: true,
       summary: 'Log out: clear the cookies, revoke the refresh token',
       auth: 'none',
       scope: 'none',

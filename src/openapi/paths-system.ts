@@ -21,6 +21,7 @@ export const tokenPaths = operations('Tokens and keys', [
     '/api/jwt/refresh',
     {
       id: 'exchangeRefreshTokenForJWT',
+      transactionalEvents: true,
       summary: 'Exchange a refresh token for an access token',
       auth: 'none',
       scope: 'tenant',
@@ -64,6 +65,7 @@ export const tokenPaths = operations('Tokens and keys', [
     '/api/jwt/refresh',
     {
       id: 'revokeRefreshTokensWithRequest',
+      transactionalEvents: true,
       summary: 'Revoke refresh tokens (by value, user or application)',
       auth: 'apiKeyOrJwt',
       scope: 'tenant',
@@ -76,7 +78,14 @@ export const tokenPaths = operations('Tokens and keys', [
   [
     'delete',
     '/api/jwt/refresh/{tokenId}',
-    { id: 'revokeRefreshTokenById', summary: 'Revoke a refresh token', auth: 'apiKeyOrJwt', scope: 'tenant', responses: revokeResponses },
+    {
+      id: 'revokeRefreshTokenById',
+      summary: 'Revoke a refresh token',
+      auth: 'apiKeyOrJwt',
+      scope: 'tenant',
+      transactionalEvents: true,
+      responses: revokeResponses,
+    },
   ],
   [
     'get',

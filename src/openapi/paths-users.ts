@@ -13,6 +13,7 @@ const userErrors = errors(
 
 const createUser = (id: string): OperationSpec => ({
   id,
+  transactionalEvents: true,
   summary: 'Create a user',
   auth: 'apiKey',
   scope: 'tenant',
@@ -22,6 +23,7 @@ const createUser = (id: string): OperationSpec => ({
 
 const register = (id: string): OperationSpec => ({
   id,
+  transactionalEvents: true,
   summary: 'Register a user (creating it, with `user`)',
   auth: 'apiKey',
   scope: 'tenant',
@@ -37,6 +39,7 @@ const register = (id: string): OperationSpec => ({
 
 const updateRegistration = (id: string, merge: boolean): OperationSpec => ({
   id,
+  transactionalEvents: true,
   summary: merge ? 'Merge fields into a registration' : 'Replace a registration',
   auth: 'apiKey',
   scope: 'tenant',
@@ -88,6 +91,7 @@ export const userPaths = operations('Users', [
     '/api/user/{id}',
     {
       id: 'updateUser',
+      transactionalEvents: true,
       summary: 'Replace a user; or reactivate it',
       auth: 'apiKey',
       scope: 'tenant',
@@ -102,6 +106,7 @@ export const userPaths = operations('Users', [
     '/api/user/{id}',
     {
       id: 'patchUser',
+      transactionalEvents: true,
       summary: 'Merge fields into a user',
       auth: 'apiKey',
       scope: 'tenant',
@@ -114,6 +119,7 @@ export const userPaths = operations('Users', [
     '/api/user/{id}',
     {
       id: 'deleteUser',
+      transactionalEvents: true,
       summary: 'Deactivate a user; or delete it',
       auth: 'apiKey',
       scope: 'tenant',
@@ -126,6 +132,7 @@ export const userPaths = operations('Users', [
     '/api/user/import',
     {
       id: 'importUsers',
+      transactionalEvents: true,
       summary: 'Import users (with password hashes)',
       auth: 'apiKey',
       scope: 'tenant',
@@ -196,6 +203,7 @@ export const registrationPaths = operations('Registrations', [
     '/api/user/registration/{userId}/{applicationId}',
     {
       id: 'deleteRegistration',
+      transactionalEvents: true,
       summary: 'Delete a registration',
       auth: 'apiKey',
       scope: 'tenant',
@@ -214,6 +222,7 @@ export const passwordPaths = operations('Passwords', [
     '/api/user/change-password',
     {
       id: 'changePasswordByIdentity',
+      transactionalEvents: true,
       summary: 'Change a password (changePasswordId, API key and loginId, or JWT)',
       auth: 'any',
       scope: 'tenant',
@@ -231,6 +240,7 @@ export const passwordPaths = operations('Passwords', [
     '/api/user/change-password/{changePasswordId}',
     {
       id: 'changePassword',
+      transactionalEvents: true,
       summary: 'Change a password with a changePasswordId',
       auth: 'none',
       scope: 'tenant',

@@ -69,6 +69,7 @@ export const userSchemas: Record<string, Schema> = {
       lastUpdateInstant: instant(),
       lastLoginInstant: instant(),
       registrations: arrayOf(ref('UserRegistration')),
+      memberships: arrayOf(ref('GroupMember')),
       twoFactor: object({ methods: arrayOf(ref('TwoFactorMethod')) }),
     },
     { description: 'Password material is never returned.' },

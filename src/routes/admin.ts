@@ -1,5 +1,5 @@
 /** The FusionAuth admin API subset owned here: tenants, applications (and roles), API keys, system configuration, signing keys. */
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../env'
 import { apiKeyRoutes } from './api-keys'
 import { applicationRoutes } from './applications'

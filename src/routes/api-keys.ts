@@ -8,7 +8,8 @@
  * Deliberate departure from FusionAuth: only a SHA-256 of each key is stored, so the key value is
  * returned once, in the create response, and never by retrieve or list (FusionAuth can show it again).
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import { type KeyAuthority, mayManage, readMetaData, readPermissions } from '../domain/api-key-rules'
 import { randomToken, sha256Base64Url, timingSafeEqualStrings } from '../domain/crypto/secrets'
 import { deepMerge } from '../domain/json-merge'

@@ -3,9 +3,11 @@
  * `?inactive=true`), update (PUT replaces over defaults, PATCH merges, `PUT ?reactivate=true`),
  * delete (soft without `hardDelete=true`, as FusionAuth does). Roles: see application-roles.ts.
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import { type Application, applicationDefaults } from '../domain/application'
 import { readRoles, validateApplication } from '../domain/application-validation'
+import { applicationKeysChanged, publicKeyUpdateEvent } from '../domain/events/key-events'
 import { deepMerge } from '../domain/json-merge'
 import type { AppEnv } from '../env'
 import { requestTenantId, requireApiKey } from '../http/auth'
@@ -13,6 +15,7 @@ import { readJson } from '../http/body'
 import { type Errors, notFound } from '../http/errors'
 import { FieldReader, type JsonObject } from '../http/fields'
 import { pathUuid } from '../http/path'
+import { requestEventSource } from '../http/event-info'
 import { emptyOk } from '../http/responses'
 import { resolveTenantId } from '../http/tenant'
 import { checkKeyReferences, isUniqueViolation, withoutServerFields } from './admin-common'
@@ -51,13 +54,13 @@ applicationRoutes.put('/api/application/:id', async (c) => {
     insertInstant: existing.insertInstant,
     lastUpdateInstant: 0,
   }
-  return c.json({ application: await saveApplication(c, finish(c, base, input, existing), errors, 'update') })
+  return c.json({ application: await saveApplication(c, finish(c, base, input, existing), errors, 'update', existing) })
 })
 
 applicationRoutes.patch('/api/application/:id', async (c) => {
   const existing = await findApplication(c, pathUuid(c))
   const { input, errors } = await readApplicationBody(c)
-  return c.json({ application: await saveApplication(c, finish(c, existing, input, existing), errors, 'update') })
+  return c.json({ application: await saveApplication(c, finish(c, existing, input, existing), errors, 'update', existing) })
 })
 
 applicationRoutes.delete('/api/application/:id', async (c) => {
@@ -136,6 +139,7 @@ async function saveApplication(
   application: Application,
   errors: Errors,
   mode: 'create' | 'update',
+  previous?: Application,
 ): Promise<Application> {
   const references = validateApplication(application, errors)
   await checkKeyReferences(c.var.data, references, errors)
@@ -143,11 +147,27 @@ async function saveApplication(
   const store = c.var.data.applications
   try {
     if (mode === 'create') await store.create(application)
-    else await store.update(application)
+    else await updateAnnouncingKeys(c, application, previous)
   } catch (error) {
     if (!isUniqueViolation(error)) throw error
     errors.field('application.id', '[duplicate]application.id', `An Application with Id [${application.id}] already exists.`)
     errors.throwIfAny()
   }
   return application
+}
+
+/**
+ * An update that names other signing keys sends jwt.public-key.update for the application (transactional: refused,
+ * nothing is saved). Applications that follow their tenant's keys on both sides cannot have changed: no tenant read.
+ */
+async function updateAnnouncingKeys(c: Context<AppEnv>, application: Application, previous: Application | undefined): Promise<void> {
+  const data = c.var.data
+  const mayChange = previous !== undefined && (previous.jwtConfiguration.enabled || application.jwtConfiguration.enabled)
+  const tenant = mayChange ? await data.tenants.get(application.tenantId) : null
+  if (tenant === null || previous === undefined || !applicationKeysChanged(tenant, previous, application)) {
+    await data.applications.update(application)
+    return
+  }
+  const event = publicKeyUpdateEvent(tenant.id, [application.id], requestEventSource(c))
+  await data.events.around(tenant, [event], () => data.applications.update(application))
 }

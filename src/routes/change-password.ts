@@ -2,11 +2,13 @@
  * `POST /api/user/change-password[/{changePasswordId}]` in its three forms (change-password id, no auth;
  * API key + loginId; JWT) and `POST /api/user/forgot-password`, in FusionAuth's wire format.
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import {
   applyPasswordChange,
   checkNewPassword,
   grantIsStale,
+  isForgotPasswordGrant,
   issueChangePasswordId,
   readChangePasswordGrant,
   redeemChangePasswordId,
@@ -22,6 +24,8 @@ import { ApiError, codes, fieldError, notFound, unauthorized } from '../http/err
 import { FieldReader } from '../http/fields'
 import { authenticateJwt, presentedJwt } from '../http/jwt-auth'
 import { loginEnvironment } from '../http/login-request'
+import { userEvent } from '../domain/events/user-events'
+import { requestEventSource } from '../http/event-info'
 import { emptyOk } from '../http/responses'
 import { resolveTenantId } from '../http/tenant'
 import type { LoginIdType } from '../store/user-store'
@@ -91,6 +95,8 @@ async function byChangePasswordId(c: Context<AppEnv>, body: FieldReader, id: str
     user: record.user,
     password: password ?? '',
     oneTimePassword: { issueJWT: true, issueRefreshToken: true, state: grant.state },
+    source: requestEventSource(c),
+    completesReset: isForgotPasswordGrant(grant),
   })
   return c.json({ oneTimePassword, ...(grant.state === undefined ? {} : { state: grant.state }) })
 }
@@ -128,7 +134,14 @@ async function byLoginId(c: Context<AppEnv>, body: FieldReader): Promise<Respons
       codes.invalid('currentPassword', 'The [currentPassword] property does not match the current password.'),
     )
   }
-  await applyPasswordChange(loginEnvironment(c), { tenant, user: record.user, password: password ?? '', oneTimePassword: null })
+  await applyPasswordChange(loginEnvironment(c), {
+    tenant,
+    user: record.user,
+    password: password ?? '',
+    oneTimePassword: null,
+    source: requestEventSource(c),
+    completesReset: false,
+  })
   return emptyOk(c)
 }
 
@@ -161,6 +174,8 @@ async function byJwt(c: Context<AppEnv>, body: FieldReader): Promise<Response> {
     user: record.user,
     password: password ?? '',
     oneTimePassword: { issueJWT: true, jwtExpirationInstant: claims.exp * 1000, issueRefreshToken },
+    source: requestEventSource(c),
+    completesReset: false,
   })
   return c.json({ oneTimePassword })
 }
@@ -193,18 +208,22 @@ changePasswordRoutes.post('/api/user/forgot-password', async (c) => {
   if (record === null) throw notFound()
 
   const data = c.var.data
-  const changePasswordId = await issueChangePasswordId(
-    data,
-    tenant,
-    {
-      userId: record.user.id,
-      tenantId: tenant.id,
-      applicationId: applicationId ?? null,
-      reason: 'Administrative',
-      issuedInstant: data.nowMillis,
-      ...(state === undefined ? {} : { state }),
-    },
-    chosenId === undefined || chosenId.trim() === '' ? undefined : chosenId,
+  // The reset flow starts here (user.password.reset.start); no email is sent, so never user.password.reset.send.
+  const started = userEvent('user.password.reset.start', record.user, requestEventSource(c))
+  const changePasswordId = await data.events.around(tenant, [started], () =>
+    issueChangePasswordId(
+      data,
+      tenant,
+      {
+        userId: record.user.id,
+        tenantId: tenant.id,
+        applicationId: applicationId ?? null,
+        reason: 'Administrative',
+        issuedInstant: data.nowMillis,
+        ...(state === undefined ? {} : { state }),
+      },
+      chosenId === undefined || chosenId.trim() === '' ? undefined : chosenId,
+    ),
   )
   return c.json({ changePasswordId })
 })

@@ -4,7 +4,8 @@
  * `test` or `development` (404 otherwise, like any unknown path, checked before the key so production reveals
  * nothing) and answers only a global key: a tenant-locked key or a tenant header is 401 (http/scope.ts).
  */
-import { Hono, type MiddlewareHandler } from 'hono'
+import type { MiddlewareHandler } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../env'
 import { codes, fieldError, notFound } from '../http/errors'
 import { fusionJson } from '../http/responses'

@@ -2,8 +2,10 @@
  * `/api/jwt/refresh` (exchange, retrieve, revoke) and `/api/jwt/validate`, in FusionAuth's wire format.
  * The public-key and JWKS endpoints live in keys.ts.
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import { exchangeRefreshToken } from '../domain/refresh-token-exchange'
+import { revokeApplicationRefreshTokens, revokeRefreshToken, revokeUserRefreshTokens } from '../domain/refresh-token-revocation'
 import type { AppEnv } from '../env'
 import { authenticateApiKey, requestTenantId, requireApiKey } from '../http/auth'
 import { readOptionalJson } from '../http/body'
@@ -29,7 +31,7 @@ const visibleTo = (c: Context<AppEnv>, record: RefreshTokenRecord): boolean => {
 jwtRoutes.post('/api/jwt/refresh', replicaReads, async (c) => {
   const body = FieldReader.body(await readOptionalJson(c))
   const fromBody = body.string('refreshToken')
-  body.string('token')
+  const original = body.string('token')
   const ttl = body.integer('timeToLiveInSeconds')
   if (ttl !== undefined && ttl <= 0)
     body.errors.field('timeToLiveInSeconds', '[invalid]timeToLiveInSeconds', 'The [timeToLiveInSeconds] property must be greater than 0.')
@@ -45,6 +47,8 @@ jwtRoutes.post('/api/jwt/refresh', replicaReads, async (c) => {
     scopedTenantId: requestTenantId(c),
     timeToLiveInSeconds: ttl,
     ipAddress: clientIp(c, null),
+    userAgent: c.req.header('User-Agent'),
+    original,
   })
   switch (outcome.kind) {
     case 'invalid':
@@ -95,14 +99,20 @@ async function revoke(c: Context<AppEnv>, tokenId: string | undefined): Promise<
   const userId = uuidParam('userId', queryParam(c, 'userId') ?? body.source.userId)
   const applicationId = uuidParam('applicationId', queryParam(c, 'applicationId') ?? body.source.applicationId)
   body.errors.throwIfAny()
-  const store = c.var.data.refreshTokens
+  const data = c.var.data
+  const request = { ipAddress: clientIp(c, null), userAgent: c.req.header('User-Agent') }
 
   if (tokenId !== undefined || token !== undefined) {
-    const record =
-      tokenId !== undefined ? (isUuid(tokenId) ? await store.get(tokenId.toLowerCase()) : null) : await store.findByToken(token ?? '')
-    if (record === null || !visibleTo(c, record)) throw notFound()
-    if (claims !== null && claims.sub !== record.userId) throw notFound()
-    await store.revoke(record.id)
+    // With its tenant, in the same query: whether the revocation's event is sent.
+    const found =
+      tokenId !== undefined
+        ? isUuid(tokenId)
+          ? await data.eventSubjects.tokenWithTenant({ id: tokenId.toLowerCase() })
+          : null
+        : await data.eventSubjects.tokenWithTenant({ token: token ?? '' })
+    if (found === null || !visibleTo(c, found.token)) throw notFound()
+    if (claims !== null && claims.sub !== found.token.userId) throw notFound()
+    await revokeRefreshToken(data, found, request)
     return emptyOk(c)
   }
   if (claims !== null) throw unauthorized()
@@ -110,16 +120,17 @@ async function revoke(c: Context<AppEnv>, tokenId: string | undefined): Promise<
     throw generalError('[invalid]', 'You must specify a token, tokenId, userId or applicationId.')
 
   const scoped = requestTenantId(c)
-  if (userId !== undefined) {
-    const user = await c.var.data.users.get(userId)
-    if (user === null || (scoped !== null && user.user.tenantId !== scoped)) throw notFound()
-  }
-  if (applicationId !== undefined) {
-    const application = await c.var.data.applications.get(applicationId)
-    if (application === null || (scoped !== null && application.tenantId !== scoped)) throw notFound()
-  }
-  if (userId !== undefined) await store.revokeAllForUser(userId, applicationId)
-  else if (applicationId !== undefined) await store.revokeAllForApplication(applicationId)
+  const [owner, application] = await Promise.all([
+    userId === undefined ? null : data.users.get(userId),
+    applicationId === undefined ? null : data.applications.get(applicationId),
+  ])
+  if (userId !== undefined && (owner === null || (scoped !== null && owner.user.tenantId !== scoped))) throw notFound()
+  if (applicationId !== undefined && (application === null || (scoped !== null && application.tenantId !== scoped))) throw notFound()
+  const tenantId = owner?.user.tenantId ?? application?.tenantId
+  const tenant = tenantId === undefined ? null : await data.tenants.get(tenantId)
+  if (tenant === null) throw notFound()
+  if (owner !== null) await revokeUserRefreshTokens(data, tenant, { userId: owner.user.id, user: owner.user }, applicationId, request)
+  else if (application !== null) await revokeApplicationRefreshTokens(data, tenant, application, request)
   return emptyOk(c)
 }
 

@@ -5,7 +5,8 @@
  * FusionAuth (fusionauth-issues #3452): a tenant-locked key, or any key with X-FusionAuth-TenantId, gets 401
  * for every method, reads included. The public endpoints need no key and no tenant.
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import { effectiveJwtConfiguration } from '../domain/application'
 import {
   generateSigningKey,

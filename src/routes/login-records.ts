@@ -2,7 +2,8 @@
  * `/api/system/login-record/search` and `/export`, GET (query) and POST (JSON). Global endpoints: a tenant-locked
  * key or an X-FusionAuth-TenantId header is 401, as FusionAuth's `api-no-tenant` scheme answers.
  */
-import { type Context, Hono } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { LoginRecordSearch } from '../domain/login-record'
 import {
   type LoginRecordExportInput,

@@ -1,4 +1,5 @@
-import { type Context, Hono } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import { oneTimePasswordLogin } from '../domain/login/one-time-password-login'
 import { passwordLogin } from '../domain/login/password-login'
 import type { Tenant } from '../domain/tenant'
@@ -82,6 +83,7 @@ loginRoutes.post('/api/login', replicaReads, async (c) => {
   const env = loginEnvironment(c)
   const ipAddress = clientIp(c, body.string('ipAddress'))
   const device = readDevice(body)
+  const userAgent = c.req.header('User-Agent')
   const noJWT = body.boolean('noJWT') ?? false
 
   if (body.has('oneTimePassword')) {
@@ -93,6 +95,7 @@ loginRoutes.post('/api/login', replicaReads, async (c) => {
       oneTimePassword: oneTimePassword ?? '',
       ipAddress,
       device,
+      userAgent,
       noJWT,
     })
     if (outcome.kind === 'invalidOneTimePassword') throw fieldError('oneTimePassword', codes.invalid('oneTimePassword'))
@@ -113,6 +116,7 @@ loginRoutes.post('/api/login', replicaReads, async (c) => {
       password: password ?? '',
       ipAddress,
       device,
+      userAgent,
       noJWT,
       // The cookie wins over the body, as FusionAuth reads them.
       twoFactorTrustId: readCookie(c, TRUST_COOKIE) ?? trustFromBody ?? null,

@@ -1,8 +1,10 @@
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../env'
 import { readOptionalJson } from '../http/body'
 import { ACCESS_TOKEN_COOKIE, REFRESH_TOKEN_COOKIE, clearCookie, readCookie } from '../http/cookies'
 import { FieldReader } from '../http/fields'
+import { clientIp } from '../http/client-ip'
+import { revokeRefreshToken, revokeUserRefreshTokens } from '../domain/refresh-token-revocation'
 
 export const logoutRoutes = new Hono<AppEnv>()
 
@@ -20,9 +22,12 @@ logoutRoutes.post('/api/logout', async (c) => {
   body.errors.throwIfAny()
 
   if (refreshToken !== undefined && refreshToken !== '') {
-    const tokens = c.var.data.refreshTokens
-    const revoked = await tokens.revokeByToken(refreshToken)
-    if (revoked !== null && global) await tokens.revokeAllForUser(revoked.userId)
+    const data = c.var.data
+    // The token with its tenant, whose eventConfiguration decides whether jwt.refresh-token.revoke is sent.
+    const found = await data.eventSubjects.tokenWithTenant({ token: refreshToken })
+    const request = { ipAddress: clientIp(c, null), userAgent: c.req.header('User-Agent') }
+    if (found !== null && global) await revokeUserRefreshTokens(data, found.tenant, { userId: found.token.userId }, undefined, request)
+    else if (found !== null) await revokeRefreshToken(data, found, request)
   }
   clearCookie(c, ACCESS_TOKEN_COOKIE)
   clearCookie(c, REFRESH_TOKEN_COOKIE)

@@ -1,10 +1,12 @@
-import { type Context, Hono } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { Application } from '../domain/application'
 import type { Tenant } from '../domain/tenant'
 import { pingLogin } from '../domain/login/ping'
 import type { AppEnv } from '../env'
 import { authenticateApiKey, requestTenantId } from '../http/auth'
 import { clientIp } from '../http/client-ip'
+import { requestUserAgent } from '../http/event-info'
 import { codes, fieldError, notFound, unauthorized } from '../http/errors'
 import { FieldReader, isUuid } from '../http/fields'
 import { readOptionalJson } from '../http/body'
@@ -46,6 +48,7 @@ async function ping(c: Context<AppEnv>, userId: string, target: PingTarget): Pro
     userId: userId.toLowerCase(),
     ...target,
     ipAddress: clientIp(c, target.ipAddress ?? c.req.query('ipAddress')),
+    userAgent: requestUserAgent(c),
   })
   if (outcome.kind === 'notFound') throw notFound()
   // FusionAuth's ping has no response body for any status.

@@ -3,7 +3,8 @@
  * update (PUT replaces the settable fields, PATCH merges) and delete a registration, in FusionAuth's wire format.
  * The application must belong to the user's tenant; roles must be names of the application's roles.
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { Application } from '../domain/application'
 import type { Registration, User } from '../domain/user'
 import { mergePatch } from '../domain/json-merge'
@@ -16,6 +17,9 @@ import { ApiError, Errors, codes, notFound } from '../http/errors'
 import { FieldReader, type JsonObject } from '../http/fields'
 import { emptyOk, fusionJson } from '../http/responses'
 import { clientIp } from '../http/client-ip'
+import { requestEventSource } from '../http/event-info'
+import { registrationCreateEvents, registrationDeleteEvents, registrationUpdateEvents } from '../domain/events/registration-events'
+import { userCreateEvents } from '../domain/events/user-events'
 import { setAccessTokenCookie, setRefreshTokenCookie } from '../http/cookies'
 import { registrationLogin } from '../domain/login/registration-login'
 import type { Tenant } from '../domain/tenant'
@@ -42,7 +46,11 @@ registrationRoutes.patch(byUserAndApplication, requireApiKey(), (c) => update(c,
 
 registrationRoutes.delete(byUserAndApplication, requireApiKey(), async (c) => {
   const { user } = await findScopedUser(c, c.req.param('userId'))
-  const removed = await c.var.data.users.deleteRegistration(user.id, c.req.param('applicationId').toLowerCase())
+  const registration = findRegistration(user, c.req.param('applicationId'))
+  const tenant = await loadTenant(c, user.tenantId)
+  const removed = await c.var.data.events.around(tenant, registrationDeleteEvents(user, registration, requestEventSource(c)), () =>
+    c.var.data.users.deleteRegistration(user.id, registration.applicationId),
+  )
   if (!removed) throw notFound()
   return emptyOk(c)
 })
@@ -64,7 +72,9 @@ async function register(c: Context<AppEnv>, pathUserId: string | null): Promise<
   } else if (pathUserId !== null && !body.has('user')) {
     throw notFound()
   }
-  const application = input.applicationId === undefined ? null : await c.var.data.applications.get(input.applicationId)
+  // The application's tenant comes with it: it is the tenant whose events the registration sends (checked below).
+  const found = input.applicationId === undefined ? null : await c.var.data.applications.getWithTenant(input.applicationId)
+  const application = found?.application ?? null
   const tenantId = existing?.user.tenantId ?? requestTenantId(c) ?? application?.tenantId ?? (await resolveTenantId(c))
   const app = checkApplication(application, input.applicationId, tenantId, body.errors)
   if (app !== null) checkRoles(app, input.fields.roles, 'registration.roles', body.errors)
@@ -78,19 +88,21 @@ async function register(c: Context<AppEnv>, pathUserId: string | null): Promise<
 
   let user: User
   let createdWithPassword: Tenant | null = null
+  let createdUser = false
   const statements: PendingWrite[] = []
   if (existing !== null) {
     body.errors.throwIfAny()
     user = existing.user
   } else {
-    const tenant = await loadTenant(c, tenantId)
+    const tenant = found !== null && found.tenant.id === tenantId ? found.tenant : await loadTenant(c, tenantId)
     const prepared = await prepareNewUser(c, tenant, body, pathUserId ?? crypto.randomUUID())
+    createdUser = true
     user = { ...prepared.user, registrations: [] }
     statements.push(store.insertStatement(prepared.user, prepared.password))
     if (prepared.password !== null) createdWithPassword = tenant
   }
   // Without an application an error was recorded, and the checks above have thrown it.
-  if (app === null) throw new ApiError(400, body.errors)
+  if (app === null || found === null) throw new ApiError(400, body.errors)
   const registration = newRegistration(input, app, c.get('nowMillis'), { skipVerification })
   statements.push(store.registrationInsertStatement(user.id, registration))
   const registered: User = { ...user, registrations: [...(user.registrations ?? []), registration] }
@@ -106,11 +118,19 @@ async function register(c: Context<AppEnv>, pathUserId: string | null): Promise<
           ipAddress: clientIp(c, undefined),
         })
   statements.push(...(login?.writes ?? []))
-  await runWrites(c, statements, async () =>
-    new Errors().field(
-      'registration',
-      '[duplicate]registration',
-      `The User is already registered for the Application with Id [${registration.applicationId}].`,
+  // A combined request is a user create too: FusionAuth sends user.create before user.registration.create.
+  const source = requestEventSource(c)
+  const events = [
+    ...(createdUser ? userCreateEvents({ ...user, registrations: [] }, source) : []),
+    ...registrationCreateEvents(registered, registration, source),
+  ]
+  await c.var.data.events.around(found.tenant, events, () =>
+    runWrites(c, statements, async () =>
+      new Errors().field(
+        'registration',
+        '[duplicate]registration',
+        `The User is already registered for the Application with Id [${registration.applicationId}].`,
+      ),
     ),
   )
   if (login === null) return c.json({ registration, user: registered })
@@ -141,8 +161,8 @@ async function update(c: Context<AppEnv>, mode: 'replace' | 'merge'): Promise<Re
   const existing = findRegistration(user, applicationId ?? '')
   const source = mode === 'merge' ? mergePatch(settable(existing), settable(reader.source)) : reader.source
   const input = mode === 'merge' ? readRegistration(new FieldReader(source, body.errors, 'registration')) : requested
-  const application = await c.var.data.applications.get(existing.applicationId)
-  if (application !== null) checkRoles(application, input.fields.roles, 'registration.roles', body.errors)
+  const found = await c.var.data.applications.getWithTenant(existing.applicationId)
+  if (found !== null) checkRoles(found.application, input.fields.roles, 'registration.roles', body.errors)
   body.errors.throwIfAny()
 
   const updated = replaceRegistration(existing, input.fields, c.get('nowMillis'))
@@ -150,7 +170,10 @@ async function update(c: Context<AppEnv>, mode: 'replace' | 'merge'): Promise<Re
     updated.verified = requested.verified
     if (requested.verified) updated.verifiedInstant = c.get('nowMillis')
   }
-  await c.var.data.users.registrationUpdateStatement(user.id, updated).run()
+  const registrations = (user.registrations ?? []).map((r) => (r.applicationId === updated.applicationId ? updated : r))
+  const events = registrationUpdateEvents({ ...user, registrations }, existing, updated, requestEventSource(c))
+  const tenant = found?.tenant ?? (await loadTenant(c, user.tenantId))
+  await c.var.data.events.around(tenant, events, () => c.var.data.commit([c.var.data.users.registrationUpdateStatement(user.id, updated)]))
   return c.json({ registration: updated })
 }
 

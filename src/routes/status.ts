@@ -5,7 +5,7 @@
  * unmigrated database is reported with these statuses instead of the misconfiguration 500, and before any
  * authentication: nothing in them is secret.
  */
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import { checkSystemHealth, type SystemHealth } from '../domain/system-status'
 import type { AppEnv } from '../env'
 

@@ -4,7 +4,8 @@
  * a tenant-locked key, or a global key sending X-FusionAuth-TenantId, gets 401 for every method. Saving drops this
  * isolate's cached copy (system-configuration-store.ts), so its CORS filter answers by the new values at once.
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import { deepMerge } from '../domain/json-merge'
 import { normalizeSystemConfiguration, type SystemConfiguration, systemConfigurationDefaults } from '../domain/system-configuration'
 import { validateSystemConfiguration } from '../domain/system-configuration-validation'

@@ -3,8 +3,10 @@
  * FusionAuth's defaults, PATCH merges) and delete, in FusionAuth's wire format.
  * Tenant-scoped requests (locked key or tenant header) see only their own tenant and may not create or list.
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import { normalizeEventConfiguration } from '../domain/events/event-configuration'
+import { applicationsWithNewKeys, publicKeyUpdateEvent, tenantKeysChanged } from '../domain/events/key-events'
 import { deepMerge } from '../domain/json-merge'
 import { type Tenant, tenantDefaults } from '../domain/tenant'
 import { generateTenantSigningKey, reserveTenantSigningKey } from '../domain/tenant-signing-key'
@@ -15,6 +17,7 @@ import { readJson } from '../http/body'
 import { type Errors, codes, fieldError, generalError, notFound } from '../http/errors'
 import { FieldReader, type JsonObject } from '../http/fields'
 import { pathUuid } from '../http/path'
+import { requestEventSource } from '../http/event-info'
 import { emptyOk } from '../http/responses'
 import { refuseTenantScope } from '../http/scope'
 import { assertSameTenant } from '../http/tenant'
@@ -49,13 +52,13 @@ tenantRoutes.put('/api/tenant/:id', async (c) => {
     insertInstant: existing.insertInstant,
     lastUpdateInstant: 0,
   }
-  return c.json({ tenant: await saveTenant(c, finish(c, base, input), errors, { mode: 'update' }) })
+  return c.json({ tenant: await saveTenant(c, finish(c, base, input), errors, { mode: 'update', previous: existing }) })
 })
 
 tenantRoutes.patch('/api/tenant/:id', async (c) => {
   const existing = await findTenant(c, pathUuid(c))
   const { input, errors } = await readTenantBody(c)
-  return c.json({ tenant: await saveTenant(c, finish(c, existing, input), errors, { mode: 'update' }) })
+  return c.json({ tenant: await saveTenant(c, finish(c, existing, input), errors, { mode: 'update', previous: existing }) })
 })
 
 tenantRoutes.delete('/api/tenant/:id', async (c) => {
@@ -107,7 +110,7 @@ function finish(c: Context<AppEnv>, base: Tenant, input: JsonObject): Tenant {
 }
 
 /** How a tenant is written: an update, or a create that may bring the tenant's own new signing key. */
-type SaveMode = { mode: 'update' } | { mode: 'create'; ownKeyId: string | null }
+type SaveMode = { mode: 'update'; previous: Tenant } | { mode: 'create'; ownKeyId: string | null }
 
 async function saveTenant(c: Context<AppEnv>, tenant: Tenant, errors: Errors, save: SaveMode): Promise<Tenant> {
   const data = c.var.data
@@ -126,7 +129,7 @@ async function saveTenant(c: Context<AppEnv>, tenant: Tenant, errors: Errors, sa
   errors.throwIfAny()
   tenant.eventConfiguration = normalizeEventConfiguration(tenant.eventConfiguration)
   try {
-    if (save.mode === 'update') await store.update(tenant)
+    if (save.mode === 'update') await updateAnnouncingKeys(c, save.previous, tenant)
     else if (ownKeyId === null) await store.create(tenant)
     else {
       // One batch, so a tenant never exists without its key nor a key without its tenant.
@@ -140,6 +143,22 @@ async function saveTenant(c: Context<AppEnv>, tenant: Tenant, errors: Errors, sa
     throw error
   }
   return tenant
+}
+
+/**
+ * A tenant update that names other signing keys sends jwt.public-key.update for the applications that follow the
+ * tenant's keys (transactional: refused, nothing is saved). Unchanged key ids cost no application read.
+ */
+async function updateAnnouncingKeys(c: Context<AppEnv>, previous: Tenant, tenant: Tenant): Promise<void> {
+  const data = c.var.data
+  const affected = tenantKeysChanged(previous, tenant)
+    ? applicationsWithNewKeys(previous, tenant, await data.applications.list(tenant.id))
+    : []
+  if (affected.length === 0) {
+    await data.tenants.update(tenant)
+    return
+  }
+  await data.events.around(tenant, [publicKeyUpdateEvent(tenant.id, affected, requestEventSource(c))], () => data.tenants.update(tenant))
 }
 
 /** The tenant, or 404 when it does not exist or the request is scoped to another tenant. */

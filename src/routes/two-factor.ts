@@ -1,4 +1,4 @@
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { Context } from 'hono'
 import type { Application } from '../domain/application'
 import { type PendingTwoFactorLogin, findPendingLogin } from '../domain/login/two-factor-gate'
@@ -13,6 +13,7 @@ import type { AppEnv } from '../env'
 import { authenticateApiKey, requireApiKey, tenantHeader } from '../http/auth'
 import { readJson, readOptionalJson } from '../http/body'
 import { clientIp } from '../http/client-ip'
+import { requestEventSource, requestUserAgent } from '../http/event-info'
 import { ApiError, codes, fieldError, generalError, notFound, unauthorized } from '../http/errors'
 import { FieldReader, isObject, isUuid } from '../http/fields'
 import { loginEnvironment, readDevice } from '../http/login-request'
@@ -87,6 +88,7 @@ twoFactorRoutes.post('/api/two-factor/login', replicaReads, async (c) => {
       ...(application === undefined ? {} : { application }),
       ipAddress,
       device,
+      userAgent: requestUserAgent(c),
       noJWT,
       ledger,
     }),
@@ -190,7 +192,7 @@ twoFactorRoutes.post('/api/user/two-factor/:userId', requireApiKey('tenant'), as
     method === 'authenticator'
       ? { method: 'authenticator' as const, keyBytes: keyBytes ?? new Uint8Array(), code: code ?? '', name }
       : { method: 'email' as const, email: email ?? '', code: code ?? '', name }
-  const outcome = await enableTwoFactor(env, user, request, required)
+  const outcome = await enableTwoFactor(env, user, request, { tenant, source: requestEventSource(c) }, required)
   if (outcome.kind === 'invalidCode') throw new ApiError(421)
   if (outcome.kind === 'duplicateEmail') {
     throw fieldError('email', codes.duplicate('email', `The [email] two-factor method is already enabled for [${email ?? ''}].`))
@@ -214,7 +216,9 @@ twoFactorRoutes.delete('/api/user/two-factor/:userId', requireApiKey('tenant'), 
     errors.field('methodId', codes.invalid('methodId').code, codes.invalid('methodId').message)
   errors.throwIfAny()
 
-  const outcome = await disableTwoFactor(loginEnvironment(c), user.id, methodId ?? null, code ?? '')
+  const tenant = await c.var.data.tenants.get(user.tenantId)
+  if (tenant === null) throw notFound()
+  const outcome = await disableTwoFactor(loginEnvironment(c), user, methodId ?? null, code ?? '', { tenant, source: requestEventSource(c) })
   if (outcome.kind === 'unknownMethod') throw fieldError('methodId', codes.invalid('methodId'))
   if (outcome.kind === 'invalidCode') throw new ApiError(421)
   return emptyOk(c)

@@ -5,9 +5,14 @@
  * request, reads included), since every tenant's lockout may depend on one. Taken actions belong to their
  * user's tenant, and every id they name must be in the request's scope (see http/scope.ts).
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import { readDefinition, checkUniqueName, readExpiry, isActive, actionView, withHistory } from '../domain/user-actions'
+import { type UserActionPhase, userActionEvent } from '../domain/events/action-events'
+import { userRevocationEvents } from '../domain/refresh-token-revocation'
+import type { Tenant } from '../domain/tenant'
 import type { AppEnv } from '../env'
+import { requestEventSource } from '../http/event-info'
 import { requestTenantId, requireApiKey } from '../http/auth'
 import { readJson, readOptionalJson } from '../http/body'
 import { ApiError, codes, type Errors, fieldError, notFound } from '../http/errors'
@@ -181,11 +186,13 @@ userActionRoutes.post('/api/user/action', async (c) => {
   }
   const data = c.var.data
   const writes = [data.userActions.takeStatement(action, definition.preventLogin && definition.temporal)]
-  const tenant = await data.tenants.get(actionee.user.tenantId)
-  if (definition.preventLogin && tenant?.jwtConfiguration.refreshTokenRevocationPolicy.onLoginPrevented === true) {
+  const tenant = await actioneeTenant(c, actionee.user.tenantId)
+  const events = [actionEvent(c, 'start', action, tenant)]
+  if (definition.preventLogin && tenant.jwtConfiguration.refreshTokenRevocationPolicy.onLoginPrevented === true) {
     writes.push(data.refreshTokens.revokeAllForUserStatement(actionee.user.id))
+    events.push(...(await userRevocationEvents(data, tenant, { userId: actionee.user.id, user: actionee.user }, requestEventSource(c))))
   }
-  await data.commit(writes)
+  await data.events.around(tenant, events, () => data.commit(writes))
   return c.json({ action: actionView(action) })
 })
 
@@ -211,11 +218,22 @@ userActionRoutes.get('/api/user/action', async (c) => {
   return c.json({ actions: shown.map(({ action }) => actionView(action)) })
 })
 
-async function existingAction(c: Context<AppEnv>): Promise<{ action: TakenAction; canceled: boolean }> {
+async function existingAction(c: Context<AppEnv>): Promise<{ action: TakenAction; canceled: boolean; actionee: UserRecord }> {
   const found = await c.var.data.userActions.get(pathUuid(c))
-  if (found === null || (await visibleUser(c, found.action.userId)) === null) throw notFound()
-  return found
+  const actionee = found === null ? null : await visibleUser(c, found.action.userId)
+  if (found === null || actionee === null) throw notFound()
+  return { ...found, actionee }
 }
+
+/** The actionee's tenant: where the action's `user.action` events go. */
+async function actioneeTenant(c: Context<AppEnv>, tenantId: string): Promise<Tenant> {
+  const tenant = await c.var.data.tenants.get(tenantId)
+  if (tenant === null) throw notFound()
+  return tenant
+}
+
+const actionEvent = (c: Context<AppEnv>, phase: UserActionPhase, action: TakenAction, tenant: Tenant) =>
+  userActionEvent(phase, action, tenant.id, requestEventSource(c))
 
 userActionRoutes.get('/api/user/action/:id', async (c) => c.json({ action: actionView((await existingAction(c)).action) }))
 
@@ -225,7 +243,7 @@ userActionRoutes.delete('/api/user/action/:id', (c) => modifyAction(c, true))
 /** Modify (PUT) or cancel (DELETE, body optional) an action still in force; its prior state goes to history. */
 async function modifyAction(c: Context<AppEnv>, cancel: boolean): Promise<Response> {
   const now = c.get('nowMillis')
-  const { action, canceled } = await existingAction(c)
+  const { action, canceled, actionee } = await existingAction(c)
   const body = FieldReader.body(cancel ? await readOptionalJson(c) : await readJson(c))
   const input = body.object('action')
   const actionerUserId = input.uuid('actionerUserId')
@@ -250,6 +268,10 @@ async function modifyAction(c: Context<AppEnv>, cancel: boolean): Promise<Respon
   if (expiry !== undefined) updated.expiry = expiry
   if (notifyUser !== undefined) updated.notifyUserOnEnd = notifyUser
   if (emailUser !== undefined) updated.emailUserOnEnd = emailUser
-  if (!(await c.var.data.userActions.saveAction(updated, cancel))) throw notInForce()
+  const tenant = await actioneeTenant(c, actionee.user.tenantId)
+  const saved = await c.var.data.events.around(tenant, [actionEvent(c, cancel ? 'cancel' : 'modify', updated, tenant)], () =>
+    c.var.data.userActions.saveAction(updated, cancel),
+  )
+  if (!saved) throw notInForce()
   return c.json({ action: actionView(updated) })
 }

@@ -7,7 +7,8 @@
  * leaves half its users behind. Each statement binds one row (12 parameters), or up to 98 recovery codes plus two,
  * under D1's 100; the batch size is bounded by MAX_IMPORT_USERS and the 1 MB body limit.
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { Application } from '../domain/application'
 import { secretBox } from '../domain/crypto/encryption'
 import { hashPassword, type StoredPassword } from '../domain/password'
@@ -23,7 +24,10 @@ import { requestTenantId, requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
 import { Errors, tenantIdRequired } from '../http/errors'
 import { FieldReader, isObject, isUuid } from '../http/fields'
+import { requestEventSource } from '../http/event-info'
 import { emptyOk } from '../http/responses'
+import { userBulkCreateEvent } from '../domain/events/user-events'
+import type { User } from '../domain/user'
 import type { DataContext, PendingWrite } from '../store/data-context'
 import { runWrites } from './users'
 
@@ -88,14 +92,54 @@ userImportRoutes.post('/api/user/import', requireApiKey(), async (c) => {
     // Same batch as the user row, so a failed import leaves no orphaned methods or codes behind.
     if (entry.twoFactor !== null) statements.push(...(await twoFactor.statements(entry.user.id, entry.twoFactor)))
   }
-  await runWrites(c, statements, async () =>
-    new Errors().general(
-      '[duplicate]',
-      'A user in the request has the Id, email or username of an existing user, or a registration Id already in use. Nothing was imported. Repeat the request with validateDbConstraints=true to learn which.',
-    ),
-  )
+  const commit = () =>
+    runWrites(c, statements, async () =>
+      new Errors().general(
+        '[duplicate]',
+        'A user in the request has the Id, email or username of an existing user, or a registration Id already in use. Nothing was imported. Repeat the request with validateDbConstraints=true to learn which.',
+      ),
+    )
+  await aroundBulkCreate(c, tenants, imported, commit)
   return emptyOk(c)
 })
+
+/**
+ * One `user.bulk.create` per tenant the import touches (FusionAuth sends it, never a user.create per user), each
+ * around the one commit: every tenant's transactional webhooks must accept before anything is stored.
+ */
+function aroundBulkCreate(
+  c: Context<AppEnv>,
+  tenants: (Tenant | undefined)[],
+  imported: ImportedUser[],
+  commit: () => Promise<void>,
+): Promise<void> {
+  const byTenant = new Map<string, { tenant: Tenant; users: User[] }>()
+  for (const tenant of tenants) if (tenant !== undefined && !byTenant.has(tenant.id)) byTenant.set(tenant.id, { tenant, users: [] })
+  for (const entry of imported) {
+    byTenant.get(entry.user.tenantId)?.users.push({ ...entry.user, registrations: entry.registrations, ...twoFactorView(entry) })
+  }
+  const source = requestEventSource(c)
+  // Nested: the first tenant's delivery wraps the second's, which wraps the commit.
+  return [...byTenant.values()].reduce<() => Promise<void>>(
+    (inner, { tenant, users }) =>
+      () =>
+        c.var.data.events.around(tenant, users.length === 0 ? [] : [userBulkCreateEvent(tenant.id, users, source)], inner),
+    commit,
+  )()
+}
+
+/** The imported user's `twoFactor` as the User API shows it (public method views, no secrets). */
+function twoFactorView(entry: ImportedUser): Partial<User> {
+  const methods = entry.twoFactor?.methods ?? []
+  return methods.length === 0 ? {} : { twoFactor: { methods: methods.map(publicView) } }
+}
+
+const publicView = (method: ImportedTwoFactor['methods'][number]) =>
+  toPublicMethod(
+    method.method === 'email'
+      ? { id: method.id, method: 'email', email: method.email, name: method.name }
+      : { id: method.id, method: 'authenticator', name: method.name },
+  )
 
 function readUserList(body: FieldReader): unknown[] {
   const raw = body.source.users
@@ -178,11 +222,7 @@ class TwoFactorWriter {
     for (const [index, method] of twoFactor.methods.entries()) {
       const secretEncrypted =
         method.method === 'authenticator' ? await (await secretBox(this.data.encryptionKey)).encrypt(method.keyBytes) : null
-      const view = toPublicMethod(
-        method.method === 'email'
-          ? { id: method.id, method: 'email', email: method.email, name: method.name }
-          : { id: method.id, method: 'authenticator', name: method.name },
-      )
+      const view = publicView(method)
       // Consecutive instants keep the request's order: the user's view lists methods by insert instant.
       statements.push(store.insertMethodStatement(userId, { view, secretEncrypted, lastStep: null }, nowMillis + index))
     }

@@ -6,7 +6,8 @@
  * global key without a header searches every tenant. Reads go to the primary, so a user created by the previous
  * request is found, as with FusionAuth's database engine (its Elasticsearch engine lags by about a second).
  */
-import { type Context, Hono } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import { type UserSearch, searchUsers } from '../domain/user-search'
 import { readUserSearchBody, readUserSearchQuery } from '../domain/user-search-criteria'
 import type { AppEnv } from '../env'

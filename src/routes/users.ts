@@ -7,12 +7,15 @@
  * `/api/user/two-factor/...`) never fall into these handlers, and the API-key middleware is attached per route,
  * never to `/api/user/*`, because some siblings are anonymous.
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { StoredPassword } from '../domain/password'
 import { hashPassword } from '../domain/password'
 import type { Tenant } from '../domain/tenant'
 import type { User } from '../domain/user'
 import { mergePatch } from '../domain/json-merge'
+import { userRevocationEvents } from '../domain/refresh-token-revocation'
+import { passwordChangeEvents, userChangeEvents, userCreateEvents, userDeleteEvents, userEvent } from '../domain/events/user-events'
 import { profileOf, PROFILE_FIELDS, readUserFields, requireLoginIdentity, type UserFields, userReader } from '../domain/user-input'
 import { checkPasswordRules, type HashSettings, readFactor, requestedHashSettings } from '../domain/user-password'
 import type { AppEnv } from '../env'
@@ -21,6 +24,7 @@ import { readJson } from '../http/body'
 import { ApiError, Errors, fieldError, notFound, unauthorized } from '../http/errors'
 import { FieldReader, isUuid } from '../http/fields'
 import { authenticateJwt } from '../http/jwt-auth'
+import { requestEventSource } from '../http/event-info'
 import { emptyOk } from '../http/responses'
 import { assertSameTenant, resolveTenantId } from '../http/tenant'
 import type { PendingWrite } from '../store/data-context'
@@ -80,12 +84,17 @@ userRoutes.patch(byId, requireApiKey(), async (c) => {
 userRoutes.delete(byId, requireApiKey(), async (c) => {
   const existing = await findScopedUser(c, c.req.param('id'))
   if (c.req.query('hardDelete') === 'true') {
-    // Registrations and refresh tokens go with the row (ON DELETE CASCADE).
-    if (!(await c.var.data.users.delete(existing.user.id))) throw notFound()
+    const tenant = await loadTenant(c, existing.user.tenantId)
+    // Registrations and refresh tokens go with the row (ON DELETE CASCADE); the tokens' revocation is told too.
+    const source = requestEventSource(c)
+    const events = [
+      ...userDeleteEvents(existing.user, source),
+      ...(await userRevocationEvents(c.var.data, tenant, { userId: existing.user.id, user: existing.user }, source)),
+    ]
+    const deleted = await c.var.data.events.around(tenant, events, () => c.var.data.users.delete(existing.user.id))
+    if (!deleted) throw notFound()
   } else {
-    // A deactivated user keeps no session: its refresh tokens go in the same transaction, so a later
-    // reactivation does not bring old sessions back.
-    await setActive(c, existing.user, false, [c.var.data.refreshTokens.revokeAllForUserStatement(existing.user.id)])
+    await setActive(c, existing.user, false)
   }
   return emptyOk(c)
 })
@@ -170,8 +179,11 @@ async function createUser(c: Context<AppEnv>, id: string): Promise<Response> {
   const tenant = await loadTenant(c, await resolveTenantId(c))
   const { user, password } = await prepareNewUser(c, tenant, body, id)
   const store = c.var.data.users
-  await runWrites(c, [store.insertStatement(user, password)], () => checkUnique(c, tenant.id, fieldsOf(user), user.id, true, new Errors()))
-  return c.json({ user: { ...user, registrations: [] } })
+  const created: User = { ...user, registrations: [] }
+  await c.var.data.events.around(tenant, userCreateEvents(created, requestEventSource(c)), () =>
+    runWrites(c, [store.insertStatement(user, password)], () => checkUnique(c, tenant.id, fieldsOf(user), user.id, true, new Errors())),
+  )
+  return c.json({ user: created })
 }
 
 /** PUT and PATCH: replace the profile fields, keep everything server-owned, re-hash when a password is given. */
@@ -213,16 +225,38 @@ async function saveProfile(
     )
   }
   statements.unshift(store.updateStatement(updated))
-  await runWrites(c, statements, () => checkUnique(c, tenant.id, fieldsOf(updated), updated.id, false, new Errors()))
-  return { ...updated, registrations: registrations ?? [], ...(lastLoginInstant === undefined ? {} : { lastLoginInstant }) }
+  const rendered: User = { ...updated, registrations: registrations ?? [], ...(lastLoginInstant === undefined ? {} : { lastLoginInstant }) }
+  const source = requestEventSource(c)
+  // FusionAuth sends user.password.update for any change of the password, an administrator's included.
+  const events = [
+    ...userChangeEvents(existing.user, rendered, source),
+    ...(password === null ? [] : passwordChangeEvents(rendered, source, false)),
+  ]
+  await c.var.data.events.around(tenant, events, () =>
+    runWrites(c, statements, () => checkUnique(c, tenant.id, fieldsOf(updated), updated.id, false, new Errors())),
+  )
+  return rendered
 }
 
-/** Sets `active`, batching `alongside` (e.g. revocations) into the same transaction. */
-async function setActive(c: Context<AppEnv>, user: User, active: boolean, alongside: PendingWrite[] = []): Promise<User> {
+/**
+ * Sets `active` (user.reactivate / user.deactivate). A deactivated user keeps no session: its refresh tokens go in the
+ * same transaction (with their jwt.refresh-token.revoke), so a later reactivation does not bring old sessions back.
+ */
+async function setActive(c: Context<AppEnv>, user: User, active: boolean): Promise<User> {
+  const tenant = await loadTenant(c, user.tenantId)
   const { registrations, lastLoginInstant, ...rest } = user
   const updated: User = { ...rest, active, lastUpdateInstant: c.get('nowMillis') }
-  await c.var.data.commit([c.var.data.users.updateStatement(updated), ...alongside])
-  return { ...updated, registrations: registrations ?? [], ...(lastLoginInstant === undefined ? {} : { lastLoginInstant }) }
+  const rendered: User = { ...updated, registrations: registrations ?? [], ...(lastLoginInstant === undefined ? {} : { lastLoginInstant }) }
+  const data = c.var.data
+  const source = requestEventSource(c)
+  const events = [userEvent(active ? 'user.reactivate' : 'user.deactivate', rendered, source)]
+  const writes = [data.users.updateStatement(updated)]
+  if (!active) {
+    events.push(...(await userRevocationEvents(data, tenant, { userId: user.id, user: rendered }, source)))
+    writes.push(data.refreshTokens.revokeAllForUserStatement(user.id))
+  }
+  await data.events.around(tenant, events, () => data.commit(writes))
+  return rendered
 }
 
 interface NewPassword {

@@ -9,7 +9,8 @@
  * Departure from FusionAuth: `httpAuthenticationPassword` is write-only. It is stored encrypted and no response
  * carries it; a PUT or PATCH that leaves it out keeps the stored one.
  */
-import { Hono, type Context } from 'hono'
+import type { Context } from 'hono'
+import { Hono } from 'hono/tiny'
 import { deepMerge } from '../domain/json-merge'
 import { readWebhook, type Webhook, type WebhookIdentity } from '../domain/webhook'
 import type { AppEnv } from '../env'

@@ -4,6 +4,8 @@
  * queue, the clock and the parsed secrets, and builds each store on first use. Domain code takes a DataContext
  * and asks it for stores; it never sees D1Database, KVNamespace or Hono's Context.
  */
+import type { EventPublisher } from '../domain/events/publisher'
+import { WebhookEventPublisher } from '../domain/events/webhook-publisher'
 import type { ChangePasswordGrant } from '../domain/login/complete-login'
 import type { OneTimePasswordGrant } from '../domain/login/one-time-password-login'
 import type { PendingTwoFactorLogin } from '../domain/login/two-factor-gate'
@@ -12,12 +14,17 @@ import type { SigningKeyMaterial } from '../domain/tokens/signing-key'
 import type { Bindings } from '../env'
 import { DevOutboxMailer } from '../mail/dev-outbox'
 import { type MailSettings, type Mailer, mailerFor } from '../mail/mailer'
+import type { ConsoleSession } from '../domain/console/console-session'
+import { ActivityStore } from './activity-store'
 import { ApiKeyStore } from './api-key-store'
 import { ApplicationStore } from './application-store'
 import { ensureBootstrapped } from './bootstrap'
+import { EventQueue, type EventQueueMessage } from './event-queue'
+import { EventSubjectStore } from './event-subject-store'
 import { type D1Handle, type ReadPlacement, openSession } from './d1-handle'
 import { ExpiringValueStore } from './expiring-value-store'
 import { FailedLoginStore } from './failed-login-store'
+import { GroupStore } from './group-store'
 import { LoginEventQueue, type LoginQueueMessage } from './login-events'
 import { LoginRecordStore } from './login-record-store'
 import { LoginStore, type WriteCondition } from './login-store'
@@ -48,6 +55,8 @@ export interface DataContextInit {
   strictReads: boolean
   kv: KVNamespace
   loginQueue: Queue<LoginQueueMessage>
+  /** EVENT_QUEUE: non-transactional webhook events (jobs/deliver-events.ts); optional so a context without it still reads and writes. */
+  eventQueue?: Queue<EventQueueMessage>
   nowMillis: number
   encryptionKey: string | undefined
   /** ENVIRONMENT, EMAIL and EMAIL_FROM: which mailer sends (mail/mailer.ts). */
@@ -62,6 +71,7 @@ export function dataContextFor(env: Bindings, nowMillis: number): DataContext {
     defaultTenantId: env.DEFAULT_TENANT_ID,
     kv: env.KV,
     loginQueue: env.LOGIN_QUEUE,
+    eventQueue: env.EVENT_QUEUE,
     nowMillis,
     encryptionKey: env.ENCRYPTION_KEY,
     mail: { ENVIRONMENT: env.ENVIRONMENT, EMAIL: env.EMAIL, EMAIL_FROM: env.EMAIL_FROM },
@@ -198,11 +208,19 @@ export class DataContext {
   get userActions(): UserActionStore {
     return this.store('userActions', () => new UserActionStore(this.db))
   }
+  /** Groups, their roles and their memberships (group-store.ts). */
+  get groups(): GroupStore {
+    return this.store('groups', () => new GroupStore(this.db))
+  }
   get userSearch(): UserSearchStore {
     return this.store('userSearch', () => new UserSearchStore(this.db))
   }
   get loginRecords(): LoginRecordStore {
     return this.store('loginRecords', () => new LoginRecordStore(this.db))
+  }
+  /** Login counts per time bucket for the console's Activity page. */
+  get activity(): ActivityStore {
+    return this.store('activity', () => new ActivityStore(this.db))
   }
   get systemConfiguration(): SystemConfigurationStore {
     return this.store('systemConfiguration', () => new SystemConfigurationStore(this.db))
@@ -228,6 +246,11 @@ export class DataContext {
     return this.store('changePasswordIds', () => new ExpiringValueStore<ChangePasswordGrant>(this.kv, KV_PREFIXES.changePasswordId))
   }
 
+  /** Console sessions, by the console_session cookie (domain/console/console-session.ts). */
+  get consoleSessions(): ExpiringValueStore<ConsoleSession> {
+    return this.store('consoleSessions', () => new ExpiringValueStore<ConsoleSession>(this.kv, KV_PREFIXES.consoleSession))
+  }
+
   /** The development outbox in KV (mail/dev-outbox.ts), read by the dev-only outbox route. */
   get devOutbox(): DevOutboxMailer {
     return this.store('devOutbox', () => new DevOutboxMailer(this.kv))
@@ -241,6 +264,29 @@ export class DataContext {
   /** The login queue's producer: login records and lastLoginInstant leave the request through it. */
   get loginEvents(): LoginEventQueue {
     return this.store('loginEvents', () => new LoginEventQueue(this.loginQueue))
+  }
+
+  /** What events need beside an action's own reads (a refresh token with its tenant). */
+  get eventSubjects(): EventSubjectStore {
+    return this.store('eventSubjects', () => new EventSubjectStore(this.db))
+  }
+
+  /** The event queue's producer (store/event-queue.ts). */
+  get eventQueue(): EventQueue {
+    return this.store('eventQueue', () => new EventQueue(this.init.eventQueue))
+  }
+
+  /** Where actions hand their events: delivered to the tenant's webhooks by its eventConfiguration (domain/events/publisher.ts). */
+  get events(): EventPublisher {
+    return this.store(
+      'events',
+      () =>
+        new WebhookEventPublisher({
+          webhooksFor: (tenantId, type) => this.webhooks.enabledFor(tenantId, type),
+          signingKey: (id) => this.signingKey(id),
+          queue: this.eventQueue,
+        }),
+    )
   }
 
   /** Seeds an empty database once per isolate (bootstrap.ts); always at the primary, outside the request's session. */

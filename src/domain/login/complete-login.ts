@@ -2,11 +2,14 @@ import type { JsonObject } from '../../http/fields'
 import type { Application } from '../application'
 import type { Tenant } from '../tenant'
 import type { NewLoginRecord } from '../login-record'
-import { type User, loginIdTypeOf, primaryLoginIdentity } from '../user'
+import { type Registration, type User, loginIdTypeOf, primaryLoginIdentity } from '../user'
 import { randomToken } from '../crypto/secrets'
 import type { DataContext, PendingWrite } from '../../store/data-context'
 import type { LoginReadState, WriteCondition } from '../../store/login-store'
 import { StaleReadError } from '../../store/stale-read'
+import type { FusionAuthEvent } from '../events/event'
+import { loginSuccessEvent } from '../events/login-events'
+import { tenantSends } from '../events/webhook-publisher'
 import { prepareTokens } from './issue-tokens'
 import type { AuthenticationType, CompletedStatus, LoginOutcome } from './outcome'
 
@@ -34,6 +37,8 @@ export interface CompletionInput {
   loginId: string
   ipAddress: string | null
   device?: Record<string, string>
+  /** The request's User-Agent, for the events' `info`. */
+  userAgent?: string
   noJWT: boolean
   /** The user's state as the decision read it (possibly at a replica); the refresh token's write is guarded by it. */
   readState?: LoginReadState
@@ -49,8 +54,15 @@ export interface CompletionInput {
  */
 export async function completeLogin(env: LoginEnvironment, input: CompletionInput): Promise<LoginOutcome> {
   const login = await prepareLogin(env, input)
-  // The refresh token must exist before the client can use it: the login's one primary round trip, and only when
-  // there is one; the JWT is signed meanwhile.
+  // Transactional webhooks first (a 504 leaves no token and no login record), then the commit, then queued events.
+  return env.events.around(input.tenant, login.events, () => commitLogin(env, login))
+}
+
+/**
+ * The refresh token must exist before the client can use it: the login's one primary round trip, and only when
+ * there is one; the JWT is signed meanwhile. Then `finish` (the login record's queue send).
+ */
+export async function commitLogin(env: LoginEnvironment, login: PreparedLogin): Promise<LoginOutcome> {
   if (login.writes.length > 0) {
     const [[first]] = await Promise.all([env.commit(login.writes), login.sign()])
     if (login.guarded && first?.meta.changes === 0) throw new StaleReadError('the user')
@@ -64,6 +76,8 @@ export interface PreparedLogin {
   writes: PendingWrite[]
   /** True when writes[0] is guarded by the input's readState: it inserts nothing if the user changed. */
   guarded: boolean
+  /** What the login tells webhooks (`user.login.success`), for `data.events.around` the commit; none for a 203. */
+  events: FusionAuthEvent[]
   /** Signs the access token (once), writing nothing: may run beside the commit. */
   sign(): Promise<unknown>
   /** Once the writes took effect: the 203's change-password id or the signed tokens, the login record, the outcome. */
@@ -83,6 +97,7 @@ export async function prepareLogin(env: LoginEnvironment, input: CompletionInput
     return {
       writes: [],
       guarded: false,
+      events: [],
       sign: () => Promise.resolve(),
       finish: async () => {
         const changePasswordId = randomToken(32)
@@ -121,9 +136,11 @@ export async function prepareLogin(env: LoginEnvironment, input: CompletionInput
       })
 
   const sign = () => prepared?.sign() ?? Promise.resolve(null)
+  const events = tenantSends(tenant, 'user.login.success') ? [loginSuccess(user, registration, input, nowMillis)] : []
   return {
     writes: prepared?.writes ?? [],
     guarded: prepared?.guarded ?? false,
+    events,
     sign,
     finish: async () => {
       const tokens = await sign()
@@ -143,6 +160,22 @@ export async function prepareLogin(env: LoginEnvironment, input: CompletionInput
       return { kind: 'completed', status: completedStatus(tenant, application, user), user, tokens }
     },
   }
+}
+
+/** user.login.success with the user as the login leaves it (the response's user gets the same lastLoginInstant in finish). */
+function loginSuccess(user: User, registration: Registration | null, input: CompletionInput, nowMillis: number): FusionAuthEvent {
+  const loggedIn = structuredClone(user)
+  loggedIn.lastLoginInstant = nowMillis
+  const loggedInRegistration =
+    registration === null ? undefined : loggedIn.registrations?.find((r) => r.applicationId === registration.applicationId)
+  if (loggedInRegistration !== undefined) loggedInRegistration.lastLoginInstant = nowMillis
+  return loginSuccessEvent({
+    user: loggedIn,
+    application: input.application,
+    authenticationType: input.authenticationType,
+    request: input,
+    createInstant: nowMillis,
+  })
 }
 
 /** A login to record, with the authentication types this server issues. */

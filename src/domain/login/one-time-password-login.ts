@@ -24,6 +24,8 @@ export interface OneTimePasswordLoginInput {
   oneTimePassword: string
   ipAddress: string | null
   device?: Record<string, string>
+  /** The request's User-Agent, for the events' `info`. */
+  userAgent?: string
   noJWT: boolean
 }
 
@@ -60,6 +62,7 @@ export async function oneTimePasswordLogin(
     loginId: primaryLoginIdentity(subject.user).loginId,
     ipAddress: input.ipAddress,
     device: input.device,
+    userAgent: input.userAgent,
     noJWT: input.noJWT || !grant.issueJWT,
     expirationInstantMillis: grant.jwtExpirationInstant,
     allowRefreshToken: grant.issueRefreshToken,

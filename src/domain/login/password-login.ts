@@ -10,6 +10,7 @@ import { refuseBeforePassword } from './login-checks'
 import { countsFailures, recordFailedAuthentication } from './lockout'
 import { challengeTwoFactor } from './two-factor-gate'
 import type { LoginOutcome } from './outcome'
+import { loginFailedEvent } from '../events/login-events'
 
 export interface PasswordLoginInput {
   tenant: Tenant
@@ -18,6 +19,8 @@ export interface PasswordLoginInput {
   password: string
   ipAddress: string | null
   device?: Record<string, string>
+  /** The request's User-Agent, for the events' `info`. */
+  userAgent?: string
   noJWT: boolean
   /** The fusionauth.trust cookie, else the body's twoFactorTrustId. */
   twoFactorTrustId: string | null
@@ -71,7 +74,22 @@ export async function passwordLogin(env: LoginEnvironment, input: PasswordLoginI
   const stored = subject.password
   const passwordMatches = await verifyTenantPassword(tenant, stored, input.password)
   if (!passwordMatches) {
-    return (await recordFailedAuthentication(env, tenant, subject.user, application?.id ?? null, subject.readState)) ?? { kind: 'notFound' }
+    // The failure is counted toward lockout first, whatever the webhooks answer: a 504 must not hide a guess.
+    const outcome: LoginOutcome = (await recordFailedAuthentication(
+      env,
+      tenant,
+      subject.user,
+      application?.id ?? null,
+      subject.readState,
+    )) ?? { kind: 'notFound' }
+    const failed = loginFailedEvent({
+      user: subject.user,
+      application,
+      authenticationType: 'PASSWORD',
+      request: input,
+      createInstant: env.nowMillis,
+    })
+    return env.events.around(tenant, [failed], () => Promise.resolve(outcome))
   }
   // A right password is not a failed login: its count is given back.
   await failedLogin.allowed?.release()
@@ -110,6 +128,7 @@ export async function passwordLogin(env: LoginEnvironment, input: PasswordLoginI
     loginId: input.loginId,
     ipAddress: input.ipAddress,
     device: input.device,
+    userAgent: input.userAgent,
     noJWT: input.noJWT,
     readState: subject.readState,
   })

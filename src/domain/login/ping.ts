@@ -1,5 +1,6 @@
 import type { Application } from '../application'
 import type { Tenant } from '../tenant'
+import { loginSuccessEvent } from '../events/login-events'
 import { type LoginEnvironment, recordUserLogin } from './complete-login'
 
 /** What a ping came to: FusionAuth answers each with an empty body. */
@@ -13,6 +14,8 @@ export interface PingInput {
   /** The tenant when the caller already has it (a verified JWT's); else the user's tenant is read. */
   tenant?: Tenant
   ipAddress: string | null
+  /** The request's User-Agent, for the event's `info`. */
+  userAgent?: string
 }
 
 /**
@@ -28,13 +31,23 @@ export async function pingLogin(env: LoginEnvironment, input: PingInput): Promis
   if (tenant === null) return { kind: 'notFound' }
 
   const application = input.application
-  await recordUserLogin(env, user, {
-    tenantId: tenant.id,
-    applicationId: application?.id ?? null,
-    ipAddress: input.ipAddress,
+  // FusionAuth sends user.login.success for a ping too (authenticationType PING); a 504 records nothing.
+  const success = loginSuccessEvent({
+    user: { ...user, lastLoginInstant: env.nowMillis },
+    application,
     authenticationType: 'PING',
-    instant: env.nowMillis,
+    request: input,
+    createInstant: env.nowMillis,
   })
+  await env.events.around(tenant, [success], () =>
+    recordUserLogin(env, user, {
+      tenantId: tenant.id,
+      applicationId: application?.id ?? null,
+      ipAddress: input.ipAddress,
+      authenticationType: 'PING',
+      instant: env.nowMillis,
+    }),
+  )
 
   const registration = application === null ? null : (user.registrations ?? []).find((r) => r.applicationId === application.id)
   if (application !== null && registration === undefined) return { kind: 'recorded', status: 202 }

@@ -1,7 +1,8 @@
 import type { Application } from '../application'
 import type { Tenant } from '../tenant'
 import type { User } from '../user'
-import { type LoginEnvironment, type PreparedLogin, prepareLogin } from '../login/complete-login'
+import { deliversDuringRequest } from '../events/webhook-publisher'
+import { type LoginEnvironment, type PreparedLogin, commitLogin, prepareLogin } from '../login/complete-login'
 import { recordFailedAuthentication } from '../login/lockout'
 import { refuseBeforePassword } from '../login/login-checks'
 import type { LoginOutcome } from '../login/outcome'
@@ -24,6 +25,8 @@ export interface TwoFactorLoginInput {
   /** The request's IP and device; the ones from the original login apply when absent. */
   ipAddress: string | null
   device?: Record<string, string>
+  /** The completing request's User-Agent, for the login event's `info` (the pending login keeps none). */
+  userAgent?: string
   noJWT?: boolean
   /**
    * The request's counted attempt, shared by its decisions: the route passes one ledger to the first run and to
@@ -60,10 +63,12 @@ export function completionNeedsApiKey(pending: PendingTwoFactorLogin, applicatio
  * (203/202/213/212/200), plus trust when asked.
  *
  * Round trips: the reads, concurrently, where the request reads (a replica when the route opts in); then one batch
- * at the primary (two-factor-completion-store.ts) that counts the attempt, checks an emailed or recovery code by
- * its hash after the count, and redeems, spends, inserts the refresh token and gives the count back. A TOTP code
- * needs the authenticator's secret, which is decrypted only once the attempt is counted (issue 8: a code is
- * checked only after its attempt is counted), so it costs a second batch: redeem, advance the step, refresh token.
+ * at the primary (two-factor-completion-store.ts) that counts the attempt and, only within the caps as that count
+ * left them, judges the code: an emailed or recovery code by its hash, a TOTP code by the step the Worker matched
+ * beforehand; then redeems, spends the factor, inserts the refresh token and gives the count back. Matching the TOTP
+ * step before the batch is local work (decrypt the secret, compute the window's codes), done alike for every code of
+ * its shape; what grants the login is still the batch's own judgement, made after its count (issue 8), and the answer
+ * follows the counted attempt alone: a right code beyond the caps answers as a wrong one would (404 or 421).
  * Every write after the counts carries the user state guard when the reads were at a replica; when it fails,
  * nothing after the counts is written and StaleReadError has the route decide again at the primary, where the
  * attempt, counted once, is not counted again (the ledger).
@@ -92,6 +97,9 @@ export async function completeTwoFactorLogin(data: LoginEnvironment, input: TwoF
   const code = input.code.trim()
   const ledger = input.ledger ?? {}
   const unchanged = data.readsAtReplica ? data.logins.unchangedSince(subject.readState, data.nowMillis) : undefined
+  // A transactional user.login.success waits until the batch has judged the code, and the refresh token must not
+  // exist before the webhooks answer: its insert then leaves the batch for a write of its own after them.
+  const awaitsWebhooks = deliversDuringRequest(tenant, 'user.login.success')
   const login = await prepareLogin(
     data,
     {
@@ -102,10 +110,12 @@ export async function completeTwoFactorLogin(data: LoginEnvironment, input: TwoF
       loginId: pending.loginId,
       ipAddress: input.ipAddress ?? pending.ipAddress,
       device: input.device ?? pending.device,
+      userAgent: input.userAgent,
       noJWT: input.noJWT ?? pending.noJWT,
     },
-    // Right after the factor's spending in the same batch (the user guard is on the redemption before it).
-    AFTER_PREVIOUS_WRITE,
+    // Right after the factor's spending in the same batch (the user guard is on the redemption before it); after
+    // the webhooks, once the batch has spent the factor, unconditional.
+    awaitsWebhooks ? undefined : AFTER_PREVIOUS_WRITE,
   )
   const commit = async (factor: SpentFactor | null): Promise<CompletionResult> => {
     const counting = await codeCounting(
@@ -119,15 +129,19 @@ export async function completeTwoFactorLogin(data: LoginEnvironment, input: TwoF
       counting,
       unchanged,
       factor,
-      completion: login.writes,
+      completion: awaitsWebhooks ? [] : login.writes,
     })
     if (result.counted !== null) ledger.counted = result.counted
     if (!result.unchanged) throw new StaleReadError('the user')
     return result
   }
 
-  const first = await commit(await hashedFactor(data, { userId, oneTimeScope }, code))
-  if (first.spentBefore) return { kind: 'notFound' }
+  // The same local work for every code of a shape, right or wrong: the TOTP match and the hash a code is judged by.
+  const [totp, hashed] = await Promise.all([matchTotp(data, methods, code), hashedFactor(data, { userId, oneTimeScope }, code)])
+  const factor: SpentFactor | null = totp === null ? hashed : { kind: 'totp', userId, methodId: totp.methodId, step: totp.step }
+  const result = await commit(factor)
+  // From here on the answer depends on what the batch counted and judged, never on the local match alone.
+  if (result.spentBefore) return { kind: 'notFound' }
   const counted = ledger.counted
   // Always set by the batch (now or in the run before a retry); without it, no check.
   const admission = counted === undefined ? 'twoFactorIdSpent' : admissionOf(counted)
@@ -137,17 +151,10 @@ export async function completeTwoFactorLogin(data: LoginEnvironment, input: TwoF
     return { kind: 'notFound' }
   }
   if (admission === 'userCapped') return { kind: 'invalidCode' }
-  if (first.redeemed) return completed(data, input, login, first, { userId, tenant, application })
+  if (result.redeemed) return completed(data, input, { login, deferred: awaitsWebhooks }, result, { userId, tenant, application })
   // Matched, yet not redeemed, with nothing spent before: cannot happen in one transaction; answer as a lost race.
-  if (first.matched) return { kind: 'notFound' }
-
-  // Not an emailed or recovery code. A TOTP code, then? Only now, with the attempt counted, are secrets decrypted.
-  const totp = await matchTotp(data, methods, code)
-  if (totp === null)
-    return wrongCode(data, input, { tenant, application, user: subject.user, attempt: counted?.attempt ?? MAX_CODE_ATTEMPTS })
-  const [second] = await Promise.all([commit({ kind: 'totp', userId, methodId: totp.methodId, step: totp.step }), login.sign()])
-  if (!second.redeemed) return { kind: 'notFound' }
-  return completed(data, input, login, second, { userId, tenant, application })
+  if (result.matched) return { kind: 'notFound' }
+  return wrongCode(data, input, { tenant, application, user: subject.user, attempt: counted?.attempt ?? MAX_CODE_ATTEMPTS })
 }
 
 /** The code matched no factor: 421, counted toward the tenant's lockout; the twoFactorId is spent when that locks the user or this was its last attempt. */
@@ -168,12 +175,15 @@ async function wrongCode(
 async function completed(
   data: LoginEnvironment,
   input: TwoFactorLoginInput,
-  login: PreparedLogin,
+  completion: { login: PreparedLogin; deferred: boolean },
   result: CompletionResult,
   subject: { userId: string; tenant: Tenant; application: Application | null },
 ): Promise<TwoFactorLoginOutcome> {
   // The twoFactorId is spent either way; a factor another request spent first (the same TOTP step, say) is a 421.
-  const [outcome] = await Promise.all([result.consumed ? login.finish() : null, data.pendingTwoFactorLogins.delete(input.twoFactorId)])
+  const { login, deferred } = completion
+  // Webhooks around what is left of the login: its deferred writes, if any, and its record.
+  const finish = () => data.events.around(subject.tenant, login.events, () => (deferred ? commitLogin(data, login) : login.finish()))
+  const [outcome] = await Promise.all([result.consumed ? finish() : null, data.pendingTwoFactorLogins.delete(input.twoFactorId)])
   if (outcome === null) return { kind: 'invalidCode' }
   if (outcome.kind !== 'completed' || !input.trustComputer) return outcome
   const twoFactorTrust = await issueTrust(data.trustIds, subject, data.nowMillis)

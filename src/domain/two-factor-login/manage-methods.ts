@@ -1,17 +1,32 @@
 import type { User } from '../user'
+import type { Tenant } from '../tenant'
+import type { EventSource } from '../events/event-source'
+import { twoFactorMethodEvent } from '../events/user-events'
+import type { PublicTwoFactorMethod } from '../two-factor/methods'
 import { secretBox } from '../crypto/encryption'
 import { newMethodId, toPublicMethod } from '../two-factor/methods'
 import { RECOVERY_CODE_COUNT, generateRecoveryCodes, hashRecoveryCode, recoveryCodeKey } from '../two-factor/recovery-codes'
 import { verifyTotp } from '../two-factor/totp'
 import type { PendingTwoFactorLogin } from '../login/two-factor-gate'
 import type { DataContext } from '../../store/data-context'
-import type { NewTwoFactorMethod } from '../../store/two-factor-store'
+import type { NewTwoFactorMethod, StoredTwoFactorMethod } from '../../store/two-factor-store'
 import { ENABLE_TARGET, emailTarget, issueOneTimeCode, loginCodeScope, methodTarget, userCodeScope } from './one-time-codes'
 import { consumeCode, matchCode } from './verify-code'
 
 export type EnableRequest =
   | { method: 'authenticator'; keyBytes: Uint8Array; code: string; name?: string }
   | { method: 'email'; email: string; code: string; name?: string }
+
+/** Who is told of a method change: the user's tenant (its eventConfiguration) and the request. */
+export interface MethodChangeNotice {
+  tenant: Tenant
+  source: EventSource
+}
+
+/** The user as the User API shows it once its methods are `methods`. */
+const withMethods = (user: User, methods: readonly PublicTwoFactorMethod[]): User => ({ ...user, twoFactor: { methods: [...methods] } })
+
+const viewsOf = (methods: readonly StoredTwoFactorMethod[]): PublicTwoFactorMethod[] => methods.map((m) => m.view)
 
 export type EnableOutcome =
   | { kind: 'invalidCode' }
@@ -28,6 +43,7 @@ export async function enableTwoFactor(
   data: DataContext,
   user: User,
   request: EnableRequest,
+  notice: MethodChangeNotice,
   required?: { twoFactorId: string; pending: PendingTwoFactorLogin },
 ): Promise<EnableOutcome> {
   const store = data.twoFactor
@@ -60,11 +76,19 @@ export async function enableTwoFactor(
   const first = existing.length === 0
   const recoveryCodes = first ? generateRecoveryCodes(RECOVERY_CODE_COUNT) : undefined
   const hashes = recoveryCodes === undefined ? [] : await hashAll(data, recoveryCodes)
-  await data.commit([
-    store.insertMethodStatement(user.id, method, data.nowMillis),
-    ...(first ? store.replaceRecoveryCodesStatements(user.id, hashes, data.nowMillis) : []),
-    store.userViewStatement(user.id),
-  ])
+  const added = twoFactorMethodEvent(
+    'user.two-factor.method.add',
+    withMethods(user, [...viewsOf(existing), method.view]),
+    method.view,
+    notice.source,
+  )
+  await data.events.around(notice.tenant, [added], () =>
+    data.commit([
+      store.insertMethodStatement(user.id, method, data.nowMillis),
+      ...(first ? store.replaceRecoveryCodesStatements(user.id, hashes, data.nowMillis) : []),
+      store.userViewStatement(user.id),
+    ]),
+  )
 
   const code =
     required === undefined
@@ -80,7 +104,14 @@ export type DisableOutcome = { kind: 'invalidCode' } | { kind: 'unknownMethod' }
  * code mailed for it, or a recovery code; a recovery code removes every method (and the remaining codes).
  * Removing the last method also removes the recovery codes.
  */
-export async function disableTwoFactor(data: DataContext, userId: string, methodId: string | null, code: string): Promise<DisableOutcome> {
+export async function disableTwoFactor(
+  data: DataContext,
+  user: User,
+  methodId: string | null,
+  code: string,
+  notice: MethodChangeNotice,
+): Promise<DisableOutcome> {
+  const userId = user.id
   const store = data.twoFactor
   const methods = await store.listMethods(userId)
   const method = methodId === null ? undefined : methods.find((m) => m.id === methodId)
@@ -95,19 +126,24 @@ export async function disableTwoFactor(data: DataContext, userId: string, method
   const match = await matchCode(data, rules, code.trim())
   if (match === null || !(await consumeCode(data, userId, match))) return { kind: 'invalidCode' }
 
+  // One user.two-factor.method.remove per method removed, each with the user as the removal leaves it.
+  const removed = (gone: readonly StoredTwoFactorMethod[]) => {
+    const after = withMethods(user, viewsOf(methods.filter((m) => !gone.includes(m))))
+    return gone.map((m) => twoFactorMethodEvent('user.two-factor.method.remove', after, m.view, notice.source))
+  }
   if (match.kind === 'recovery' || method === undefined) {
-    await data.commit([
-      store.deleteAllMethodsStatement(userId),
-      store.deleteRecoveryCodesStatement(userId),
-      store.userViewStatement(userId),
-    ])
+    await data.events.around(notice.tenant, removed(methods), () =>
+      data.commit([store.deleteAllMethodsStatement(userId), store.deleteRecoveryCodesStatement(userId), store.userViewStatement(userId)]),
+    )
     return { kind: 'disabled', all: true }
   }
-  await data.commit([
-    store.deleteMethodStatement(userId, method.id),
-    store.deleteRecoveryCodesIfNoMethodsStatement(userId),
-    store.userViewStatement(userId),
-  ])
+  await data.events.around(notice.tenant, removed([method]), () =>
+    data.commit([
+      store.deleteMethodStatement(userId, method.id),
+      store.deleteRecoveryCodesIfNoMethodsStatement(userId),
+      store.userViewStatement(userId),
+    ]),
+  )
   return { kind: 'disabled', all: false }
 }
 

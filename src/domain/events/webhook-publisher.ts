@@ -1,0 +1,97 @@
+/**
+ * The EventPublisher (publisher.ts) that delivers to the tenant's webhooks. Transactional events go out during the
+ * request, in parallel to every enabled webhook, before the action's commit; the others go to the event queue after
+ * it. A tenant that enables none of the events costs nothing: the decision uses the eventConfiguration already read
+ * with the tenant, and webhooks are looked up (a replica read) only for an event about to be delivered now.
+ */
+import { ApiError } from '../../http/errors'
+import type { EventQueue } from '../../store/event-queue'
+import type { DeliverableWebhook } from '../../store/webhook-store'
+import type { Tenant } from '../tenant'
+import { type DeliveryContext, type DeliveryOutcome, deliverEvent } from '../webhook-delivery'
+import type { FusionAuthEvent } from './event'
+import { eventSetting } from './event-configuration'
+import { eventTypeInfo } from './event-types'
+import type { EventPublisher } from './publisher'
+import { type TransactionType, transactionSatisfied } from './transaction-types'
+
+/**
+ * FusionAuth's answer when the webhooks do not satisfy the transaction type: 504 and no body (the Login API's
+ * status list: "One or more Webhook endpoints returned an invalid response or were unreachable").
+ */
+export const webhookTransactionFailed = (): ApiError => new ApiError(504)
+
+export interface WebhookPublisherDeps extends DeliveryContext {
+  webhooksFor(tenantId: string, type: FusionAuthEvent['type']): Promise<DeliverableWebhook[]>
+  queue: EventQueue
+}
+
+/** How the enabled events of an action split: delivered now (with the type they wait for) or queued after the commit. */
+export interface EventPlan {
+  now: { event: FusionAuthEvent; transactionType: Exclude<TransactionType, 'None'> }[]
+  later: FusionAuthEvent[]
+}
+
+export function planEvents(tenant: Pick<Tenant, 'eventConfiguration'>, events: readonly FusionAuthEvent[]): EventPlan {
+  const plan: EventPlan = { now: [], later: [] }
+  for (const event of events) {
+    const setting = eventSetting(tenant.eventConfiguration, event.type)
+    if (!setting.enabled) continue
+    const { transactionType } = setting
+    if (transactionType !== 'None' && deliversDuringRequest(tenant, event.type)) plan.now.push({ event, transactionType })
+    else plan.later.push(event)
+  }
+  return plan
+}
+
+/** Whether the tenant sends `type` at all: an emitter may skip building an event nobody receives. */
+export const tenantSends = (tenant: Pick<Tenant, 'eventConfiguration'>, type: FusionAuthEvent['type']): boolean =>
+  eventSetting(tenant.eventConfiguration, type).enabled
+
+/**
+ * Whether the tenant has events of `type` delivered during the request (enabled, transactional, a transaction type
+ * other than None): for an action whose writes must then wait for the webhooks' answers (two-factor completion).
+ */
+export function deliversDuringRequest(tenant: Pick<Tenant, 'eventConfiguration'>, type: FusionAuthEvent['type']): boolean {
+  const setting = eventSetting(tenant.eventConfiguration, type)
+  return setting.enabled && setting.transactionType !== 'None' && eventTypeInfo(type).transactional
+}
+
+/**
+ * Whether the answers satisfy the transaction type. No webhook at all satisfies every type: the event reaches
+ * nobody, and FusionAuth sends nothing and fails nothing then (only a sent event has answers to count).
+ */
+export function transactionHolds(type: TransactionType, outcomes: readonly DeliveryOutcome[]): boolean {
+  if (outcomes.length === 0) return true
+  return transactionSatisfied(type, outcomes.length, outcomes.filter((outcome) => outcome.delivered).length)
+}
+
+export class WebhookEventPublisher implements EventPublisher {
+  constructor(private readonly deps: WebhookPublisherDeps) {}
+
+  async around<T>(tenant: Tenant, events: readonly FusionAuthEvent[], commit: () => Promise<T>): Promise<T> {
+    if (events.length === 0) return commit()
+    const plan = planEvents(tenant, events)
+    if (plan.now.length > 0) {
+      const held = await Promise.all(plan.now.map(({ event, transactionType }) => this.deliverNow(tenant.id, event, transactionType)))
+      if (held.includes(false)) throw webhookTransactionFailed()
+    }
+    const result = await commit()
+    if (plan.later.length > 0) await this.deps.queue.publish(plan.later)
+    return result
+  }
+
+  /** Sends one transactional event to all its webhooks at once; true when the answers satisfy its transaction type. */
+  private async deliverNow(tenantId: string, event: FusionAuthEvent, transactionType: TransactionType): Promise<boolean> {
+    const webhooks = await this.deps.webhooksFor(tenantId, event.type)
+    const outcomes = await Promise.all(webhooks.map((target) => deliverEvent(target, event, this.deps)))
+    const holds = transactionHolds(transactionType, outcomes)
+    if (!holds) {
+      const failures = outcomes.flatMap((outcome, index) =>
+        outcome.delivered ? [] : [{ webhookId: webhooks[index]?.webhook.id, reason: outcome.reason }],
+      )
+      console.warn(JSON.stringify({ event: event.type, eventId: event.id, transactionType, failures }))
+    }
+    return holds
+  }
+}
