@@ -1,12 +1,16 @@
-import { createGuardrails, generate } from 'otplib'
+import { createGuardrails } from '@otplib/core'
+import { crypto as webCrypto } from '@otplib/plugin-crypto-web'
+import { generate } from '@otplib/totp'
 import { timingSafeEqualStrings } from '../crypto/secrets'
 
 /**
  * TOTP (RFC 6238) with FusionAuth's fixed parameters: HmacSHA1, 6 digits, 30-second steps, T0 = 0.
  * The HMAC key is the raw secret bytes (FusionAuth decodes the Base64 `secret` and uses those bytes).
  *
- * otplib computes the codes (its default noble crypto plugin is pure JS, so it runs unchanged in
- * workerd). The acceptance window, replay rule and comparison are ours rather than otplib's `verify`:
+ * otplib computes the codes, its HMAC through the Web Crypto plugin (crypto.subtle, native in workerd). `generate`
+ * comes from @otplib/totp rather than the `otplib` entry, whose defaults import the pure-JS noble plugin and would
+ * bundle @noble/hashes (about 14 KiB) although it is never used. The acceptance window, replay rule and comparison
+ * are ours rather than otplib's `verify`:
  * its verify returns at the first matching step (timing tells which step matched), throws when
  * `afterTimeStep` lies beyond the window, and uses its own compare instead of the project's helper.
  */
@@ -40,12 +44,12 @@ export async function totpCode(keyBytes: Uint8Array, timeStep: number): Promise<
   }
   return await generate({
     secret: keyBytes,
-    strategy: 'totp',
     algorithm: 'sha1',
     digits: TOTP_CODE_LENGTH,
     period: TOTP_TIME_STEP_SECONDS,
     epoch: timeStep * TOTP_TIME_STEP_SECONDS,
     guardrails,
+    crypto: webCrypto,
   })
 }
 
