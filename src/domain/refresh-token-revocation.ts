@@ -6,7 +6,8 @@
  *
  * A revocation that is a side effect of another action (deactivation, hard delete, a password change under
  * onPasswordChanged, a prevent-login action under onLoginPrevented) batches its delete with that action's writes and
- * adds `userRevocationEvents` to the action's own events, so one refusal stops the whole action.
+ * adds `userRevocationEvents` to the action's own events, so one refusal stops the whole action. The lockout after too
+ * many failed logins is the exception: its lock is stored whatever the webhooks answer (login/lockout.ts).
  */
 import type { DataContext } from '../store/data-context'
 import type { TokenWithTenant } from '../store/event-subject-store'
@@ -58,19 +59,27 @@ export async function revokeRefreshToken(data: DataContext, found: TokenWithTena
 }
 
 /**
- * All of a user's tokens (for one application, when given). FusionAuth sends the event only when there was at
- * least one token to revoke.
+ * All of a user's tokens (for one application, when given), for a Login API request (logout, DELETE /api/jwt/refresh).
+ * FusionAuth sends the event only when there was at least one token to revoke.
  */
-export async function revokeUserRefreshTokens(
+export const revokeUserRefreshTokens = (
   data: DataContext,
   tenant: Tenant,
   owner: { userId: string; user?: User },
   applicationId: string | undefined,
   request: LoginRequestSource,
+): Promise<number> => revokeAllUserRefreshTokens(data, tenant, owner, applicationId, loginEventSource(request, data.nowMillis))
+
+/** `revokeUserRefreshTokens` for any source of events (the console's revoke); how many tokens went. */
+export async function revokeAllUserRefreshTokens(
+  data: DataContext,
+  tenant: Tenant,
+  owner: { userId: string; user?: User },
+  applicationId: string | undefined,
+  source: EventSource,
 ): Promise<number> {
-  const revoke = () => data.refreshTokens.revokeAllForUser(owner.userId, applicationId)
-  const events = await userRevocationEvents(data, tenant, owner, loginEventSource(request, data.nowMillis), applicationId)
-  return data.events.around(tenant, events, revoke)
+  const events = await userRevocationEvents(data, tenant, owner, source, applicationId)
+  return data.events.around(tenant, events, () => data.refreshTokens.revokeAllForUser(owner.userId, applicationId))
 }
 
 /**

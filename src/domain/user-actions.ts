@@ -5,7 +5,13 @@
  */
 import type { Errors } from '../http/errors'
 import { type FieldReader, type JsonObject, isObject } from '../http/fields'
+import type { DataContext } from '../store/data-context'
 import type { TakenAction, UserActionDefinition } from '../store/user-action-store'
+import { userActionEvent } from './events/action-events'
+import type { EventSource } from './events/event-source'
+import { userRevocationEvents } from './refresh-token-revocation'
+import type { Tenant } from './tenant'
+import type { User } from './user'
 
 /**
  * FusionAuth's "until canceled" expiry is Long.MAX_VALUE, which a JSON number in JavaScript cannot hold;
@@ -123,4 +129,89 @@ export function historyEntry(action: TakenAction): JsonObject {
 export function withHistory(action: TakenAction): TakenAction {
   const history = isObject(action.history) && Array.isArray(action.history.historyItems) ? action.history.historyItems : []
   return { ...action, history: { historyItems: [...history, historyEntry(action)] } }
+}
+
+/** What the taker of an action chooses (FusionAuth's UserActionLog fields); the rest comes from the definition. */
+export interface ActionDetails {
+  actionerUserId?: string
+  applicationIds?: string[]
+  expiry?: number
+  comment?: string
+  option?: string
+  notifyUserOnEnd?: boolean
+  emailUserOnEnd?: boolean
+}
+
+/**
+ * Takes an action of `definition` on `actionee` (POST /api/user/action, the console's lock), with its `user.action`
+ * (`start`). One that prevents login takes the actionee's refresh tokens in the same batch when the tenant's
+ * onLoginPrevented says so, with their `jwt.refresh-token.revoke`: a refused event stores nothing (504).
+ */
+export async function takeAction(
+  data: DataContext,
+  tenant: Tenant,
+  definition: UserActionDefinition,
+  actionee: User,
+  details: ActionDetails,
+  source: EventSource,
+): Promise<TakenAction> {
+  const now = data.nowMillis
+  const { actionerUserId, applicationIds, expiry, comment, option } = details
+  const action: TakenAction = {
+    id: crypto.randomUUID(),
+    actionId: definition.id,
+    userId: actionee.id,
+    name: definition.name,
+    localizedName: definition.name,
+    createInstant: now,
+    insertInstant: now,
+    notifyUserOnEnd: details.notifyUserOnEnd ?? false,
+    emailUserOnEnd: details.emailUserOnEnd ?? false,
+    ...(actionerUserId === undefined ? {} : { actionerUserId }),
+    ...(applicationIds === undefined ? {} : { applicationIds }),
+    ...(expiry === undefined ? {} : { expiry }),
+    ...(comment === undefined ? {} : { comment }),
+    ...(option === undefined ? {} : { option, localizedOption: option }),
+  }
+  const writes = [data.userActions.takeStatement(action, definition.preventLogin && definition.temporal)]
+  const events = [userActionEvent('start', action, tenant.id, source)]
+  if (definition.preventLogin && tenant.jwtConfiguration.refreshTokenRevocationPolicy.onLoginPrevented === true) {
+    writes.push(data.refreshTokens.revokeAllForUserStatement(actionee.id))
+    events.push(...(await userRevocationEvents(data, tenant, { userId: actionee.id, user: actionee }, source)))
+  }
+  await data.events.around(tenant, events, () => data.commit(writes))
+  return action
+}
+
+/** What a modification may change; a field left out keeps its value, except the comment and actioner, which go. */
+export type ActionChanges = Pick<ActionDetails, 'actionerUserId' | 'comment' | 'expiry' | 'notifyUserOnEnd' | 'emailUserOnEnd'>
+
+/**
+ * Modifies or cancels (`expiry` now) an action in force (PUT / DELETE /api/user/action/{id}, the console's unlock), its
+ * prior state kept in its history, with its `user.action` (`modify` / `cancel`). The action as changed, or null when
+ * another request ended it first.
+ */
+export async function changeAction(
+  data: DataContext,
+  tenant: Tenant,
+  action: TakenAction,
+  phase: 'modify' | 'cancel',
+  changes: ActionChanges,
+  source: EventSource,
+): Promise<TakenAction | null> {
+  const now = data.nowMillis
+  const updated: TakenAction = { ...withHistory(action), insertInstant: now, lastUpdateInstant: now }
+  delete updated.comment
+  delete updated.actionerUserId
+  const expiry = phase === 'cancel' ? now : changes.expiry
+  if (changes.comment !== undefined) updated.comment = changes.comment
+  if (changes.actionerUserId !== undefined) updated.actionerUserId = changes.actionerUserId
+  if (expiry !== undefined) updated.expiry = expiry
+  if (changes.notifyUserOnEnd !== undefined) updated.notifyUserOnEnd = changes.notifyUserOnEnd
+  if (changes.emailUserOnEnd !== undefined) updated.emailUserOnEnd = changes.emailUserOnEnd
+  const canceled = phase === 'cancel'
+  const saved = await data.events.around(tenant, [userActionEvent(phase, updated, tenant.id, source)], () =>
+    data.userActions.saveAction(updated, canceled),
+  )
+  return saved ? updated : null
 }

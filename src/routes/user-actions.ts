@@ -7,9 +7,7 @@
  */
 import type { Context } from 'hono'
 import { Hono } from 'hono/tiny'
-import { readDefinition, checkUniqueName, readExpiry, isActive, actionView, withHistory } from '../domain/user-actions'
-import { type UserActionPhase, userActionEvent } from '../domain/events/action-events'
-import { userRevocationEvents } from '../domain/refresh-token-revocation'
+import { readDefinition, checkUniqueName, readExpiry, isActive, actionView, takeAction, changeAction } from '../domain/user-actions'
 import type { Tenant } from '../domain/tenant'
 import type { AppEnv } from '../env'
 import { requestEventSource } from '../http/event-info'
@@ -168,31 +166,17 @@ userActionRoutes.post('/api/user/action', async (c) => {
   errors.throwIfAny()
   if (definition === null || actionee === null) throw new ApiError(400, errors) // unreachable: recorded above
 
-  const action: TakenAction = {
-    id: crypto.randomUUID(),
-    actionId: definition.id,
-    userId: actionee.user.id,
-    name: definition.name,
-    localizedName: definition.name,
-    createInstant: now,
-    insertInstant: now,
+  const tenant = await actioneeTenant(c, actionee.user.tenantId)
+  const details = {
+    actionerUserId,
+    applicationIds: applicationIds?.map((id) => id.toLowerCase()),
+    expiry,
+    comment,
+    option,
     notifyUserOnEnd: notifyUser,
     emailUserOnEnd: emailUser,
-    ...(actionerUserId === undefined ? {} : { actionerUserId }),
-    ...(applicationIds === undefined ? {} : { applicationIds: applicationIds.map((id) => id.toLowerCase()) }),
-    ...(expiry === undefined ? {} : { expiry }),
-    ...(comment === undefined ? {} : { comment }),
-    ...(option === undefined ? {} : { option, localizedOption: option }),
   }
-  const data = c.var.data
-  const writes = [data.userActions.takeStatement(action, definition.preventLogin && definition.temporal)]
-  const tenant = await actioneeTenant(c, actionee.user.tenantId)
-  const events = [actionEvent(c, 'start', action, tenant)]
-  if (definition.preventLogin && tenant.jwtConfiguration.refreshTokenRevocationPolicy.onLoginPrevented === true) {
-    writes.push(data.refreshTokens.revokeAllForUserStatement(actionee.user.id))
-    events.push(...(await userRevocationEvents(data, tenant, { userId: actionee.user.id, user: actionee.user }, requestEventSource(c))))
-  }
-  await data.events.around(tenant, events, () => data.commit(writes))
+  const action = await takeAction(c.var.data, tenant, definition, actionee.user, details, requestEventSource(c))
   return c.json({ action: actionView(action) })
 })
 
@@ -232,9 +216,6 @@ async function actioneeTenant(c: Context<AppEnv>, tenantId: string): Promise<Ten
   return tenant
 }
 
-const actionEvent = (c: Context<AppEnv>, phase: UserActionPhase, action: TakenAction, tenant: Tenant) =>
-  userActionEvent(phase, action, tenant.id, requestEventSource(c))
-
 userActionRoutes.get('/api/user/action/:id', async (c) => c.json({ action: actionView((await existingAction(c)).action) }))
 
 userActionRoutes.put('/api/user/action/:id', (c) => modifyAction(c, false))
@@ -260,18 +241,9 @@ async function modifyAction(c: Context<AppEnv>, cancel: boolean): Promise<Respon
     fieldError('actionId', codes.invalid('actionId', 'The action is not in force, so it cannot be modified or canceled.'))
   if (!isActive(action, canceled, now)) throw notInForce()
 
-  const updated: TakenAction = { ...withHistory(action), insertInstant: now, lastUpdateInstant: now }
-  delete updated.comment
-  delete updated.actionerUserId
-  if (comment !== undefined) updated.comment = comment
-  if (actionerUserId !== undefined) updated.actionerUserId = actionerUserId
-  if (expiry !== undefined) updated.expiry = expiry
-  if (notifyUser !== undefined) updated.notifyUserOnEnd = notifyUser
-  if (emailUser !== undefined) updated.emailUserOnEnd = emailUser
   const tenant = await actioneeTenant(c, actionee.user.tenantId)
-  const saved = await c.var.data.events.around(tenant, [actionEvent(c, cancel ? 'cancel' : 'modify', updated, tenant)], () =>
-    c.var.data.userActions.saveAction(updated, cancel),
-  )
-  if (!saved) throw notInForce()
+  const changes = { actionerUserId, comment, expiry, notifyUserOnEnd: notifyUser, emailUserOnEnd: emailUser }
+  const updated = await changeAction(c.var.data, tenant, action, cancel ? 'cancel' : 'modify', changes, requestEventSource(c))
+  if (updated === null) throw notInForce()
   return c.json({ action: actionView(updated) })
 }

@@ -15,7 +15,8 @@ import type { Tenant } from '../domain/tenant'
 import type { User } from '../domain/user'
 import { mergePatch } from '../domain/json-merge'
 import { userRevocationEvents } from '../domain/refresh-token-revocation'
-import { passwordChangeEvents, userChangeEvents, userCreateEvents, userDeleteEvents, userEvent } from '../domain/events/user-events'
+import { passwordChangeEvents, userChangeEvents, userCreateEvents, userDeleteEvents } from '../domain/events/user-events'
+import { setUserActive } from '../domain/user-activation'
 import { profileOf, PROFILE_FIELDS, readUserFields, requireLoginIdentity, type UserFields, userReader } from '../domain/user-input'
 import { checkPasswordRules, type HashSettings, readFactor, requestedHashSettings } from '../domain/user-password'
 import type { AppEnv } from '../env'
@@ -238,25 +239,9 @@ async function saveProfile(
   return rendered
 }
 
-/**
- * Sets `active` (user.reactivate / user.deactivate). A deactivated user keeps no session: its refresh tokens go in the
- * same transaction (with their jwt.refresh-token.revoke), so a later reactivation does not bring old sessions back.
- */
+/** Deactivates or reactivates the user, in its tenant (domain/user-activation.ts). */
 async function setActive(c: Context<AppEnv>, user: User, active: boolean): Promise<User> {
-  const tenant = await loadTenant(c, user.tenantId)
-  const { registrations, lastLoginInstant, ...rest } = user
-  const updated: User = { ...rest, active, lastUpdateInstant: c.get('nowMillis') }
-  const rendered: User = { ...updated, registrations: registrations ?? [], ...(lastLoginInstant === undefined ? {} : { lastLoginInstant }) }
-  const data = c.var.data
-  const source = requestEventSource(c)
-  const events = [userEvent(active ? 'user.reactivate' : 'user.deactivate', rendered, source)]
-  const writes = [data.users.updateStatement(updated)]
-  if (!active) {
-    events.push(...(await userRevocationEvents(data, tenant, { userId: user.id, user: rendered }, source)))
-    writes.push(data.refreshTokens.revokeAllForUserStatement(user.id))
-  }
-  await data.events.around(tenant, events, () => data.commit(writes))
-  return rendered
+  return setUserActive(c.var.data, await loadTenant(c, user.tenantId), user, active, requestEventSource(c))
 }
 
 interface NewPassword {

@@ -2,14 +2,19 @@
  * The console's User page: find a user (the user search use case: by id, or a queryString over email, username and
  * names), show what an operator needs (registrations, two-factor methods without secrets, recent logins, actions in
  * force, refresh tokens), and act: lock and unlock through a prevent-login user action, deactivate and reactivate,
- * revoke refresh tokens.
+ * revoke refresh tokens. Each act is the admin API's own domain function, so it sends the same events and applies the
+ * same tenant policies.
  */
 import { isUuid } from '../../http/fields'
 import type { DataContext } from '../../store/data-context'
 import type { TakenAction, UserActionDefinition } from '../../store/user-action-store'
+import type { EventSource } from '../events/event-source'
 import type { ExportedLoginRecord } from '../login-record'
+import { revokeAllUserRefreshTokens } from '../refresh-token-revocation'
+import type { Tenant } from '../tenant'
 import type { User } from '../user'
-import { INDEFINITE_EXPIRY, isActive, withHistory } from '../user-actions'
+import { setUserActive } from '../user-activation'
+import { INDEFINITE_EXPIRY, changeAction, isActive, takeAction } from '../user-actions'
 import { searchUsers, textMatchOf } from '../user-search'
 
 /** Users shown for one search: enough to pick from, never a full listing. */
@@ -130,75 +135,64 @@ async function lockDefinition(data: DataContext): Promise<UserActionDefinition> 
 /** `self`: the console's own user may not lock or deactivate themselves (they would lose the console mid-task). */
 export type ControlOutcome = { kind: 'done'; details: UserDetails } | { kind: 'notFound' } | { kind: 'self' }
 
-async function afterwards(data: DataContext, userId: string): Promise<ControlOutcome> {
+/** The user to act on and their tenant (where the action's events go), or null when either is gone. */
+async function subjectOf(data: DataContext, userId: string): Promise<{ user: User; tenant: Tenant } | null> {
+  const record = await data.users.get(userId)
+  const tenant = record === null ? null : await data.tenants.get(record.user.tenantId)
+  return record === null || tenant === null ? null : { user: record.user, tenant }
+}
+
+/** Acts on the user (null: they are gone), then answers with the user page's data as it is afterwards. */
+async function control(data: DataContext, userId: string, act: (user: User, tenant: Tenant) => Promise<unknown>): Promise<ControlOutcome> {
+  const subject = await subjectOf(data, userId)
+  if (subject === null) return { kind: 'notFound' }
+  await act(subject.user, subject.tenant)
   const details = await userDetails(data, userId)
   return details === null ? { kind: 'notFound' } : { kind: 'done', details }
 }
 
 /**
- * Locks the user until unlocked: a prevent-login action with no end, taken by the console's user. As POST
- * /api/user/action does, the tenant's onLoginPrevented policy decides whether refresh tokens go too.
+ * Locks the user until unlocked: a prevent-login action with no end, taken by the console's user as POST
+ * /api/user/action takes one (its user.action, the tenant's onLoginPrevented policy, its revocation event).
  */
 export async function lockUser(
   data: DataContext,
   userId: string,
   actionerUserId: string,
   comment: string | undefined,
+  source: EventSource,
 ): Promise<ControlOutcome> {
   if (userId === actionerUserId) return { kind: 'self' }
-  const record = await data.users.get(userId)
-  if (record === null) return { kind: 'notFound' }
-  const definition = await lockDefinition(data)
-  const now = data.nowMillis
-  const action: TakenAction = {
-    id: crypto.randomUUID(),
-    actionId: definition.id,
-    userId,
-    actionerUserId,
-    name: definition.name,
-    localizedName: definition.name,
-    createInstant: now,
-    insertInstant: now,
-    expiry: INDEFINITE_EXPIRY,
-    notifyUserOnEnd: false,
-    emailUserOnEnd: false,
-    ...(comment === undefined || comment === '' ? {} : { comment }),
-  }
-  const writes = [data.userActions.takeStatement(action, true)]
-  const tenant = await data.tenants.get(record.user.tenantId)
-  if (tenant?.jwtConfiguration.refreshTokenRevocationPolicy.onLoginPrevented === true) {
-    writes.push(data.refreshTokens.revokeAllForUserStatement(userId))
-  }
-  await data.commit(writes)
-  return afterwards(data, userId)
+  return control(data, userId, async (user, tenant) => {
+    const details = { actionerUserId, expiry: INDEFINITE_EXPIRY, ...(comment === '' ? {} : { comment }) }
+    return takeAction(data, tenant, await lockDefinition(data), user, details, source)
+  })
 }
 
-/** Cancels every prevent-login action in force on the user, as DELETE /api/user/action/{id} cancels one. */
-export async function unlockUser(data: DataContext, userId: string, actionerUserId: string): Promise<ControlOutcome> {
-  if ((await data.users.get(userId)) === null) return { kind: 'notFound' }
-  const now = data.nowMillis
-  for (const { action, definition } of await actionsInForce(data, userId)) {
-    if (definition?.preventLogin !== true) continue
-    const canceled: TakenAction = { ...withHistory(action), insertInstant: now, lastUpdateInstant: now, expiry: now, actionerUserId }
-    delete canceled.comment
-    await data.userActions.saveAction(canceled, true)
-  }
-  return afterwards(data, userId)
+/** Cancels every prevent-login action in force on the user, each as DELETE /api/user/action/{id} cancels one. */
+export function unlockUser(data: DataContext, userId: string, actionerUserId: string, source: EventSource): Promise<ControlOutcome> {
+  return control(data, userId, async (_user, tenant) => {
+    for (const { action, definition } of await actionsInForce(data, userId)) {
+      if (definition?.preventLogin === true) await changeAction(data, tenant, action, 'cancel', { actionerUserId }, source)
+    }
+  })
 }
 
-/** Deactivates (revoking every refresh token in the same transaction, as DELETE /api/user does) or reactivates. */
-export async function setActive(data: DataContext, userId: string, active: boolean, actingUserId: string): Promise<ControlOutcome> {
+/** Deactivates (revoking every refresh token, as DELETE /api/user does) or reactivates, with the same events. */
+export async function setActive(
+  data: DataContext,
+  userId: string,
+  active: boolean,
+  actingUserId: string,
+  source: EventSource,
+): Promise<ControlOutcome> {
   if (!active && userId === actingUserId) return { kind: 'self' }
-  const record = await data.users.get(userId)
-  if (record === null) return { kind: 'notFound' }
-  const { registrations: _registrations, lastLoginInstant: _last, ...rest } = record.user
-  const updated: User = { ...rest, active, lastUpdateInstant: data.nowMillis }
-  await data.commit([data.users.updateStatement(updated), ...(active ? [] : [data.refreshTokens.revokeAllForUserStatement(userId)])])
-  return afterwards(data, userId)
+  return control(data, userId, (user, tenant) => setUserActive(data, tenant, user, active, source))
 }
 
-/** Revokes every refresh token of the user; returns how many were revoked. */
-export async function revokeRefreshTokens(data: DataContext, userId: string): Promise<number | null> {
-  if ((await data.users.get(userId)) === null) return null
-  return data.refreshTokens.revokeAllForUser(userId)
+/** Revokes every refresh token of the user, with jwt.refresh-token.revoke; how many were revoked, null when there is no such user. */
+export async function revokeRefreshTokens(data: DataContext, userId: string, source: EventSource): Promise<number | null> {
+  const subject = await subjectOf(data, userId)
+  if (subject === null) return null
+  return revokeAllUserRefreshTokens(data, subject.tenant, { userId, user: subject.user }, undefined, source)
 }

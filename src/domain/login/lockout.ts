@@ -1,3 +1,4 @@
+import { userRevocationEvents } from '../refresh-token-revocation'
 import type { Tenant } from '../tenant'
 import type { User } from '../user'
 import type { LoginReadState } from '../../store/login-store'
@@ -24,6 +25,8 @@ export const countsFailures = (tenant: Tenant): boolean =>
  * Counts a failed authentication (wrong password or wrong two-factor code) and, when the tenant's
  * failedAuthenticationConfiguration names a user action and the count reaches tooManyAttempts, applies
  * that action for actionDuration. Returns 409 when this failure locked the user, else null (the caller's 404/421).
+ * A lock that revokes refresh tokens (onLoginPrevented) sends their jwt.refresh-token.revoke; its event has no
+ * `info` (the request's address is not passed down here).
  *
  * `readState`: the user as a replica showed them, when the failure was decided on a replica's rows. The failure is
  * then confirmed at the primary in the one round trip it costs anyway (the count is guarded by it; without a count,
@@ -48,7 +51,12 @@ export async function recordFailedAuthentication(
   if (count < policy.tooManyAttempts) return null
 
   const actions = env.userActions
-  const definition = await actions.getDefinition(policy.userActionId)
+  const revokes = tenant.jwtConfiguration.refreshTokenRevocationPolicy.onLoginPrevented === true
+  // The revocation's event is read beside the definition, not after it (and not at all when the tenant does not send it).
+  const [definition, revocations] = await Promise.all([
+    actions.getDefinition(policy.userActionId),
+    revokes ? userRevocationEvents(env, tenant, { userId: user.id, user }, { createInstant: env.nowMillis, info: {} }) : [],
+  ])
   if (definition === null) return null
   const action: TakenAction = {
     id: crypto.randomUUID(),
@@ -61,9 +69,11 @@ export async function recordFailedAuthentication(
     createInstant: env.nowMillis,
   }
   const statements = [actions.takeStatement(action, definition.preventLogin), env.failedLogins.resetStatement(user.id)]
-  if (definition.preventLogin && tenant.jwtConfiguration.refreshTokenRevocationPolicy.onLoginPrevented) {
-    statements.push(env.refreshTokens.revokeAllForUserStatement(user.id))
-  }
+  const revoked = definition.preventLogin && revokes
+  if (revoked) statements.push(env.refreshTokens.revokeAllForUserStatement(user.id))
   await env.commit(statements)
+  // After the commit, not around it: the lock stands whatever the webhooks answer (a refusal must not let guesses go
+  // on unlocked), as the failed login's own user.login.failed is told after it.
+  if (revoked) await env.events.around(tenant, revocations, () => Promise.resolve())
   return definition.preventLogin ? { kind: 'prevented', actions: [preventedActionView(action)] } : null
 }
