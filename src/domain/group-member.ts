@@ -17,6 +17,18 @@ import type { Tenant } from './tenant'
 /** Bounds one request's work; FusionAuth documents no limit, and a 1 MB body could otherwise name ~20,000. */
 export const MAX_MEMBERS_PER_REQUEST = 10_000
 
+/**
+ * Bounds the groups one request names (FusionAuth documents no limit). Every group changed is one event to each
+ * of its tenant's webhooks, delivered during the request when transactional, so the groups are what the request's
+ * subrequests grow with once the D1 reads are per request rather than per group; 100 is far past what an admin
+ * names at once and keeps a request with a few webhooks inside Cloudflare's subrequest limit.
+ */
+export const MAX_GROUPS_PER_REQUEST = 100
+
+function tooManyGroups(errors: Errors, path: string): void {
+  errors.field(path, `[tooMany]${path}`, `The [${path}] property may name at most ${MAX_GROUPS_PER_REQUEST} groups.`)
+}
+
 /** The `members` map of a MemberRequest: group id -> the members to add, in request order. */
 export type MemberInputs = Map<string, { userId: string; id?: string; data?: JsonObject; path: string }[]>
 
@@ -63,7 +75,7 @@ export function readMemberRequest(body: unknown, allowEmpty: boolean): MemberInp
   }
   if (count > MAX_MEMBERS_PER_REQUEST) {
     errors.field('members', '[tooMany]members', `The [members] property may hold at most ${MAX_MEMBERS_PER_REQUEST} members.`)
-  }
+  } else if (inputs.size > MAX_GROUPS_PER_REQUEST) tooManyGroups(errors, 'members')
   if (inputs.size === 0 && errors.empty) {
     const missing = codes.missing('members')
     errors.field('members', missing.code, missing.message)
@@ -155,7 +167,7 @@ export async function saveMembers(
       notice.recordEach(added)
     }
   }
-  const writes = mode === 'replace' ? [...inputs.keys()].map((groupId) => groups.removeAllStatement(groupId)) : []
+  const writes = mode === 'replace' ? [groups.removeAllStatement([...inputs.keys()])] : []
   const results = await notice.around(() =>
     data.commit([...writes, ...(members.length === 0 ? [] : [groups.addMembersStatement(members), groups.membersStatement(members)])]),
   )
@@ -222,6 +234,7 @@ export function readMemberRemoval(query: { id?: string; groupId?: string; userId
   }
   if (count > MAX_MEMBERS_PER_REQUEST)
     errors.field('members', '[tooMany]members', `The [members] property may hold at most ${MAX_MEMBERS_PER_REQUEST} members.`)
+  else if (groups.size > MAX_GROUPS_PER_REQUEST) tooManyGroups(errors, 'members')
   errors.throwIfAny()
   if (groups.size > 0) return { kind: 'users', groups }
   throw generalError(
@@ -243,15 +256,13 @@ export async function removeMembers(
   const groups = data.groups
   if (removal.kind === 'memberIds') {
     const found = await groups.membersWithIds(scopeTenantId, removal.ids)
-    const notice = await membershipNotice(
-      data,
-      await groups.tenantsOf(
-        scopeTenantId,
-        found.map((member) => member.groupId),
-      ),
-      'remove',
-      source,
-    )
+    const groupIds = [...new Set(found.map((member) => member.groupId))]
+    if (groupIds.length > MAX_GROUPS_PER_REQUEST) {
+      const errors = new Errors()
+      tooManyGroups(errors, 'memberIds')
+      errors.throwIfAny()
+    }
+    const notice = await membershipNotice(data, await groups.tenantsOf(scopeTenantId, groupIds), 'remove', source)
     notice.recordEach(found)
     const [result] = await notice.around(() => data.commit([groups.removeMemberIdsStatement(scopeTenantId, removal.ids)]))
     return GroupStore.changes(result) > 0
@@ -263,7 +274,7 @@ export async function removeMembers(
     // Emptying a group is FusionAuth's group.member.update with no members, not a remove.
     const notice = await membershipNotice(data, known, 'update', source)
     notice.record(removal.groupId, [])
-    await notice.around(() => data.commit([groups.removeAllStatement(removal.groupId)]))
+    await notice.around(() => data.commit([groups.removeAllStatement([removal.groupId])]))
     return true
   }
   const notice = await membershipNotice(data, known, 'remove', source)
@@ -272,11 +283,9 @@ export async function removeMembers(
       await groups.membersOfPairs([...removal.groups].flatMap(([groupId, userIds]) => userIds.map((userId) => ({ groupId, userId })))),
     )
   }
-  const results = await notice.around(() =>
-    data.commit([...removal.groups].map(([groupId, userIds]) => groups.removeUsersStatement(groupId, userIds))),
-  )
+  const [result] = await notice.around(() => data.commit([groups.removeUsersStatement(removal.groups)]))
   // One group and none of the users a member (`?groupId=&userId=` of a non-member): nothing to remove, a 404.
-  return removal.groups.size > 1 || results.some((result) => GroupStore.changes(result) > 0)
+  return removal.groups.size > 1 || GroupStore.changes(result) > 0
 }
 
 /**
@@ -301,7 +310,7 @@ async function membershipNotice(
   source: EventSource,
 ): Promise<MembershipNotice> {
   const tenantIds = [...new Set(groupTenants.values())]
-  const tenants = (await Promise.all(tenantIds.map((id) => data.tenants.get(id)))).filter((tenant): tenant is Tenant => tenant !== null)
+  const tenants = await data.tenants.getMany(tenantIds)
   const sends = (tenant: Tenant) => tenantSends(tenant, `group.member.${change}`) || tenantSends(tenant, `group.member.${change}.complete`)
   const sending = tenants.some(sends)
   const recorded = new Map<string, GroupMember[]>()
@@ -316,15 +325,16 @@ async function membershipNotice(
     },
     around: async <T>(commit: () => Promise<T>): Promise<T> => {
       if (!sending || recorded.size === 0) return commit()
-      const ids = [...recorded.keys()]
-      const groups = await Promise.all(ids.map((id) => data.groups.get(id)))
+      // One read for all the groups: a read per group would grow past D1's queries per invocation.
+      const byId = new Map((await data.groups.getMany([...recorded.keys()])).map((group) => [group.id, group]))
       const byTenant = new Map<string, FusionAuthEvent[]>()
-      groups.forEach((group, index) => {
-        if (group === null) return
+      for (const [groupId, members] of recorded) {
+        const group = byId.get(groupId)
+        if (group === undefined) continue
         const events = byTenant.get(group.tenantId) ?? []
-        events.push(...groupMemberEvents(change, group, recorded.get(ids[index] ?? '') ?? [], source))
+        events.push(...groupMemberEvents(change, group, members, source))
         byTenant.set(group.tenantId, events)
-      })
+      }
       let run = commit
       for (const tenant of tenants) {
         const events = byTenant.get(tenant.id)

@@ -56,7 +56,9 @@ function orderOf<T extends string>(source: CriteriaSource, allowed: Record<strin
   const value = source.string('orderBy')
   if (value === undefined) return { column: fallback, descending: false }
   const match = /^\s*(\w+)(?:\s+(asc|desc))?\s*$/i.exec(value)
-  const column = match?.[1] === undefined ? undefined : allowed[match[1]]
+  // Own names only: `allowed[name]` would find `toString` and the like on Object.prototype, and the column goes into SQL.
+  const name = match?.[1]
+  const column = name !== undefined && Object.hasOwn(allowed, name) ? allowed[name] : undefined
   if (match === null || column === undefined) {
     const path = source.path('orderBy')
     const detail = codes.invalid(

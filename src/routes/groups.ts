@@ -76,6 +76,9 @@ async function createGroup(c: Context<AppEnv>, id: string): Promise<Response> {
  */
 async function groupTenantId(c: Context<AppEnv>, named: string | undefined, errors: Errors): Promise<string> {
   const scoped = requestTenantId(c)
+  // A malformed `group.tenantId` names a tenant, badly: its field error (with the others) is the answer, not the
+  // `[TenantIdRequired]` that resolving the request's tenant would throw on an unscoped key.
+  if (errors.has('group.tenantId')) errors.throwIfAny()
   const tenantId = named ?? (await resolveTenantId(c))
   if ((scoped !== null && scoped !== tenantId) || (await c.var.data.tenants.get(tenantId)) === null) {
     errors.field(

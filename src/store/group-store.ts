@@ -69,10 +69,20 @@ export class GroupStore {
   constructor(private readonly db: D1Handle) {}
 
   async get(id: string): Promise<Group | null> {
-    const row = await this.db.prepare('SELECT data FROM user_groups WHERE id = ?').bind(id).first<DataRow>()
-    if (row === null) return null
-    const [group] = await this.withRoles([parseDataColumn<StoredGroup>(row.data)])
+    const [group] = await this.getMany([id])
     return group ?? null
+  }
+
+  /** The groups with these ids that exist, with their roles, in one round trip however many are named. */
+  async getMany(ids: readonly string[]): Promise<Group[]> {
+    if (ids.length === 0) return []
+    const json = JSON.stringify(ids)
+    const [groupRows, ...roleRows] = await this.db.batch([
+      this.db.prepare('SELECT data FROM user_groups WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id').bind(json),
+      ...this.roleStatements(json),
+    ])
+    const groups = ((groupRows?.results ?? []) as DataRow[]).map((row) => parseDataColumn<StoredGroup>(row.data))
+    return GroupStore.attachRoles(groups, roleRows)
   }
 
   /** The groups of one tenant (every tenant when null) without their roles, by name. */
@@ -92,8 +102,12 @@ export class GroupStore {
   /** The groups with their `roles` resolved from the applications' current roles, in one round trip. */
   async withRoles(groups: readonly StoredGroup[]): Promise<Group[]> {
     if (groups.length === 0) return []
-    const ids = JSON.stringify(groups.map((group) => group.id))
-    const [grantRows, applicationRows] = await this.db.batch([
+    return GroupStore.attachRoles(groups, await this.db.batch(this.roleStatements(JSON.stringify(groups.map((group) => group.id)))))
+  }
+
+  /** The role grants of the groups in `ids` (a JSON array) and the applications they name, for attachRoles. */
+  private roleStatements(ids: string): D1PreparedStatement[] {
+    return [
       this.db
         .prepare(
           'SELECT group_id, application_id AS applicationId, role_id AS roleId FROM group_roles WHERE group_id IN (SELECT value FROM json_each(?))',
@@ -104,14 +118,18 @@ export class GroupStore {
           'SELECT data FROM applications WHERE id IN (SELECT application_id FROM group_roles WHERE group_id IN (SELECT value FROM json_each(?)))',
         )
         .bind(ids),
-    ])
+    ]
+  }
+
+  /** `groups` with their roles from the results of roleStatements. */
+  private static attachRoles(groups: readonly StoredGroup[], [grantRows, applicationRows]: readonly (D1Result | undefined)[]): Group[] {
     const applications = new Map<string, Application>()
     for (const row of (applicationRows?.results ?? []) as DataRow[]) {
       const application = parseDataColumn<Application>(row.data)
       applications.set(application.id, application)
     }
     const grants = new Map<string, RoleGrant[]>()
-    // Rows of the first SELECT above.
+    // Rows of roleStatements' first SELECT.
     for (const row of (grantRows?.results ?? []) as (RoleGrant & { group_id: string })[]) {
       const list = grants.get(row.group_id) ?? []
       list.push({ applicationId: row.applicationId, roleId: row.roleId })
@@ -249,14 +267,20 @@ export class GroupStore {
     return ((result?.results ?? []) as DataRow[]).map((row) => parseDataColumn<GroupMember>(row.data))
   }
 
-  removeAllStatement(groupId: string): D1PreparedStatement {
-    return this.db.prepare('DELETE FROM group_members WHERE group_id = ?').bind(groupId)
+  /** Empties these groups: one statement, however many. */
+  removeAllStatement(groupIds: readonly string[]): D1PreparedStatement {
+    return this.db.prepare('DELETE FROM group_members WHERE group_id IN (SELECT value FROM json_each(?))').bind(JSON.stringify(groupIds))
   }
 
-  removeUsersStatement(groupId: string, userIds: readonly string[]): D1PreparedStatement {
+  /** Removes these users from these groups (group id -> user ids): one statement, however many. */
+  removeUsersStatement(groups: ReadonlyMap<string, readonly string[]>): D1PreparedStatement {
+    const pairs = [...groups].flatMap(([groupId, userIds]) => userIds.map((userId) => ({ groupId, userId })))
     return this.db
-      .prepare('DELETE FROM group_members WHERE group_id = ? AND user_id IN (SELECT value FROM json_each(?))')
-      .bind(groupId, JSON.stringify(userIds))
+      .prepare(
+        `DELETE FROM group_members WHERE id IN (SELECT m.id FROM json_each(?) j JOIN group_members m
+         ON m.group_id = json_extract(j.value, '$.groupId') AND m.user_id = json_extract(j.value, '$.userId'))`,
+      )
+      .bind(JSON.stringify(pairs))
   }
 
   /** Deletes memberships by id, only those of groups in the tenant (any tenant when null). */

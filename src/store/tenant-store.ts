@@ -11,6 +11,16 @@ export class TenantStore {
     return row ? parseDataColumn<Tenant>(row.data) : null
   }
 
+  /** The tenants with these ids that exist, in one round trip however many are named. */
+  async getMany(ids: readonly string[]): Promise<Tenant[]> {
+    if (ids.length === 0) return []
+    const { results } = await this.db
+      .prepare('SELECT data FROM tenants WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id')
+      .bind(JSON.stringify(ids))
+      .all<DataRow>()
+    return results.map((row) => parseDataColumn<Tenant>(row.data))
+  }
+
   async list(): Promise<Tenant[]> {
     const { results } = await this.db.prepare('SELECT data FROM tenants ORDER BY name').all<DataRow>()
     return results.map((row) => parseDataColumn<Tenant>(row.data))
