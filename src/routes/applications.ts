@@ -17,7 +17,7 @@ import { FieldReader, type JsonObject } from '../http/fields'
 import { pathUuid } from '../http/path'
 import { requestEventSource } from '../http/event-info'
 import { emptyOk } from '../http/responses'
-import { resolveTenantId } from '../http/tenant'
+import { newObjectTenantId } from '../http/tenant'
 import { checkKeyReferences, isUniqueViolation, withoutServerFields } from './admin-common'
 import { applicationRoleRoutes, findApplication } from './application-roles'
 
@@ -82,7 +82,7 @@ async function createApplication(c: Context<AppEnv>, id: string): Promise<Respon
   const raw = body.rawObject('application') ?? {}
   const input = withoutServerFields(raw)
   const sourceId = body.uuid('sourceApplicationId')
-  const tenantId = await applicationTenantId(c, new FieldReader(raw, errors, 'application').uuid('tenantId'), errors)
+  const tenantId = await newObjectTenantId(c, 'application', new FieldReader(raw, errors, 'application').uuid('tenantId'), errors)
   if ((await store.get(id)) !== null)
     errors.field('application.id', '[duplicate]application.id', `An Application with Id [${id}] already exists.`)
 
@@ -99,24 +99,6 @@ async function createApplication(c: Context<AppEnv>, id: string): Promise<Respon
   const application = finish(c, base, input, { roles })
   application.insertInstant = application.lastUpdateInstant
   return c.json({ application: await saveApplication(c, application, errors, 'create') })
-}
-
-/**
- * The tenant a new application belongs to: `application.tenantId`, else the request's tenant.
- * A tenant-scoped request may only name its own tenant; an unknown tenant is `[invalid]application.tenantId`.
- */
-async function applicationTenantId(c: Context<AppEnv>, named: string | undefined, errors: Errors): Promise<string> {
-  const scoped = requestTenantId(c)
-  const tenantId = named ?? (await resolveTenantId(c))
-  const invalid = (scoped !== null && scoped !== tenantId) || (await c.var.data.tenants.get(tenantId)) === null
-  if (invalid && !errors.has('application.tenantId')) {
-    errors.field(
-      'application.tenantId',
-      '[invalid]application.tenantId',
-      `The [application.tenantId] property is not valid. No Tenant exists with Id [${tenantId}].`,
-    )
-  }
-  return tenantId
 }
 
 async function readApplicationBody(c: Context<AppEnv>): Promise<{ input: JsonObject; errors: Errors }> {

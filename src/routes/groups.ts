@@ -19,7 +19,7 @@ import { requestEventSource } from '../http/event-info'
 import { Errors, notFound } from '../http/errors'
 import { pathUuid } from '../http/path'
 import { emptyOk } from '../http/responses'
-import { assertSameTenant, resolveTenantId } from '../http/tenant'
+import { assertSameTenant, newObjectTenantId } from '../http/tenant'
 import { groupMemberRoutes } from './group-members'
 import { UUID_SEGMENT, runWrites } from './users'
 
@@ -65,29 +65,9 @@ groupRoutes.delete(byId, async (c) => {
 
 async function createGroup(c: Context<AppEnv>, id: string): Promise<Response> {
   const { input, errors, tenantId: named } = readGroupRequest(await readJson(c))
-  const tenantId = await groupTenantId(c, named, errors)
+  const tenantId = await newObjectTenantId(c, 'group', named, errors)
   const group = newGroup(id, tenantId, input, c.get('nowMillis'))
   return c.json({ group: await save(c, { group, input, errors, mode: 'create', keepRoles: false }) })
-}
-
-/**
- * The tenant a new group belongs to: the request's (header, key lock, or the only tenant), else `group.tenantId`
- * on an unscoped request. A scoped request naming another tenant, or an unknown tenant, is `[invalid]group.tenantId`.
- */
-async function groupTenantId(c: Context<AppEnv>, named: string | undefined, errors: Errors): Promise<string> {
-  const scoped = requestTenantId(c)
-  // A malformed `group.tenantId` names a tenant, badly: its field error (with the others) is the answer, not the
-  // `[TenantIdRequired]` that resolving the request's tenant would throw on an unscoped key.
-  if (errors.has('group.tenantId')) errors.throwIfAny()
-  const tenantId = named ?? (await resolveTenantId(c))
-  if ((scoped !== null && scoped !== tenantId) || (await c.var.data.tenants.get(tenantId)) === null) {
-    errors.field(
-      'group.tenantId',
-      '[invalid]group.tenantId',
-      `The [group.tenantId] property is not valid. No Tenant exists with Id [${tenantId}].`,
-    )
-  }
-  return tenantId
 }
 
 /** Validates and writes a group inside `data.events.around` with its events; `original` is the group an update replaces. */

@@ -1,6 +1,6 @@
 /**
- * A malformed `group.tenantId` on an unscoped request is the field error FusionAuth gives for it, not the
- * `[TenantIdRequired]` of a request naming no tenant at all (it names one, badly).
+ * A malformed `tenantId` of a new group or application on an unscoped request is the field error FusionAuth gives
+ * for it, not the `[TenantIdRequired]` of a request naming no tenant at all (it names one, badly).
  */
 import { describe, expect, it } from 'vitest'
 import { call } from '../helpers'
@@ -24,5 +24,16 @@ describe('POST /api/group with a malformed group.tenantId', () => {
     expect(
       await fieldCodes(await call('/api/group', { body: { group: { name: uniqueName('group'), tenantId: crypto.randomUUID() } } })),
     ).toEqual(['[invalid]group.tenantId'])
+  })
+})
+
+describe('POST /api/application with a malformed application.tenantId', () => {
+  it('answers [invalid]application.tenantId on an unscoped key, not [TenantIdRequired]', async () => {
+    await createTenant()
+    const bad = await call('/api/application', { body: { application: { name: uniqueName('app'), tenantId: 'nope' } } })
+    expect(bad.status).toBe(400)
+    expect(await fieldCodes(bad)).toEqual(['[invalid]application.tenantId'])
+    const unknown = await call('/api/application', { body: { application: { name: uniqueName('app'), tenantId: crypto.randomUUID() } } })
+    expect(await fieldCodes(unknown)).toEqual(['[invalid]application.tenantId'])
   })
 })
