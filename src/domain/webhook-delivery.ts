@@ -6,7 +6,8 @@
  * Only a 2xx answer counts as delivered.
  *
  * The request reaches the configured URL and nothing else: redirects are not followed (a 3xx is a failure), and
- * the whole exchange is bounded by connectTimeout + readTimeout, so a receiver that never answers costs at most that.
+ * the whole exchange is bounded by connectTimeout + readTimeout, clamped (deliveryTimeoutMillis), so a receiver
+ * that never answers costs at most that.
  */
 import type { DeliverableWebhook } from '../store/webhook-store'
 import { bytesToBase64, utf8 } from './crypto/encoding'
@@ -15,10 +16,35 @@ import { type SigningKeyMaterial, signJwt } from './tokens'
 
 export const SIGNATURE_HEADER = 'X-FusionAuth-Signature-JWT'
 
+/**
+ * The longest a delivery may take during a request (a transactional event holds the login, user change, ... until
+ * its webhooks answer): 10 s, over three times FusionAuth's usual 1 s connect + 2 s read, and short enough that a
+ * receiver that never answers costs a login seconds, not the days its configured timeouts (each up to 2^31-1 ms)
+ * would allow. Fetch cannot time connecting apart from reading, so the bound is on their sum.
+ */
+export const REQUEST_DELIVERY_TIMEOUT_MS = 10_000
+
+/**
+ * The longest one queued delivery may take (jobs/deliver-events.ts): a batch's deliveries run in parallel, so a
+ * batch lasts about this long, far inside a consumer's wall-clock limit; a batch cut short would have every message
+ * in it retried (duplicates for the receivers that had answered).
+ */
+export const QUEUED_DELIVERY_TIMEOUT_MS = 30_000
+
+/**
+ * The bound on one delivery: the webhook's connectTimeout + readTimeout as the operator set them (stored and
+ * answered unchanged, FusionAuth's wire format), clamped to `capMillis`. A difference from FusionAuth, which waits
+ * as long as configured (docs/compatibility.md).
+ */
+export const deliveryTimeoutMillis = (webhook: { connectTimeout: number; readTimeout: number }, capMillis: number): number =>
+  Math.min(webhook.connectTimeout + webhook.readTimeout, capMillis)
+
 /** What a delivery needs besides the webhook: its signing keys, and where requests go (the global fetch by default). */
 export interface DeliveryContext {
   signingKey(id: string): Promise<SigningKeyMaterial | null>
   fetch?: typeof fetch
+  /** The clamp on the webhook's timeouts: REQUEST_DELIVERY_TIMEOUT_MS (the default) or QUEUED_DELIVERY_TIMEOUT_MS. */
+  timeoutCapMillis?: number
 }
 
 export type DeliveryOutcome = { delivered: true; status: number } | { delivered: false; status?: number; reason: string }
@@ -59,7 +85,7 @@ export async function deliverEvent(target: DeliverableWebhook, event: FusionAuth
     const headers = await headersFor(target, body, context)
     if (typeof headers === 'string') return { delivered: false, reason: headers }
     const send = context.fetch ?? fetch
-    const timeout = target.webhook.connectTimeout + target.webhook.readTimeout
+    const timeout = deliveryTimeoutMillis(target.webhook, context.timeoutCapMillis ?? REQUEST_DELIVERY_TIMEOUT_MS)
     const response = await send(target.webhook.url, {
       method: 'POST',
       headers,

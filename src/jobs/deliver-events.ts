@@ -6,11 +6,17 @@
  *
  * The webhook is looked up again at each attempt, so a webhook deleted, or no longer taking the type, receives
  * nothing more (the message is acked), and a changed URL, header or key applies to the next attempt.
+ *
+ * An event stored by reference (too big for a message) is fanned out as the reference and loaded from KV only to be
+ * delivered; once its body has expired the message is acked with a log line, as nothing can deliver it any more.
+ * Each delivery is bounded by QUEUED_DELIVERY_TIMEOUT_MS and the batch's messages run in parallel, so a batch ends
+ * well inside the consumer's wall clock whatever timeouts its webhooks configure.
  */
-import { deliverEvent } from '../domain/webhook-delivery'
+import { deliverEvent, QUEUED_DELIVERY_TIMEOUT_MS } from '../domain/webhook-delivery'
+import type { EventType } from '../domain/events/event-types'
 import type { Bindings } from '../env'
 import { type DataContext, dataContextFor } from '../store/data-context'
-import { type EventDeliverMessage, type EventPublishMessage, isEventQueueMessage } from '../store/event-queue'
+import { type EventDeliverMessage, type EventPublishMessage, eventHeader, isEventQueueMessage } from '../store/event-queue'
 import type { DeliverableWebhook } from '../store/webhook-store'
 import { retryDelaySeconds } from './write-logins'
 
@@ -26,7 +32,7 @@ export async function deliverEvents(batch: MessageBatch<unknown>, env: Bindings,
   const data = dataContextFor(env, Date.now())
   // One lookup per (tenant, type) in the batch, however many of its messages need it.
   const lookups = new Map<string, Promise<DeliverableWebhook[]>>()
-  const webhooksFor = (tenantId: string, type: EventPublishMessage['event']['type']): Promise<DeliverableWebhook[]> => {
+  const webhooksFor = (tenantId: string, type: EventType): Promise<DeliverableWebhook[]> => {
     const key = `${tenantId} ${type}`
     let found = lookups.get(key)
     if (found === undefined) {
@@ -55,14 +61,14 @@ export async function deliverEvents(batch: MessageBatch<unknown>, env: Bindings,
   )
 }
 
-type WebhookLookup = (tenantId: string, type: EventPublishMessage['event']['type']) => Promise<DeliverableWebhook[]>
+type WebhookLookup = (tenantId: string, type: EventType) => Promise<DeliverableWebhook[]>
 
-/** Queues one delivery per webhook; true once they are queued. */
+/** Queues one delivery per webhook, carrying the event as the message did (a reference stays one); true once queued. */
 async function fanOut(data: DataContext, message: EventPublishMessage, webhooksFor: WebhookLookup): Promise<true> {
-  const { event } = message
-  const webhooks = await webhooksFor(event.tenantId, event.type)
+  const { tenantId, type } = eventHeader(message)
+  const webhooks = await webhooksFor(tenantId, type)
   await data.eventQueue.deliverTo(
-    event,
+    message,
     webhooks.map((target) => target.webhook.id),
   )
   return true
@@ -75,10 +81,18 @@ async function deliver(
   webhooksFor: WebhookLookup,
   options: DeliverEventsOptions,
 ): Promise<true | string> {
-  const { event } = message
-  const target = (await webhooksFor(event.tenantId, event.type)).find((found) => found.webhook.id === message.webhookId)
+  const { eventId, tenantId, type } = eventHeader(message)
+  const target = (await webhooksFor(tenantId, type)).find((found) => found.webhook.id === message.webhookId)
   if (target === undefined) return true
-  const context = { signingKey: (id: string) => data.signingKey(id), ...options }
+  const event = await data.eventQueue.eventOf(message)
+  if (event === 'expired') {
+    console.warn(
+      JSON.stringify({ job: 'deliver-events', error: 'event body expired: not delivered', eventId, type, webhookId: message.webhookId }),
+    )
+    return true
+  }
+  if (event === 'not visible yet') return `event ${eventId}: body not visible yet`
+  const context = { signingKey: (id: string) => data.signingKey(id), timeoutCapMillis: QUEUED_DELIVERY_TIMEOUT_MS, ...options }
   const outcome = await deliverEvent(target, event, context)
   return outcome.delivered ? true : `webhook ${message.webhookId}: ${outcome.reason}`
 }

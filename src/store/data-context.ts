@@ -4,6 +4,7 @@
  * queue, the clock and the parsed secrets, and builds each store on first use. Domain code takes a DataContext
  * and asks it for stores; it never sees D1Database, KVNamespace or Hono's Context.
  */
+import type { FusionAuthEvent } from '../domain/events/event'
 import type { EventPublisher } from '../domain/events/publisher'
 import { WebhookEventPublisher } from '../domain/events/webhook-publisher'
 import type { ChangePasswordGrant } from '../domain/login/complete-login'
@@ -273,7 +274,12 @@ export class DataContext {
 
   /** The event queue's producer (store/event-queue.ts). */
   get eventQueue(): EventQueue {
-    return this.store('eventQueue', () => new EventQueue(this.init.eventQueue))
+    return this.store('eventQueue', () => new EventQueue(this.init.eventQueue, this.eventBodies, this.nowMillis))
+  }
+
+  /** Bodies of events too big for a queue message, by event id (store/event-queue.ts). */
+  get eventBodies(): ExpiringValueStore<FusionAuthEvent> {
+    return this.store('eventBodies', () => new ExpiringValueStore<FusionAuthEvent>(this.kv, KV_PREFIXES.eventBody))
   }
 
   /** Where actions hand their events: delivered to the tenant's webhooks by its eventConfiguration (domain/events/publisher.ts). */

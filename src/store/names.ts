@@ -16,6 +16,8 @@ export const KV_PREFIXES = {
   devOutbox: 'outbox:',
   /** Console sessions, by the console_session cookie's value (src/domain/console/console-session.ts). */
   consoleSession: 'console:',
+  /** Webhook events too big for a queue message, by event id (event-queue.ts): the message carries a reference. */
+  eventBody: 'event:',
 } as const
 
 /** Kinds of single-use ids spent in D1 (`redemptions.kind`). */

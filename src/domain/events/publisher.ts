@@ -10,7 +10,8 @@ import type { FusionAuthEvent } from './event'
  *    runs, so nothing of the action is stored.
  * 2. Otherwise `commit` runs (the action's one batch of writes) and its result is returned.
  * 3. After it, the enabled non-transactional events are queued for delivery (at-least-once, with retries); the
- *    request does not wait for receivers.
+ *    request does not wait for receivers. A send that fails then is logged, never answered: the action is
+ *    committed, and a client that saw an error would retry it.
  *
  * An event type the tenant has not enabled costs nothing: no read, no send.
  */

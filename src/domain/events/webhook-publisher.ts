@@ -1,14 +1,15 @@
 /**
  * The EventPublisher (publisher.ts) that delivers to the tenant's webhooks. Transactional events go out during the
  * request, in parallel to every enabled webhook, before the action's commit; the others go to the event queue after
- * it. A tenant that enables none of the events costs nothing: the decision uses the eventConfiguration already read
- * with the tenant, and webhooks are looked up (a replica read) only for an event about to be delivered now.
+ * it (a send that fails then is logged, never answered: the action is committed). A tenant that enables none of the
+ * events costs nothing: the decision uses the eventConfiguration already read with the tenant, and webhooks are
+ * looked up (a replica read) only for an event about to be delivered now.
  */
 import { ApiError } from '../../http/errors'
 import type { EventQueue } from '../../store/event-queue'
 import type { DeliverableWebhook } from '../../store/webhook-store'
 import type { Tenant } from '../tenant'
-import { type DeliveryContext, type DeliveryOutcome, deliverEvent } from '../webhook-delivery'
+import { type DeliveryContext, type DeliveryOutcome, deliverEvent, REQUEST_DELIVERY_TIMEOUT_MS } from '../webhook-delivery'
 import type { FusionAuthEvent } from './event'
 import { eventSetting } from './event-configuration'
 import { eventTypeInfo } from './event-types'
@@ -77,14 +78,29 @@ export class WebhookEventPublisher implements EventPublisher {
       if (held.includes(false)) throw webhookTransactionFailed()
     }
     const result = await commit()
-    if (plan.later.length > 0) await this.deps.queue.publish(plan.later)
+    if (plan.later.length > 0) await this.queueAfterCommit(plan.later)
     return result
+  }
+
+  /**
+   * Queues the non-transactional events; never throws. The action is committed by now: an error answer would have
+   * the client retry an action already taken (a second import of the same users, a repeated change), so a send that
+   * still fails (the queue unavailable) is logged, one line naming the events, and the action answers its success.
+   */
+  private async queueAfterCommit(events: readonly FusionAuthEvent[]): Promise<void> {
+    try {
+      await this.deps.queue.publish(events)
+    } catch (error) {
+      const lost = events.map((event) => ({ eventId: event.id, type: event.type, tenantId: event.tenantId }))
+      console.error(JSON.stringify({ error: 'events not queued after commit', reason: String(error), events: lost }))
+    }
   }
 
   /** Sends one transactional event to all its webhooks at once; true when the answers satisfy its transaction type. */
   private async deliverNow(tenantId: string, event: FusionAuthEvent, transactionType: TransactionType): Promise<boolean> {
     const webhooks = await this.deps.webhooksFor(tenantId, event.type)
-    const outcomes = await Promise.all(webhooks.map((target) => deliverEvent(target, event, this.deps)))
+    const context = { ...this.deps, timeoutCapMillis: REQUEST_DELIVERY_TIMEOUT_MS }
+    const outcomes = await Promise.all(webhooks.map((target) => deliverEvent(target, event, context)))
     const holds = transactionHolds(transactionType, outcomes)
     if (!holds) {
       const failures = outcomes.flatMap((outcome, index) =>
