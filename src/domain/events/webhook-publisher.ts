@@ -74,7 +74,18 @@ export class WebhookEventPublisher implements EventPublisher {
     if (events.length === 0) return commit()
     const plan = planEvents(tenant, events)
     if (plan.now.length > 0) {
-      const held = await Promise.all(plan.now.map(({ event, transactionType }) => this.deliverNow(tenant.id, event, transactionType)))
+      // One webhook lookup per event type, however many events of it the action sends (a member request: one per group).
+      const lookups = new Map<FusionAuthEvent['type'], Promise<DeliverableWebhook[]>>()
+      const webhooksFor = (type: FusionAuthEvent['type']) => {
+        const known = lookups.get(type)
+        if (known !== undefined) return known
+        const lookup = this.deps.webhooksFor(tenant.id, type)
+        lookups.set(type, lookup)
+        return lookup
+      }
+      const held = await Promise.all(
+        plan.now.map(async ({ event, transactionType }) => this.deliverNow(await webhooksFor(event.type), event, transactionType)),
+      )
       if (held.includes(false)) throw webhookTransactionFailed()
     }
     const result = await commit()
@@ -97,8 +108,11 @@ export class WebhookEventPublisher implements EventPublisher {
   }
 
   /** Sends one transactional event to all its webhooks at once; true when the answers satisfy its transaction type. */
-  private async deliverNow(tenantId: string, event: FusionAuthEvent, transactionType: TransactionType): Promise<boolean> {
-    const webhooks = await this.deps.webhooksFor(tenantId, event.type)
+  private async deliverNow(
+    webhooks: readonly DeliverableWebhook[],
+    event: FusionAuthEvent,
+    transactionType: TransactionType,
+  ): Promise<boolean> {
     const context = { ...this.deps, timeoutCapMillis: REQUEST_DELIVERY_TIMEOUT_MS }
     const outcomes = await Promise.all(webhooks.map((target) => deliverEvent(target, event, context)))
     const holds = transactionHolds(transactionType, outcomes)
