@@ -1,10 +1,12 @@
 /**
  * Changing a password (FusionAuth's Change Password API) and the change-password ids that authorize it
- * (issued by a 203 login or by forgot password). The id is single use, redeemed in D1; a successful change
- * revokes the user's refresh tokens (tenant policy) and may issue a one-time password for a silent re-login.
+ * (issued by a 203 login or by forgot password). The id is single use, redeemed in D1 in the change's own batch; a
+ * successful change revokes the user's refresh tokens (tenant policy) and may issue a one-time password for a silent
+ * re-login.
  */
 import type { Errors } from '../http/errors'
 import { randomToken } from './crypto/secrets'
+import type { FusionAuthEvent } from './events/event'
 import type { EventSource } from './events/event-source'
 import { passwordChangeEvents } from './events/user-events'
 import type { ChangePasswordGrant } from './login/complete-login'
@@ -14,8 +16,9 @@ import { userRevocationEvents } from './refresh-token-revocation'
 import type { Tenant } from './tenant'
 import type { User } from './user'
 import { checkPasswordRules, tenantHashSettings } from './user-password'
-import type { DataContext } from '../store/data-context'
+import type { DataContext, PendingWrite } from '../store/data-context'
 import { REDEMPTION_KINDS } from '../store/names'
+import { RedeemedBeforeError } from '../store/redemption-store'
 
 /** Stores a change-password id for the tenant's changePasswordIdTimeToLiveInSeconds; returns the id. */
 export async function issueChangePasswordId(
@@ -29,7 +32,7 @@ export async function issueChangePasswordId(
   return id
 }
 
-/** The grant behind a change-password id, or null when unknown or expired (redemption is separate: see redeemChangePasswordId). */
+/** The grant behind a change-password id, or null when unknown or expired (redemption is separate: see applyPasswordChangeById). */
 export async function readChangePasswordGrant(data: DataContext, id: string): Promise<ChangePasswordGrant | null> {
   return data.changePasswordIds.get(id, data.nowMillis)
 }
@@ -37,14 +40,6 @@ export async function readChangePasswordGrant(data: DataContext, id: string): Pr
 /** Whether a grant predates the user's last password change (and so was revoked by it). */
 export const grantIsStale = (grant: ChangePasswordGrant, user: User): boolean =>
   grant.issuedInstant !== undefined && user.passwordLastUpdateInstant !== undefined && grant.issuedInstant < user.passwordLastUpdateInstant
-
-/** Spends the id in D1: true for exactly one of any number of racing requests. */
-export async function redeemChangePasswordId(data: DataContext, tenant: Tenant, id: string): Promise<boolean> {
-  const ttlSeconds = tenant.externalIdentifierConfiguration.changePasswordIdTimeToLiveInSeconds
-  const won = await data.redemptions.redeem(REDEMPTION_KINDS.changePasswordId, id, data.nowMillis, ttlSeconds)
-  if (won) await data.changePasswordIds.delete(id)
-  return won
-}
 
 /**
  * Records the tenant's rules for a new password under `password`: `[blank]`, `[tooShort]`, `[tooLong]`, ...,
@@ -95,32 +90,75 @@ export const isForgotPasswordGrant = (grant: ChangePasswordGrant): boolean => gr
  * user's refresh tokens, in one D1 batch. Returns the one-time password when one was asked for.
  */
 export async function applyPasswordChange(data: DataContext, change: PasswordChange): Promise<{ oneTimePassword: string | null }> {
-  const { tenant, user, nowMillis } = { ...change, nowMillis: data.nowMillis }
+  const { writes, events } = await preparePasswordChange(data, change)
+  await data.events.around(change.tenant, events, () => data.commit(writes))
+  return issueOneTimePassword(data, change)
+}
+
+/**
+ * applyPasswordChange authorized by a change-password id, which is spent in the change's own batch, after the
+ * transactional webhooks have answered: a 504 leaves the id as it was, and of racing changes exactly one spends it
+ * and changes anything. Null when another request had spent it (nothing changed). The id's KV entry goes only once
+ * the change is stored.
+ */
+export async function applyPasswordChangeById(
+  data: DataContext,
+  changePasswordId: string,
+  change: PasswordChange,
+): Promise<{ oneTimePassword: string | null } | null> {
+  const { writes, events } = await preparePasswordChange(data, change)
+  const redemption = {
+    nowMillis: data.nowMillis,
+    validForSeconds: change.tenant.externalIdentifierConfiguration.changePasswordIdTimeToLiveInSeconds,
+  }
+  try {
+    await data.events.around(change.tenant, events, () =>
+      data.redemptions.redeemWith(REDEMPTION_KINDS.changePasswordId, changePasswordId, redemption, writes),
+    )
+  } catch (error) {
+    if (error instanceof RedeemedBeforeError) return null
+    throw error
+  }
+  const [issued] = await Promise.all([issueOneTimePassword(data, change), data.changePasswordIds.delete(changePasswordId)])
+  return issued
+}
+
+/** The change's writes (one batch) and its events, built before anything is written or sent. */
+async function preparePasswordChange(
+  data: DataContext,
+  change: PasswordChange,
+): Promise<{ writes: PendingWrite[]; events: FusionAuthEvent[] }> {
+  const { tenant, user } = change
+  const nowMillis = data.nowMillis
   const { scheme, factor } = tenantHashSettings(tenant)
   const hashed = await hashPassword(change.password, scheme, factor)
   const { passwordChangeReason: _reason, ...rest } = user
   const updated: User = { ...rest, passwordChangeRequired: false, passwordLastUpdateInstant: nowMillis, lastUpdateInstant: nowMillis }
 
-  const statements = [
+  const writes = [
     data.users.updateStatement(updated),
     data.users.passwordStatement(user.id, hashed),
     data.failedLogins.resetStatement(user.id),
   ]
   const events = passwordChangeEvents(updated, change.source, change.completesReset)
   if (tenant.jwtConfiguration.refreshTokenRevocationPolicy.onPasswordChanged) {
-    statements.push(data.refreshTokens.revokeAllForUserStatement(user.id))
+    writes.push(data.refreshTokens.revokeAllForUserStatement(user.id))
     events.push(...(await userRevocationEvents(data, tenant, { userId: user.id, user: updated }, change.source)))
   }
-  await data.events.around(tenant, events, () => data.commit(statements))
+  return { writes, events }
+}
 
+/** The one-time password for the silent re-login, once the change is stored; none when none was asked for. */
+async function issueOneTimePassword(data: DataContext, change: PasswordChange): Promise<{ oneTimePassword: string | null }> {
   if (change.oneTimePassword === null) return { oneTimePassword: null }
+  const { tenant, user } = change
   const oneTimePassword = randomToken(32)
   const grant: OneTimePasswordGrant = { userId: user.id, tenantId: tenant.id, ...change.oneTimePassword }
   await data.oneTimePasswords.put(
     oneTimePassword,
     grant,
     tenant.externalIdentifierConfiguration.oneTimePasswordTimeToLiveInSeconds,
-    nowMillis,
+    data.nowMillis,
   )
   return { oneTimePassword }
 }

@@ -6,12 +6,12 @@ import type { Context } from 'hono'
 import { Hono } from 'hono/tiny'
 import {
   applyPasswordChange,
+  applyPasswordChangeById,
   checkNewPassword,
   grantIsStale,
   isForgotPasswordGrant,
   issueChangePasswordId,
   readChangePasswordGrant,
-  redeemChangePasswordId,
 } from '../domain/change-password'
 import { countRequest } from '../domain/rate-limit'
 import type { Tenant } from '../domain/tenant'
@@ -71,7 +71,10 @@ async function tenantOf(c: Context<AppEnv>, applicationId: string | undefined): 
   return loadTenant(c, application.tenantId)
 }
 
-/** The anonymous form: the id is redeemed (once, in D1) only after the request has validated. */
+/**
+ * The anonymous form: the id is redeemed (once, in D1) only after the request has validated, in the change's own
+ * batch after the transactional webhooks answered, so neither a 400 nor a 504 spends it.
+ */
 async function byChangePasswordId(c: Context<AppEnv>, body: FieldReader, id: string): Promise<Response> {
   const env = loginEnvironment(c)
   const grant = await readChangePasswordGrant(env, id)
@@ -88,9 +91,8 @@ async function byChangePasswordId(c: Context<AppEnv>, body: FieldReader, id: str
   body.errors.throwIfAny()
   // FusionAuth answers a wrong currentPassword without an API key with 404, so it reveals nothing.
   if (currentPassword !== undefined && !(await verifyTenantPassword(tenant, record.password, currentPassword))) throw notFound()
-  if (!(await redeemChangePasswordId(env, tenant, id))) throw notFound()
 
-  const { oneTimePassword } = await applyPasswordChange(env, {
+  const changed = await applyPasswordChangeById(env, id, {
     tenant,
     user: record.user,
     password: password ?? '',
@@ -98,7 +100,9 @@ async function byChangePasswordId(c: Context<AppEnv>, body: FieldReader, id: str
     source: requestEventSource(c),
     completesReset: isForgotPasswordGrant(grant),
   })
-  return c.json({ oneTimePassword, ...(grant.state === undefined ? {} : { state: grant.state }) })
+  // Another request spent the id first.
+  if (changed === null) throw notFound()
+  return c.json({ oneTimePassword: changed.oneTimePassword, ...(grant.state === undefined ? {} : { state: grant.state }) })
 }
 
 const LOGIN_ID_TYPES: readonly LoginIdType[] = ['email', 'username']

@@ -89,15 +89,17 @@ loginRoutes.post('/api/login', replicaReads, async (c) => {
   if (body.has('oneTimePassword')) {
     const oneTimePassword = body.requiredString('oneTimePassword')
     body.errors.throwIfAny()
-    const outcome = await oneTimePasswordLogin(env, {
-      tenant: application !== null ? tenant : scoped !== null ? tenant : null,
-      application,
-      oneTimePassword: oneTimePassword ?? '',
-      ipAddress,
-      device,
-      userAgent,
-      noJWT,
-    })
+    const outcome = await decideFresh(env, (data) =>
+      oneTimePasswordLogin(data, {
+        tenant: application !== null ? tenant : scoped !== null ? tenant : null,
+        application,
+        oneTimePassword: oneTimePassword ?? '',
+        ipAddress,
+        device,
+        userAgent,
+        noJWT,
+      }),
+    )
     if (outcome.kind === 'invalidOneTimePassword') throw fieldError('oneTimePassword', codes.invalid('oneTimePassword'))
     return renderLoginOutcome(c, outcome)
   }

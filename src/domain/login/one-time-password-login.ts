@@ -2,7 +2,10 @@ import type { Application } from '../application'
 import type { Tenant } from '../tenant'
 import type { JsonObject } from '../../http/fields'
 import { REDEMPTION_KINDS } from '../../store/names'
-import { type LoginEnvironment, completeLogin } from './complete-login'
+import { RedeemedBeforeError } from '../../store/redemption-store'
+import { StaleReadError } from '../../store/stale-read'
+import { AFTER_PREVIOUS_WRITE } from '../../store/write-conditions'
+import { type LoginEnvironment, prepareLogin } from './complete-login'
 import { refuseBeforePassword } from './login-checks'
 import type { LoginOutcome } from './outcome'
 import { primaryLoginIdentity } from '../user'
@@ -30,8 +33,11 @@ export interface OneTimePasswordLoginInput {
 }
 
 /**
- * POST /api/login with a oneTimePassword. The password is redeemed in D1 before anything else, so of
- * two concurrent logins with one password exactly one proceeds; unknown, expired or spent: `invalid`.
+ * POST /api/login with a oneTimePassword: unknown, expired, another tenant's or spent: `invalid`. The password is
+ * redeemed in D1 in the login's own batch (with its refresh token), after the transactional webhooks answered: a 504
+ * or a refusal (404/423/409/410) spends nothing, and of concurrent logins with one password exactly one gets through.
+ * Read at a replica, the redemption holds only while the user is as read: a stale decision spends nothing and is made
+ * again at the primary (StaleReadError). One primary round trip, whatever the login issues.
  */
 export async function oneTimePasswordLogin(
   env: LoginEnvironment,
@@ -43,30 +49,50 @@ export async function oneTimePasswordLogin(
   const tenant = input.tenant ?? (await env.tenants.get(grant.tenantId))
   if (tenant === null) return { kind: 'invalidOneTimePassword' }
 
-  const ttlSeconds = tenant.externalIdentifierConfiguration.oneTimePasswordTimeToLiveInSeconds
-  if (!(await env.redemptions.redeem(REDEMPTION_KINDS.oneTimePassword, input.oneTimePassword, env.nowMillis, ttlSeconds))) {
-    return { kind: 'invalidOneTimePassword' }
-  }
-  await env.oneTimePasswords.delete(input.oneTimePassword)
-
   const subject = await env.logins.findById(grant.userId, env.nowMillis)
   if (subject === null || subject.user.tenantId !== tenant.id) return { kind: 'notFound' }
   const refused = refuseBeforePassword(subject, input.application?.id ?? null, env.nowMillis)
   if (refused !== null) return refused
 
-  const outcome = await completeLogin(env, {
-    tenant,
-    application: input.application,
-    user: subject.user,
-    authenticationType: 'ONE_TIME_PASSWORD',
-    loginId: primaryLoginIdentity(subject.user).loginId,
-    ipAddress: input.ipAddress,
-    device: input.device,
-    userAgent: input.userAgent,
-    noJWT: input.noJWT || !grant.issueJWT,
-    expirationInstantMillis: grant.jwtExpirationInstant,
-    allowRefreshToken: grant.issueRefreshToken,
-    // No guard: the redemption above was a write in this session, so what the session read after it is current.
-  })
+  // The login's writes (the refresh token) follow the redemption in its batch, each only if the one before inserted.
+  const login = await prepareLogin(
+    env,
+    {
+      tenant,
+      application: input.application,
+      user: subject.user,
+      authenticationType: 'ONE_TIME_PASSWORD',
+      loginId: primaryLoginIdentity(subject.user).loginId,
+      ipAddress: input.ipAddress,
+      device: input.device,
+      userAgent: input.userAgent,
+      noJWT: input.noJWT || !grant.issueJWT,
+      expirationInstantMillis: grant.jwtExpirationInstant,
+      allowRefreshToken: grant.issueRefreshToken,
+    },
+    AFTER_PREVIOUS_WRITE,
+  )
+  const redemption = {
+    nowMillis: env.nowMillis,
+    validForSeconds: tenant.externalIdentifierConfiguration.oneTimePasswordTimeToLiveInSeconds,
+    onlyIf: env.readsAtReplica ? env.logins.unchangedSince(subject.readState, env.nowMillis) : undefined,
+  }
+  const commit = async (): Promise<LoginOutcome> => {
+    const [redeemed] = await Promise.all([
+      env.redemptions.redeemWith(REDEMPTION_KINDS.oneTimePassword, input.oneTimePassword, redemption, login.writes),
+      login.sign(),
+    ])
+    if (!redeemed) throw new StaleReadError('the user')
+    const [outcome] = await Promise.all([login.finish(), env.oneTimePasswords.delete(input.oneTimePassword)])
+    return outcome
+  }
+
+  let outcome: LoginOutcome
+  try {
+    outcome = await env.events.around(tenant, login.events, commit)
+  } catch (error) {
+    if (error instanceof RedeemedBeforeError) return { kind: 'invalidOneTimePassword' }
+    throw error
+  }
   return outcome.kind === 'completed' && grant.state !== undefined ? { ...outcome, state: grant.state } : outcome
 }
