@@ -14,10 +14,10 @@ import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { DatabaseSync } from 'node:sqlite'
 import { count, median, ms, p95, ratio, shuffle, table } from './lib/stats.mjs'
 import { migrate, startDev } from './lib/wrangler.mjs'
 import { DAY_MILLIS, copyDatabase, findD1File, seedLoginRecords } from './records/seed.mjs'
+import { PreparedSqlite } from './records/sqlite-baseline.mjs'
 
 export const DEFAULT_CONSOLE_ROWS = 1_000_000
 const APPLICATIONS = 10
@@ -75,21 +75,7 @@ async function signIn(url, admin) {
 }
 
 /** The statements of src/store/activity-store.ts and the records page's keyset SELECT (login-record-store.ts exportPage). */
-class ConsoleSqlite {
-  constructor(file) {
-    this.db = new DatabaseSync(file)
-    this.statements = new Map()
-  }
-
-  prepare(sql) {
-    let statement = this.statements.get(sql)
-    if (statement === undefined) {
-      statement = this.db.prepare(sql)
-      this.statements.set(sql, statement)
-    }
-    return statement
-  }
-
+class ConsoleSqlite extends PreparedSqlite {
   /** bucketCountSql + bucketCountBinds: counts per bucket and application for contiguous edges. */
   counts(edges) {
     const buckets = edges.length - 1

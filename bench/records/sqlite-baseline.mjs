@@ -31,13 +31,13 @@ function filterFor(criteria) {
   return { from: `login_records r${hint}`, where: clauses.length === 0 ? '' : `WHERE ${clauses.join(' AND ')}`, binds }
 }
 
-export class SqliteBaseline {
+/** A node:sqlite database whose statements are prepared once per SQL text, as D1 caches its prepared statements. */
+export class PreparedSqlite {
   constructor(file) {
     this.db = new DatabaseSync(file)
     this.statements = new Map()
   }
 
-  /** Prepared once per SQL text, as D1 caches its prepared statements. */
   prepare(sql) {
     let statement = this.statements.get(sql)
     if (statement === undefined) {
@@ -46,7 +46,9 @@ export class SqliteBaseline {
     }
     return statement
   }
+}
 
+export class SqliteBaseline extends PreparedSqlite {
   /** A search page (default 25 rows from row 0), with the application's name, newest first. */
   search(criteria, limit = 25, offset = 0) {
     const filter = filterFor(criteria)

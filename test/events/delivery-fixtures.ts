@@ -67,6 +67,17 @@ export const sends = (types: Partial<Record<EventType, TransactionType>>): Recor
   },
 })
 
+/** A tenant's failedAuthenticationConfiguration that locks a user (the prevent-login `actionId`) after two wrong passwords. */
+export const lockAfterTwoFailures = (actionId: string): Record<string, unknown> => ({
+  failedAuthenticationConfiguration: {
+    userActionId: actionId,
+    tooManyAttempts: 2,
+    resetCountInSeconds: 60,
+    actionDuration: 3,
+    actionDurationUnit: 'MINUTES',
+  },
+})
+
 export async function setEvents(tenantId: string, types: Partial<Record<EventType, TransactionType>>): Promise<void> {
   const response = await call(`/api/tenant/${tenantId}`, { method: 'PATCH', body: { tenant: sends(types) } })
   expect(response.status, await response.clone().text()).toBe(200)

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { TransactionType } from '../../src/domain/events/transaction-types'
 import { expectEmpty } from '../helpers'
 import { PASSWORD, createPreventLoginAction, login, loginOk, world } from '../routes/session-fixtures'
-import { type Mode, createWebhook, eventIn, hookUrl, receivedBy, sends } from './delivery-fixtures'
+import { type Mode, createWebhook, eventIn, hookUrl, lockAfterTwoFailures, receivedBy, sends } from './delivery-fixtures'
 
 const REVOKE = 'jwt.refresh-token.revoke'
 
@@ -17,13 +17,7 @@ async function lockingWorld(transactionType: TransactionType, mode: Mode) {
   const w = await world({
     tenant: {
       ...sends({ [REVOKE]: transactionType }),
-      failedAuthenticationConfiguration: {
-        userActionId: actionId,
-        tooManyAttempts: 2,
-        resetCountInSeconds: 60,
-        actionDuration: 3,
-        actionDurationUnit: 'MINUTES',
-      },
+      ...lockAfterTwoFailures(actionId),
     },
   })
   const { inbox, url } = hookUrl(mode)

@@ -12,7 +12,16 @@ import { UserStore } from '../../src/store/user-store'
 import { call, expectEmpty, json } from '../helpers'
 import { PASSWORD, type World, createPreventLoginAction, loginOk, world } from '../routes/session-fixtures'
 import { eventually } from '../support/eventually'
-import { createWebhook, eventIn, eventuallyReceived, hookUrl, receivedBy, sends, setEvents } from './delivery-fixtures'
+import {
+  createWebhook,
+  eventIn,
+  eventuallyReceived,
+  hookUrl,
+  lockAfterTwoFailures,
+  receivedBy,
+  sends,
+  setEvents,
+} from './delivery-fixtures'
 
 const CALLER = { 'X-Forwarded-For': '203.0.113.9', 'User-Agent': 'login-webhooks/1.0' }
 const SECRETS = /^(password|salt|hash|factor|secret|encryptionScheme)$/
@@ -168,13 +177,7 @@ describe('transactional delivery', () => {
     const w = await world({
       tenant: {
         ...sends({ 'user.login.failed': 'AbsoluteMajority' }),
-        failedAuthenticationConfiguration: {
-          userActionId: actionId,
-          tooManyAttempts: 2,
-          resetCountInSeconds: 60,
-          actionDuration: 3,
-          actionDurationUnit: 'MINUTES',
-        },
+        ...lockAfterTwoFailures(actionId),
       },
     })
     await createWebhook({ url: hookUrl('fail').url, eventsEnabled: ['user.login.failed'], tenantIds: [w.tenant.id] })

@@ -10,27 +10,13 @@ import { type World, forgotPassword, world } from '../routes/session-fixtures'
 import { REDEMPTION_KINDS } from '../../src/store/names'
 import { RedemptionStore } from '../../src/store/redemption-store'
 import { UserStore } from '../../src/store/user-store'
-import { countingD1, feedReplica } from '../support/counting-d1'
+import { LOGIN_TABLES, countingD1, feedReplica } from '../support/counting-d1'
 import { callWith } from '../support/worker-call'
-
-const TABLES = [
-  'system_configuration',
-  'tenants',
-  'signing_keys',
-  'applications',
-  'users',
-  'registrations',
-  'api_keys',
-  'user_action_definitions',
-  'user_actions',
-  'two_factor_methods',
-  'refresh_tokens',
-] as const
 
 const replica = env.REPLICA_TEST_DB
 const counting = countingD1(env.DB)
 const lagging = countingD1(env.DB, { replica })
-const catchUp = () => feedReplica(env.DB, replica, TABLES)
+const catchUp = () => feedReplica(env.DB, replica, LOGIN_TABLES)
 
 async function oneTimePasswordFor(w: World): Promise<string> {
   const id = await forgotPassword(w)

@@ -7,7 +7,7 @@ import { applyD1Migrations, env } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { call } from '../helpers'
 import { PASSWORD, world } from '../routes/session-fixtures'
-import { countingD1, feedReplica } from '../support/counting-d1'
+import { LOGIN_TABLES, countingD1, feedReplica } from '../support/counting-d1'
 import { loginCodeScope } from '../../src/domain/two-factor-login/one-time-codes'
 import { timeStepAt, totpCode } from '../../src/domain/two-factor/totp'
 import { REDEMPTION_KINDS } from '../../src/store/names'
@@ -16,23 +16,9 @@ import { UserStore } from '../../src/store/user-store'
 import * as twoFactor from '../domain/two-factor-login/world'
 import { callWith } from '../support/worker-call'
 
-const TABLES = [
-  'system_configuration',
-  'tenants',
-  'signing_keys',
-  'applications',
-  'users',
-  'registrations',
-  'api_keys',
-  'user_action_definitions',
-  'user_actions',
-  'two_factor_methods',
-  'refresh_tokens',
-] as const
-
 const replica = env.REPLICA_TEST_DB
 const lagging = countingD1(env.DB, { replica })
-const catchUp = () => feedReplica(env.DB, replica, TABLES)
+const catchUp = () => feedReplica(env.DB, replica, LOGIN_TABLES)
 
 async function refreshTokensOf(userId: string): Promise<number> {
   return (await env.DB.prepare('SELECT COUNT(*) AS n FROM refresh_tokens WHERE user_id = ?').bind(userId).first<{ n: number }>())?.n ?? 0

@@ -38,6 +38,21 @@ export function countingD1(primary: D1Database, options: { replica?: D1Database 
   }
 }
 
+/** The tables a login reads, parents first: what a simulated lagging replica copies from the primary. */
+export const LOGIN_TABLES = [
+  'system_configuration',
+  'tenants',
+  'signing_keys',
+  'applications',
+  'users',
+  'registrations',
+  'api_keys',
+  'user_action_definitions',
+  'user_actions',
+  'two_factor_methods',
+  'refresh_tokens',
+] as const
+
 /** Copies every row of `tables` from the primary to the replica: the replica catches up to now. */
 export async function feedReplica(primary: D1Database, replica: D1Database, tables: readonly string[]): Promise<void> {
   const statements: D1PreparedStatement[] = [replica.prepare('PRAGMA defer_foreign_keys = ON')]
