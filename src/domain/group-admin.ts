@@ -2,7 +2,7 @@
  * Creating and updating groups: the checks that need data (a unique name in the tenant, role ids of the tenant's
  * applications) and the one batch that writes the group with its roles (the route commits it).
  */
-import { Errors } from '../http/errors'
+import { codes, Errors } from '../http/errors'
 import { FieldReader, type JsonObject } from '../http/fields'
 import type { DataContext, PendingWrite } from '../store/data-context'
 import { type Group, type GroupInput, groupRoles, readGroupInput, resolveRoleIds, type StoredGroup, buildGroup } from './group'
@@ -77,11 +77,11 @@ export async function prepareGroupWrite(data: DataContext, write: GroupWrite): P
 }
 
 function duplicateId(errors: Errors, id: string): void {
-  errors.field('groupId', '[duplicate]groupId', `A Group with Id [${id}] already exists.`)
+  errors.field('groupId', codes.duplicate('groupId', `A Group with Id [${id}] already exists.`))
 }
 
 function duplicateName(errors: Errors, name: string): void {
-  errors.field('group.name', '[duplicate]group.name', `A Group with name [${name}] already exists in this Tenant.`)
+  errors.field('group.name', codes.duplicate('group.name', `A Group with name [${name}] already exists in this Tenant.`))
 }
 
 /** A new group's stored fields from its input. */

@@ -26,7 +26,7 @@ export const MAX_MEMBERS_PER_REQUEST = 10_000
 export const MAX_GROUPS_PER_REQUEST = 100
 
 function tooManyGroups(errors: Errors, path: string): void {
-  errors.field(path, `[tooMany]${path}`, `The [${path}] property may name at most ${MAX_GROUPS_PER_REQUEST} groups.`)
+  errors.field(path, codes.tooMany(path, `The [${path}] property may name at most ${MAX_GROUPS_PER_REQUEST} groups.`))
 }
 
 /** The `members` map of a MemberRequest: group id -> the members to add, in request order. */
@@ -42,11 +42,11 @@ export function readMemberRequest(body: unknown, allowEmpty: boolean): MemberInp
   for (const [groupId, list] of Object.entries(members ?? {})) {
     const groupPath = `members[${groupId}]`
     if (!isUuid(groupId)) {
-      errors.field('members', '[invalid]members', `Invalid [members] property. The key [${groupId}] is not a Group Id.`)
+      errors.field('members', codes.invalid('members', `Invalid [members] property. The key [${groupId}] is not a Group Id.`))
       continue
     }
     if (!Array.isArray(list)) {
-      errors.field(groupPath, `[invalid]${groupPath}`, `Invalid [${groupPath}] property. Expected an array of members.`)
+      errors.field(groupPath, codes.invalid(groupPath, `Invalid [${groupPath}] property. Expected an array of members.`))
       continue
     }
     const seen = new Set<string>()
@@ -54,14 +54,13 @@ export function readMemberRequest(body: unknown, allowEmpty: boolean): MemberInp
     list.forEach((item: unknown, index) => {
       const path = `${groupPath}[${index}]`
       if (!isObject(item)) {
-        errors.field(path, `[invalid]${path}`, `Invalid [${path}] property. Expected an object.`)
+        errors.field(path, codes.invalid(path, `Invalid [${path}] property. Expected an object.`))
         return
       }
       const member = new FieldReader(item, errors, path)
       const userId = member.uuid('userId')
       if (userId === undefined && !errors.has(member.path('userId'))) {
-        const blank = codes.blank(member.path('userId'))
-        errors.field(member.path('userId'), blank.code, blank.message)
+        errors.field(member.path('userId'), codes.blank(member.path('userId')))
       }
       const id = member.uuid('id')
       const data = member.rawObject('data')
@@ -74,14 +73,12 @@ export function readMemberRequest(body: unknown, allowEmpty: boolean): MemberInp
     inputs.set(groupId.toLowerCase(), [...(inputs.get(groupId.toLowerCase()) ?? []), ...entries])
   }
   if (count > MAX_MEMBERS_PER_REQUEST) {
-    errors.field('members', '[tooMany]members', `The [members] property may hold at most ${MAX_MEMBERS_PER_REQUEST} members.`)
+    errors.field('members', codes.tooMany('members', `The [members] property may hold at most ${MAX_MEMBERS_PER_REQUEST} members.`))
   } else if (inputs.size > MAX_GROUPS_PER_REQUEST) tooManyGroups(errors, 'members')
   if (inputs.size === 0 && errors.empty) {
-    const missing = codes.missing('members')
-    errors.field('members', missing.code, missing.message)
+    errors.field('members', codes.missing('members'))
   } else if (!allowEmpty && count === 0 && errors.empty) {
-    const missing = codes.missing('members')
-    errors.field('members', missing.code, `${missing.message} Name at least one member to add.`)
+    errors.field('members', codes.missing('members', 'You must specify the [members] property. Name at least one member to add.'))
   }
   errors.throwIfAny()
   return inputs
@@ -111,7 +108,7 @@ async function checkMembers(
   for (const [groupId, list] of inputs) {
     const tenantId = groupTenants.get(groupId)
     if (tenantId === undefined) {
-      errors.field('groupId', '[invalid]groupId', `The [groupId] property is not valid. No Group exists with Id [${groupId}].`)
+      errors.field('groupId', codes.invalid('groupId', `The [groupId] property is not valid. No Group exists with Id [${groupId}].`))
       continue
     }
     for (const entry of list) {
@@ -119,15 +116,17 @@ async function checkMembers(
       if (userTenants.get(entry.userId) !== tenantId) {
         errors.field(
           userPath,
-          `[invalid]${userPath}`,
-          `The [${userPath}] property is not valid. No User exists with Id [${entry.userId}] in the Tenant of Group [${groupId}].`,
+          codes.invalid(
+            userPath,
+            `The [${userPath}] property is not valid. No User exists with Id [${entry.userId}] in the Tenant of Group [${groupId}].`,
+          ),
         )
         continue
       }
       const id = entry.id ?? crypto.randomUUID()
       if (takenIds.has(id) || usedIds.has(id)) {
         const idPath = `${entry.path}.id`
-        errors.field(idPath, `[duplicate]${idPath}`, `A Group Member with Id [${id}] already exists.`)
+        errors.field(idPath, codes.duplicate(idPath, `A Group Member with Id [${id}] already exists.`))
         continue
       }
       usedIds.add(id)
@@ -194,8 +193,7 @@ export function readMemberRemoval(query: { id?: string; groupId?: string; userId
   const uuid = (name: string, value: string | undefined): string | undefined => {
     if (value === undefined) return undefined
     if (isUuid(value)) return value.toLowerCase()
-    const detail = codes.couldNotConvert(name, value)
-    errors.field(name, detail.code, detail.message)
+    errors.field(name, codes.couldNotConvert(name, value))
     return undefined
   }
   const id = uuid('id', query.id)
@@ -210,9 +208,9 @@ export function readMemberRemoval(query: { id?: string; groupId?: string; userId
   const memberIds = reader.source.memberIds
   if (memberIds !== undefined && memberIds !== null) {
     if (!Array.isArray(memberIds) || !memberIds.every(isUuid)) {
-      errors.field('memberIds', '[invalid]memberIds', 'Invalid [memberIds] property. Expected an array of UUIDs.')
+      errors.field('memberIds', codes.invalid('memberIds', 'Invalid [memberIds] property. Expected an array of UUIDs.'))
     } else if (memberIds.length > MAX_MEMBERS_PER_REQUEST) {
-      errors.field('memberIds', '[tooMany]memberIds', `The [memberIds] property may hold at most ${MAX_MEMBERS_PER_REQUEST} ids.`)
+      errors.field('memberIds', codes.tooMany('memberIds', `The [memberIds] property may hold at most ${MAX_MEMBERS_PER_REQUEST} ids.`))
     }
     errors.throwIfAny()
     if (Array.isArray(memberIds) && memberIds.length > 0) return { kind: 'memberIds', ids: memberIds.map((m: string) => m.toLowerCase()) }
@@ -221,9 +219,9 @@ export function readMemberRemoval(query: { id?: string; groupId?: string; userId
   let count = 0
   for (const [key, list] of Object.entries(reader.rawObject('members') ?? {})) {
     const path = `members[${key}]`
-    if (!isUuid(key)) errors.field('members', '[invalid]members', `Invalid [members] property. The key [${key}] is not a Group Id.`)
+    if (!isUuid(key)) errors.field('members', codes.invalid('members', `Invalid [members] property. The key [${key}] is not a Group Id.`))
     else if (!Array.isArray(list) || !list.every(isUuid))
-      errors.field(path, `[invalid]${path}`, `Invalid [${path}] property. Expected an array of User Ids.`)
+      errors.field(path, codes.invalid(path, `Invalid [${path}] property. Expected an array of User Ids.`))
     else {
       count += list.length
       groups.set(
@@ -233,13 +231,12 @@ export function readMemberRemoval(query: { id?: string; groupId?: string; userId
     }
   }
   if (count > MAX_MEMBERS_PER_REQUEST)
-    errors.field('members', '[tooMany]members', `The [members] property may hold at most ${MAX_MEMBERS_PER_REQUEST} members.`)
+    errors.field('members', codes.tooMany('members', `The [members] property may hold at most ${MAX_MEMBERS_PER_REQUEST} members.`))
   else if (groups.size > MAX_GROUPS_PER_REQUEST) tooManyGroups(errors, 'members')
   errors.throwIfAny()
   if (groups.size > 0) return { kind: 'users', groups }
   throw generalError(
-    '[missing]',
-    'You must specify a member id, a groupId (with or without a userId), or [memberIds] or [members] in the body.',
+    codes.missing('', 'You must specify a member id, a groupId (with or without a userId), or [memberIds] or [members] in the body.'),
   )
 }
 

@@ -61,11 +61,10 @@ function orderOf<T extends string>(source: CriteriaSource, allowed: Record<strin
   const column = name !== undefined && Object.hasOwn(allowed, name) ? allowed[name] : undefined
   if (match === null || column === undefined) {
     const path = source.path('orderBy')
-    const detail = codes.invalid(
+    source.errors.field(
       path,
-      `The [${path}] property is not valid. Order by one of [${Object.keys(allowed).join(', ')}], then ASC or DESC.`,
+      codes.invalid(path, `The [${path}] property is not valid. Order by one of [${Object.keys(allowed).join(', ')}], then ASC or DESC.`),
     )
-    source.errors.field(path, detail.code, detail.message)
     return { column: fallback, descending: false }
   }
   return { column, descending: match[2]?.toLowerCase() === 'desc' }

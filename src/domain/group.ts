@@ -57,8 +57,7 @@ export function readGroupInput(body: FieldReader, group: FieldReader): GroupInpu
     const path = group.path('name')
     group.errors.field(
       path,
-      `[tooLong]${path}`,
-      `The [${path}] property is longer than the maximum of [${MAX_GROUP_NAME_LENGTH}] characters.`,
+      codes.tooLong(path, `The [${path}] property is longer than the maximum of [${MAX_GROUP_NAME_LENGTH}] characters.`),
     )
   }
   return { name, data: group.rawObject('data'), roleIds: readRoleIds(body) }
@@ -68,12 +67,11 @@ function readRoleIds(body: FieldReader): string[] | undefined {
   const value = body.source.roleIds
   if (value === undefined || value === null) return undefined
   if (!Array.isArray(value) || !value.every(isUuid)) {
-    const detail = codes.invalid('roleIds', 'Invalid [roleIds] property. Expected an array of UUIDs.')
-    body.errors.field('roleIds', detail.code, detail.message)
+    body.errors.field('roleIds', codes.invalid('roleIds', 'Invalid [roleIds] property. Expected an array of UUIDs.'))
     return undefined
   }
   if (value.length > MAX_ROLE_IDS) {
-    body.errors.field('roleIds', '[tooMany]roleIds', `The [roleIds] property may hold at most ${MAX_ROLE_IDS} ids.`)
+    body.errors.field('roleIds', codes.tooMany('roleIds', `The [roleIds] property may hold at most ${MAX_ROLE_IDS} ids.`))
     return undefined
   }
   return [...new Set(value.map((id) => id.toLowerCase()))]
@@ -93,8 +91,10 @@ export function resolveRoleIds(roleIds: readonly string[], applications: readonl
     else
       errors.field(
         'roleIds',
-        '[invalid]roleIds',
-        `The [roleIds] property is not valid. No Application Role exists with Id [${roleId}] in the Tenant of this Group.`,
+        codes.invalid(
+          'roleIds',
+          `The [roleIds] property is not valid. No Application Role exists with Id [${roleId}] in the Tenant of this Group.`,
+        ),
       )
   }
   return grants

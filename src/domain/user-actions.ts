@@ -3,7 +3,7 @@
  * FusionAuth's UserAction and UserActionLog JSON. A taken action's stored shape is `TakenAction`
  * (store/user-action-store.ts), which the login path shows in its 409 body.
  */
-import type { Errors } from '../http/errors'
+import { codes, type Errors } from '../http/errors'
 import { type FieldReader, type JsonObject, isObject } from '../http/fields'
 import type { DataContext } from '../store/data-context'
 import type { TakenAction, UserActionDefinition } from '../store/user-action-store'
@@ -31,7 +31,7 @@ function readOptions(reader: FieldReader): JsonObject[] | undefined {
       .filter(isObject)
       .map((o) => ({ name: o.name, ...(isObject(o.localizedNames) ? { localizedNames: o.localizedNames } : {}) }))
   }
-  reader.errors.field(reader.path('options'), `[invalid]${reader.path('options')}`, 'Each option needs a [name].')
+  reader.errors.field(reader.path('options'), codes.invalid(reader.path('options'), 'Each option needs a [name].'))
   return undefined
 }
 
@@ -51,8 +51,7 @@ export function readDefinition(
   if (preventLogin && !temporal) {
     reader.errors.field(
       reader.path('temporal'),
-      `[invalid]${reader.path('temporal')}`,
-      'An action that prevents login must be time based: set [userAction.temporal] to true.',
+      codes.invalid(reader.path('temporal'), 'An action that prevents login must be time based: set [userAction.temporal] to true.'),
     )
   }
   const definition: UserActionDefinition = {
@@ -84,7 +83,7 @@ export function readDefinition(
 export function checkUniqueName(definition: UserActionDefinition, others: UserActionDefinition[], errors: Errors): void {
   const key = definition.name.toLowerCase()
   if (definition.name !== '' && others.some((o) => o.id !== definition.id && o.name.toLowerCase() === key)) {
-    errors.field('userAction.name', '[duplicate]userAction.name', `A User Action with name [${definition.name}] already exists.`)
+    errors.field('userAction.name', codes.duplicate('userAction.name', `A User Action with name [${definition.name}] already exists.`))
   }
 }
 
@@ -94,7 +93,7 @@ export function readExpiry(reader: FieldReader, name = 'expiry'): number | undef
   if (value === undefined || value === null) return undefined
   if (typeof value === 'number' && Number.isInteger(value) && value > 0) return Math.min(value, INDEFINITE_EXPIRY)
   const path = reader.path(name)
-  reader.errors.field(path, `[invalid]${path}`, `Invalid [${path}] property. Expected an instant in epoch milliseconds.`)
+  reader.errors.field(path, codes.invalid(path, `Invalid [${path}] property. Expected an instant in epoch milliseconds.`))
   return undefined
 }
 
@@ -117,7 +116,7 @@ export function actionView(action: TakenAction): JsonObject {
 }
 
 /** One entry of a taken action's history: what it was before a modification or cancel. */
-export function historyEntry(action: TakenAction): JsonObject {
+function historyEntry(action: TakenAction): JsonObject {
   const entry: JsonObject = { createInstant: typeof action.insertInstant === 'number' ? action.insertInstant : action.createInstant }
   if (action.actionerUserId !== undefined) entry.actionerUserId = action.actionerUserId
   if (action.comment !== undefined) entry.comment = action.comment
@@ -126,7 +125,7 @@ export function historyEntry(action: TakenAction): JsonObject {
 }
 
 /** Appends the action's current state to its history, as FusionAuth does before a modify or cancel. */
-export function withHistory(action: TakenAction): TakenAction {
+function withHistory(action: TakenAction): TakenAction {
   const history = isObject(action.history) && Array.isArray(action.history.historyItems) ? action.history.historyItems : []
   return { ...action, history: { historyItems: [...history, historyEntry(action)] } }
 }

@@ -19,9 +19,13 @@ export class Errors {
   readonly fieldErrors: Record<string, ErrorDetail[]> = {}
   readonly generalErrors: ErrorDetail[] = []
 
-  field(path: string, code: string, message: string): this {
+  /** Records a field error, given as a `codes.*` detail or as its code and message. */
+  field(path: string, detail: ErrorDetail): this
+  field(path: string, code: string, message: string): this
+  field(path: string, codeOrDetail: string | ErrorDetail, message?: string): this {
+    const detail = typeof codeOrDetail === 'string' ? { code: codeOrDetail, message: message ?? '' } : codeOrDetail
     const list = this.fieldErrors[path] ?? []
-    list.push({ code, message })
+    list.push({ code: detail.code, message: detail.message })
     this.fieldErrors[path] = list
     return this
   }
@@ -52,15 +56,23 @@ export class Errors {
   }
 }
 
-/** Field error codes in FusionAuth's `[rule]path` form. */
+/**
+ * Error codes in FusionAuth's `[rule]path` form. An empty path gives the bare `[rule]` FusionAuth uses for
+ * general errors (`generalError(codes.missing('', message))`).
+ */
 export const codes = {
   blank: (path: string) => ({ code: `[blank]${path}`, message: `You must specify the [${path}] property.` }),
-  missing: (path: string) => ({ code: `[missing]${path}`, message: `You must specify the [${path}] property.` }),
+  missing: (path: string, message?: string) => ({
+    code: `[missing]${path}`,
+    message: message ?? `You must specify the [${path}] property.`,
+  }),
   invalid: (path: string, message?: string) => ({
     code: `[invalid]${path}`,
     message: message ?? `Invalid [${path}] property.`,
   }),
   duplicate: (path: string, message: string) => ({ code: `[duplicate]${path}`, message }),
+  tooMany: (path: string, message: string) => ({ code: `[tooMany]${path}`, message }),
+  tooLong: (path: string, message: string) => ({ code: `[tooLong]${path}`, message }),
   couldNotConvert: (path: string, value: string) => ({
     code: `[couldNotConvert]${path}`,
     message: `Invalid value [${value}] for the [${path}] property.`,
@@ -93,8 +105,13 @@ export class ApiError extends Error {
 export const fieldError = (path: string, detail: { code: string; message: string }): ApiError =>
   new ApiError(400, new Errors().field(path, detail.code, detail.message))
 
-/** A 400 with one general error. */
-export const generalError = (code: string, message: string): ApiError => new ApiError(400, new Errors().general(code, message))
+/** A 400 with one general error, given as a `codes.*` detail or as its code and message. */
+export function generalError(detail: ErrorDetail): ApiError
+export function generalError(code: string, message: string): ApiError
+export function generalError(codeOrDetail: string | ErrorDetail, message?: string): ApiError {
+  const detail = typeof codeOrDetail === 'string' ? { code: codeOrDetail, message: message ?? '' } : codeOrDetail
+  return new ApiError(400, new Errors().general(detail.code, detail.message))
+}
 
 export const unauthorized = (): ApiError => new ApiError(401)
 export const notFound = (): ApiError => new ApiError(404)

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import type { AppEnv } from '../env'
 import { requestTenantId } from './auth'
-import { type Errors, notFound, tenantIdRequired } from './errors'
+import { codes, type Errors, notFound, tenantIdRequired } from './errors'
 
 /**
  * The tenant a tenant-scoped operation acts in: the tenant header, else the API key's lock,
@@ -36,7 +36,7 @@ export async function newObjectTenantId(c: Context<AppEnv>, object: string, name
   const scoped = requestTenantId(c)
   const tenantId = named ?? (await resolveTenantId(c))
   if ((scoped !== null && scoped !== tenantId) || (await c.var.data.tenants.get(tenantId)) === null) {
-    errors.field(path, `[invalid]${path}`, `The [${path}] property is not valid. No Tenant exists with Id [${tenantId}].`)
+    errors.field(path, codes.invalid(path, `The [${path}] property is not valid. No Tenant exists with Id [${tenantId}].`))
   }
   return tenantId
 }

@@ -94,7 +94,7 @@ export function eventHeader(carried: CarriedEvent): { eventId: string; type: Eve
 export type MissingEvent = 'expired' | 'not visible yet'
 
 /** Splits messages into sendBatch calls within the count and byte caps, in order. */
-export function sendBatches<T>(messages: readonly T[]): T[][] {
+function sendBatches<T>(messages: readonly T[]): T[][] {
   const batches: T[][] = []
   let current: T[] = []
   let bytes = 0

@@ -26,5 +26,3 @@ export const REDEMPTION_KINDS = {
   changePasswordId: 'cpw',
   twoFactorId: 'two-factor-id',
 } as const
-
-export type RedemptionKind = (typeof REDEMPTION_KINDS)[keyof typeof REDEMPTION_KINDS]

@@ -40,7 +40,7 @@ export interface Activity {
 const offsetMillisAt = (clock: ZoneClock, instant: number): number => clock.offsetSecondsAt(Math.floor(instant / 1000)) * 1000
 
 /** Edges of the last `HOURS` local hours, the current one included (an hour is always 3,600 s long, DST or not). */
-export function hourEdges(clock: ZoneClock, nowMillis: number): number[] {
+function hourEdges(clock: ZoneClock, nowMillis: number): number[] {
   const wall = nowMillis + offsetMillisAt(clock, nowMillis)
   const currentHourStart = nowMillis - (((wall % HOUR_MILLIS) + HOUR_MILLIS) % HOUR_MILLIS)
   return Array.from({ length: HOURS + 1 }, (_, index) => currentHourStart + (index - HOURS + 1) * HOUR_MILLIS)
@@ -53,14 +53,14 @@ function instantOfWall(clock: ZoneClock, wallMillis: number): number {
 }
 
 /** Edges of the last `DAYS` local days, today included: local midnights, so a DST day is 23 or 25 hours long. */
-export function dayEdges(clock: ZoneClock, nowMillis: number): number[] {
+function dayEdges(clock: ZoneClock, nowMillis: number): number[] {
   const wall = nowMillis + offsetMillisAt(clock, nowMillis)
   const todayWall = Math.floor(wall / DAY_MILLIS) * DAY_MILLIS
   return Array.from({ length: DAYS + 1 }, (_, index) => instantOfWall(clock, todayWall + (index - DAYS + 1) * DAY_MILLIS))
 }
 
 /** Folds the store's rows into one series per application (named, ordered by name) plus totals per bucket. */
-export function chartOf(edges: readonly number[], rows: readonly BucketCount[], names: ReadonlyMap<string, string>): ActivityChart {
+function chartOf(edges: readonly number[], rows: readonly BucketCount[], names: ReadonlyMap<string, string>): ActivityChart {
   const buckets = edges.length - 1
   const byApplication = new Map<string | null, number[]>()
   const totals = new Array<number>(buckets).fill(0)

@@ -19,7 +19,7 @@ export interface ConsoleRecordPage {
 }
 
 /** The opaque cursor the page sends back: `instant.id`. */
-export const encodeCursor = (cursor: ExportCursor): string => `${cursor.instant}.${cursor.id}`
+const encodeCursor = (cursor: ExportCursor): string => `${cursor.instant}.${cursor.id}`
 
 export function decodeCursor(text: string): ExportCursor | null {
   const match = /^(\d{1,16})\.(\d{1,16})$/.exec(text)

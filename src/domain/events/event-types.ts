@@ -111,6 +111,3 @@ export const eventTypeInfo = (type: EventType): EventTypeInfo => EVENT_TYPES[typ
 
 /** The types a tenant configures (`tenant.eventConfiguration.events`): every tenant-scoped one. */
 export const TENANT_EVENT_TYPES: readonly EventType[] = ALL.filter((type) => EVENT_TYPES[type].scope === 'tenant')
-
-/** The types this product sends, for docs and for the delivery step's checks. */
-export const emittedEventTypes = (): EventType[] => ALL.filter((type) => EVENT_TYPES[type].emitted)

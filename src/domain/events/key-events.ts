@@ -13,7 +13,7 @@ export const publicKeyUpdateEvent = (tenantId: string, applicationIds: readonly 
   sourcedEvent('jwt.public-key.update', source, tenantId, { applicationIds: [...applicationIds] })
 
 /** The keys an application's tokens are signed with: its own when its jwtConfiguration is enabled, else its tenant's. */
-export function signingKeysOf(tenant: Pick<Tenant, 'jwtConfiguration'>, application: Application): [string, string] {
+function signingKeysOf(tenant: Pick<Tenant, 'jwtConfiguration'>, application: Application): [string, string] {
   const own = application.jwtConfiguration
   const idTokenKeyId = own.enabled && typeof own.idTokenKeyId === 'string' ? own.idTokenKeyId : tenant.jwtConfiguration.idTokenKeyId
   return [effectiveJwtConfiguration(tenant, application).accessTokenKeyId ?? '', idTokenKeyId ?? '']
