@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { EventInfo } from '../domain/events/event'
 import type { EventSource } from '../domain/events/event-source'
+import type { LoginRequestSource } from '../domain/events/login-events'
 import type { AppEnv } from '../env'
 import { clientIp } from './client-ip'
 
@@ -24,8 +25,11 @@ export function requestUserAgent(c: Context): string | undefined {
   return userAgent === undefined || userAgent === '' ? undefined : userAgent
 }
 
-/** The request as the source of the events its action causes: its clock and its info. */
-export const requestEventSource = (c: Context<AppEnv>, requestedIp?: string | null): EventSource => ({
+/** The request as the source of the events its action causes: its clock and its info (any env with the app's variables). */
+export const requestEventSource = <E extends AppEnv>(c: Context<E>, requestedIp?: string | null): EventSource => ({
   createInstant: c.get('nowMillis'),
   info: requestEventInfo(c, requestedIp),
 })
+
+/** The request as the login family's events take it when it names no device: its address and User-Agent. */
+export const requestLoginSource = (c: Context): LoginRequestSource => ({ ipAddress: clientIp(c, null), userAgent: requestUserAgent(c) })

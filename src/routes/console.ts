@@ -11,13 +11,12 @@ import { exportDownload } from '../domain/console/export'
 import { decodeCursor, recordPage } from '../domain/console/records'
 import { type ControlOutcome, findUsers, lockUser, revokeRefreshTokens, setActive, unlockUser, userDetails } from '../domain/console/users'
 import { QueryReader, readExportQuery } from '../domain/login-record-criteria'
-import type { EventSource } from '../domain/events/event-source'
 import type { ExportCursor } from '../domain/login-record'
 import { attachmentDisposition } from '../domain/login-record-export'
 import { readJson, readOptionalJson } from '../http/body'
 import { type ConsoleEnv, consoleOn, presentedSessionId, requireConsoleSession, requireSameOrigin } from '../http/console-guard'
 import { clearConsoleSessionCookie, setConsoleSessionCookie } from '../http/cookies'
-import { requestEventInfo } from '../http/event-info'
+import { requestEventSource } from '../http/event-info'
 import { ApiError, codes, Errors, fieldError, generalError, notFound, unauthorized } from '../http/errors'
 import { FieldReader } from '../http/fields'
 import { pathUuid } from '../http/path'
@@ -147,26 +146,23 @@ function controlled(c: Context<ConsoleEnv>, outcome: ControlOutcome): Response {
   }
 }
 
-/** The request as the source of its action's events (http/event-info.ts's requestEventSource, on the console's context). */
-const eventSource = (c: Context<ConsoleEnv>): EventSource => ({ createInstant: c.get('nowMillis'), info: requestEventInfo(c) })
-
 consoleRoutes.post(`${API}/users/:id/lock`, async (c) => {
   const body = FieldReader.body(await readOptionalJson(c))
   const comment = body.string('comment')
   body.errors.throwIfAny()
-  return controlled(c, await lockUser(c.var.data, pathUuid(c), c.var.consoleSession.userId, comment, eventSource(c)))
+  return controlled(c, await lockUser(c.var.data, pathUuid(c), c.var.consoleSession.userId, comment, requestEventSource(c)))
 })
 consoleRoutes.post(`${API}/users/:id/unlock`, async (c) =>
-  controlled(c, await unlockUser(c.var.data, pathUuid(c), c.var.consoleSession.userId, eventSource(c))),
+  controlled(c, await unlockUser(c.var.data, pathUuid(c), c.var.consoleSession.userId, requestEventSource(c))),
 )
 consoleRoutes.post(`${API}/users/:id/deactivate`, async (c) =>
-  controlled(c, await setActive(c.var.data, pathUuid(c), false, c.var.consoleSession.userId, eventSource(c))),
+  controlled(c, await setActive(c.var.data, pathUuid(c), false, c.var.consoleSession.userId, requestEventSource(c))),
 )
 consoleRoutes.post(`${API}/users/:id/reactivate`, async (c) =>
-  controlled(c, await setActive(c.var.data, pathUuid(c), true, c.var.consoleSession.userId, eventSource(c))),
+  controlled(c, await setActive(c.var.data, pathUuid(c), true, c.var.consoleSession.userId, requestEventSource(c))),
 )
 consoleRoutes.post(`${API}/users/:id/revoke-refresh-tokens`, async (c) => {
-  const revoked = await revokeRefreshTokens(c.var.data, pathUuid(c), eventSource(c))
+  const revoked = await revokeRefreshTokens(c.var.data, pathUuid(c), requestEventSource(c))
   if (revoked === null) throw notFound()
   return c.json({ revoked })
 })

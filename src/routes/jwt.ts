@@ -10,6 +10,7 @@ import type { AppEnv } from '../env'
 import { authenticateApiKey, requestTenantId, requireApiKey } from '../http/auth'
 import { readOptionalJson } from '../http/body'
 import { clientIp } from '../http/client-ip'
+import { requestLoginSource, requestUserAgent } from '../http/event-info'
 import { REFRESH_TOKEN_COOKIE, readCookie, setAccessTokenCookie, setRefreshTokenCookie } from '../http/cookies'
 import { codes, fieldError, generalError, notFound, unauthorized } from '../http/errors'
 import { FieldReader, isUuid } from '../http/fields'
@@ -47,7 +48,7 @@ jwtRoutes.post('/api/jwt/refresh', replicaReads, async (c) => {
     scopedTenantId: requestTenantId(c),
     timeToLiveInSeconds: ttl,
     ipAddress: clientIp(c, null),
-    userAgent: c.req.header('User-Agent'),
+    userAgent: requestUserAgent(c),
     original,
   })
   switch (outcome.kind) {
@@ -100,7 +101,7 @@ async function revoke(c: Context<AppEnv>, tokenId: string | undefined): Promise<
   const applicationId = uuidParam('applicationId', queryParam(c, 'applicationId') ?? body.source.applicationId)
   body.errors.throwIfAny()
   const data = c.var.data
-  const request = { ipAddress: clientIp(c, null), userAgent: c.req.header('User-Agent') }
+  const request = requestLoginSource(c)
 
   if (tokenId !== undefined || token !== undefined) {
     // With its tenant, in the same query: whether the revocation's event is sent.

@@ -7,6 +7,7 @@ import type { ApiKeyPrincipal, AppEnv } from '../env'
 import { authenticateApiKey, requestTenantId } from '../http/auth'
 import { readJson } from '../http/body'
 import { clientIp } from '../http/client-ip'
+import { requestUserAgent } from '../http/event-info'
 import { TRUST_COOKIE, readCookie } from '../http/cookies'
 import { codes, fieldError, tenantIdRequired, unauthorized } from '../http/errors'
 import { FieldReader, isUuid } from '../http/fields'
@@ -83,7 +84,7 @@ loginRoutes.post('/api/login', replicaReads, async (c) => {
   const env = loginEnvironment(c)
   const ipAddress = clientIp(c, body.string('ipAddress'))
   const device = readDevice(body)
-  const userAgent = c.req.header('User-Agent')
+  const userAgent = requestUserAgent(c)
   const noJWT = body.boolean('noJWT') ?? false
 
   if (body.has('oneTimePassword')) {

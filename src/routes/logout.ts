@@ -3,7 +3,7 @@ import type { AppEnv } from '../env'
 import { readOptionalJson } from '../http/body'
 import { ACCESS_TOKEN_COOKIE, REFRESH_TOKEN_COOKIE, clearCookie, readCookie } from '../http/cookies'
 import { FieldReader } from '../http/fields'
-import { clientIp } from '../http/client-ip'
+import { requestLoginSource } from '../http/event-info'
 import { revokeRefreshToken, revokeUserRefreshTokens } from '../domain/refresh-token-revocation'
 
 export const logoutRoutes = new Hono<AppEnv>()
@@ -25,7 +25,7 @@ logoutRoutes.post('/api/logout', async (c) => {
     const data = c.var.data
     // The token with its tenant, whose eventConfiguration decides whether jwt.refresh-token.revoke is sent.
     const found = await data.eventSubjects.tokenWithTenant({ token: refreshToken })
-    const request = { ipAddress: clientIp(c, null), userAgent: c.req.header('User-Agent') }
+    const request = requestLoginSource(c)
     if (found !== null && global) await revokeUserRefreshTokens(data, found.tenant, { userId: found.token.userId }, undefined, request)
     else if (found !== null) await revokeRefreshToken(data, found, request)
   }

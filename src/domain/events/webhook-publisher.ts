@@ -70,8 +70,19 @@ export function transactionHolds(type: TransactionType, outcomes: readonly Deliv
 export class WebhookEventPublisher implements EventPublisher {
   constructor(private readonly deps: WebhookPublisherDeps) {}
 
-  async around<T>(tenant: Tenant, events: readonly FusionAuthEvent[], commit: () => Promise<T>): Promise<T> {
-    if (events.length === 0) return commit()
+  around<T>(tenant: Tenant, events: readonly FusionAuthEvent[], commit: () => Promise<T>): Promise<T>
+  around<T, R>(
+    tenant: Tenant,
+    events: readonly FusionAuthEvent[],
+    commit: () => Promise<T>,
+    afterCommit: (committed: T) => Promise<R>,
+  ): Promise<R>
+  async around<T, R>(
+    tenant: Tenant,
+    events: readonly FusionAuthEvent[],
+    commit: () => Promise<T>,
+    afterCommit?: (committed: T) => Promise<R>,
+  ): Promise<T | R> {
     const plan = planEvents(tenant, events)
     if (plan.now.length > 0) {
       // One webhook lookup per event type, however many events of it the action sends (a member request: one per group).
@@ -88,9 +99,14 @@ export class WebhookEventPublisher implements EventPublisher {
       )
       if (held.includes(false)) throw webhookTransactionFailed()
     }
-    const result = await commit()
-    if (plan.later.length > 0) await this.queueAfterCommit(plan.later)
-    return result
+    const committed = await commit()
+    // The queueing and the caller's own post-commit step go out together: neither waits for the other's send.
+    const queued = plan.later.length > 0 ? this.queueAfterCommit(plan.later) : undefined
+    try {
+      return afterCommit === undefined ? committed : await afterCommit(committed)
+    } finally {
+      await queued
+    }
   }
 
   /**

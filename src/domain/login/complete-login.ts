@@ -2,13 +2,13 @@ import type { JsonObject } from '../../http/fields'
 import type { Application } from '../application'
 import type { Tenant } from '../tenant'
 import type { NewLoginRecord } from '../login-record'
-import { type Registration, type User, loginIdTypeOf, primaryLoginIdentity } from '../user'
+import { type User, loginIdTypeOf, primaryLoginIdentity } from '../user'
 import { randomToken } from '../crypto/secrets'
 import type { DataContext, PendingWrite } from '../../store/data-context'
 import type { LoginReadState, WriteCondition } from '../../store/login-store'
 import { StaleReadError } from '../../store/stale-read'
 import type { FusionAuthEvent } from '../events/event'
-import { loginSuccessEvent } from '../events/login-events'
+import { type LoginEventInput, loginSuccessEvent } from '../events/login-events'
 import { tenantSends } from '../events/webhook-publisher'
 import { prepareTokens } from './issue-tokens'
 import type { AuthenticationType, CompletedStatus, LoginOutcome } from './outcome'
@@ -54,23 +54,27 @@ export interface CompletionInput {
  */
 export async function completeLogin(env: LoginEnvironment, input: CompletionInput): Promise<LoginOutcome> {
   const login = await prepareLogin(env, input)
-  // Transactional webhooks first (a 504 leaves no token and no login record), then the commit, then queued events.
-  return env.events.around(input.tenant, login.events, () => commitLogin(env, login))
+  // Transactional webhooks first (a 504 leaves no token and no login record), then the commit, then the login
+  // record's queue send beside the queued events.
+  return env.events.around(
+    input.tenant,
+    login.events,
+    () => commitLoginWrites(env, login),
+    () => login.finish(),
+  )
 }
 
 /**
  * The refresh token must exist before the client can use it: the login's one primary round trip, and only when
- * there is one; the JWT is signed meanwhile. Then `finish` (the login record's queue send).
+ * there is one; the JWT is signed meanwhile.
  */
-export async function commitLogin(env: LoginEnvironment, login: PreparedLogin): Promise<LoginOutcome> {
-  if (login.writes.length > 0) {
-    const [[first]] = await Promise.all([env.commit(login.writes), login.sign()])
-    if (login.guarded && first?.meta.changes === 0) throw new StaleReadError('the user')
-  }
-  return login.finish()
+export async function commitLoginWrites(env: LoginEnvironment, login: PreparedLogin): Promise<void> {
+  if (login.writes.length === 0) return
+  const [[first]] = await Promise.all([env.commit(login.writes), login.sign()])
+  if (login.guarded && first?.meta.changes === 0) throw new StaleReadError('the user')
 }
 
-/** A completion whose writes the caller commits in a batch of its own, before `finish`. */
+/** A completion whose writes the caller commits (commitLoginWrites, or a batch of its own) before `finish`. */
 export interface PreparedLogin {
   /** The login's writes at the primary: the refresh token insert, or none (203, noJWT, no refresh token). */
   writes: PendingWrite[]
@@ -136,7 +140,13 @@ export async function prepareLogin(env: LoginEnvironment, input: CompletionInput
       })
 
   const sign = () => prepared?.sign() ?? Promise.resolve(null)
-  const events = tenantSends(tenant, 'user.login.success') ? [loginSuccess(user, registration, input, nowMillis)] : []
+  const events = loginSuccessEvents(tenant, {
+    user,
+    application,
+    authenticationType: input.authenticationType,
+    request: input,
+    createInstant: nowMillis,
+  })
   return {
     writes: prepared?.writes ?? [],
     guarded: prepared?.guarded ?? false,
@@ -162,20 +172,19 @@ export async function prepareLogin(env: LoginEnvironment, input: CompletionInput
   }
 }
 
-/** user.login.success with the user as the login leaves it (the response's user gets the same lastLoginInstant in finish). */
-function loginSuccess(user: User, registration: Registration | null, input: CompletionInput, nowMillis: number): FusionAuthEvent {
-  const loggedIn = structuredClone(user)
-  loggedIn.lastLoginInstant = nowMillis
-  const loggedInRegistration =
-    registration === null ? undefined : loggedIn.registrations?.find((r) => r.applicationId === registration.applicationId)
-  if (loggedInRegistration !== undefined) loggedInRegistration.lastLoginInstant = nowMillis
-  return loginSuccessEvent({
-    user: loggedIn,
-    application: input.application,
-    authenticationType: input.authenticationType,
-    request: input,
-    createInstant: nowMillis,
-  })
+/**
+ * user.login.success with the user as the login leaves it: lastLoginInstant on the user and on the application's
+ * registration (the response's user gets the same in finish; the queue's consumer writes them). None when the tenant
+ * does not send the type: the clone is not made for nobody.
+ */
+export function loginSuccessEvents(tenant: Tenant, login: LoginEventInput): FusionAuthEvent[] {
+  if (!tenantSends(tenant, 'user.login.success')) return []
+  const loggedIn = structuredClone(login.user)
+  loggedIn.lastLoginInstant = login.createInstant
+  const applicationId = login.application?.id
+  const registration = applicationId === undefined ? undefined : loggedIn.registrations?.find((r) => r.applicationId === applicationId)
+  if (registration !== undefined) registration.lastLoginInstant = login.createInstant
+  return [loginSuccessEvent({ ...login, user: loggedIn })]
 }
 
 /** A login to record, with the authentication types this server issues. */

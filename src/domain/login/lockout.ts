@@ -51,13 +51,13 @@ export async function recordFailedAuthentication(
   if (count < policy.tooManyAttempts) return null
 
   const actions = env.userActions
-  const revokes = tenant.jwtConfiguration.refreshTokenRevocationPolicy.onLoginPrevented === true
-  // The revocation's event is read beside the definition, not after it (and not at all when the tenant does not send it).
-  const [definition, revocations] = await Promise.all([
-    actions.getDefinition(policy.userActionId),
-    revokes ? userRevocationEvents(env, tenant, { userId: user.id, user }, { createInstant: env.nowMillis, info: {} }) : [],
-  ])
+  const definition = await actions.getDefinition(policy.userActionId)
   if (definition === null) return null
+  const revoked = definition.preventLogin && tenant.jwtConfiguration.refreshTokenRevocationPolicy.onLoginPrevented === true
+  // The revocation's event is read only for a lock that revokes (and the tenant sends it), before the batch deletes its tokens.
+  const revocations = revoked
+    ? await userRevocationEvents(env, tenant, { userId: user.id, user }, { createInstant: env.nowMillis, info: {} })
+    : []
   const action: TakenAction = {
     id: crypto.randomUUID(),
     actionId: definition.id,
@@ -69,7 +69,6 @@ export async function recordFailedAuthentication(
     createInstant: env.nowMillis,
   }
   const statements = [actions.takeStatement(action, definition.preventLogin), env.failedLogins.resetStatement(user.id)]
-  const revoked = definition.preventLogin && revokes
   if (revoked) statements.push(env.refreshTokens.revokeAllForUserStatement(user.id))
   await env.commit(statements)
   // After the commit, not around it: the lock stands whatever the webhooks answer (a refusal must not let guesses go

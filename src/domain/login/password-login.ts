@@ -11,6 +11,7 @@ import { countsFailures, recordFailedAuthentication } from './lockout'
 import { challengeTwoFactor } from './two-factor-gate'
 import type { LoginOutcome } from './outcome'
 import { loginFailedEvent } from '../events/login-events'
+import { tenantSends } from '../events/webhook-publisher'
 
 export interface PasswordLoginInput {
   tenant: Tenant
@@ -82,14 +83,18 @@ export async function passwordLogin(env: LoginEnvironment, input: PasswordLoginI
       application?.id ?? null,
       subject.readState,
     )) ?? { kind: 'notFound' }
-    const failed = loginFailedEvent({
-      user: subject.user,
-      application,
-      authenticationType: 'PASSWORD',
-      request: input,
-      createInstant: env.nowMillis,
-    })
-    return env.events.around(tenant, [failed], () => Promise.resolve(outcome))
+    const failed = tenantSends(tenant, 'user.login.failed')
+      ? [
+          loginFailedEvent({
+            user: subject.user,
+            application,
+            authenticationType: 'PASSWORD',
+            request: input,
+            createInstant: env.nowMillis,
+          }),
+        ]
+      : []
+    return env.events.around(tenant, failed, () => Promise.resolve(outcome))
   }
   // A right password is not a failed login: its count is given back.
   await failedLogin.allowed?.release()

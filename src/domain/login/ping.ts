@@ -1,7 +1,6 @@
 import type { Application } from '../application'
 import type { Tenant } from '../tenant'
-import { loginSuccessEvent } from '../events/login-events'
-import { type LoginEnvironment, recordUserLogin } from './complete-login'
+import { type LoginEnvironment, loginSuccessEvents, recordUserLogin } from './complete-login'
 
 /** What a ping came to: FusionAuth answers each with an empty body. */
 export type PingOutcome = { kind: 'notFound' } | { kind: 'recorded'; status: 200 | 202 | 212 | 213 }
@@ -32,14 +31,14 @@ export async function pingLogin(env: LoginEnvironment, input: PingInput): Promis
 
   const application = input.application
   // FusionAuth sends user.login.success for a ping too (authenticationType PING); a 504 records nothing.
-  const success = loginSuccessEvent({
-    user: { ...user, lastLoginInstant: env.nowMillis },
+  const success = loginSuccessEvents(tenant, {
+    user,
     application,
     authenticationType: 'PING',
     request: input,
     createInstant: env.nowMillis,
   })
-  await env.events.around(tenant, [success], () =>
+  await env.events.around(tenant, success, () =>
     recordUserLogin(env, user, {
       tenantId: tenant.id,
       applicationId: application?.id ?? null,

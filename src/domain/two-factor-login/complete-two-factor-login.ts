@@ -2,7 +2,7 @@ import type { Application } from '../application'
 import type { Tenant } from '../tenant'
 import type { User } from '../user'
 import { deliversDuringRequest } from '../events/webhook-publisher'
-import { type LoginEnvironment, type PreparedLogin, commitLogin, prepareLogin } from '../login/complete-login'
+import { type LoginEnvironment, type PreparedLogin, commitLoginWrites, prepareLogin } from '../login/complete-login'
 import { recordFailedAuthentication } from '../login/lockout'
 import { refuseBeforePassword } from '../login/login-checks'
 import type { LoginOutcome } from '../login/outcome'
@@ -181,8 +181,14 @@ async function completed(
 ): Promise<TwoFactorLoginOutcome> {
   // The twoFactorId is spent either way; a factor another request spent first (the same TOTP step, say) is a 421.
   const { login, deferred } = completion
-  // Webhooks around what is left of the login: its deferred writes, if any, and its record.
-  const finish = () => data.events.around(subject.tenant, login.events, () => (deferred ? commitLogin(data, login) : login.finish()))
+  // Webhooks around what is left of the login: its deferred writes, if any, then its record beside the queued events.
+  const finish = () =>
+    data.events.around(
+      subject.tenant,
+      login.events,
+      () => (deferred ? commitLoginWrites(data, login) : Promise.resolve()),
+      () => login.finish(),
+    )
   const [outcome] = await Promise.all([result.consumed ? finish() : null, data.pendingTwoFactorLogins.delete(input.twoFactorId)])
   if (outcome === null) return { kind: 'invalidCode' }
   if (outcome.kind !== 'completed' || !input.trustComputer) return outcome
