@@ -1,11 +1,11 @@
 /**
- * Small pieces every admin route family (tenants, applications, API keys, signing keys) shares:
- * server-owned fields, and the checks that need a store.
+ * Small pieces every admin route family (tenants, applications, API keys, signing keys, users, groups) shares:
+ * server-owned fields, the checks that need a store, and the commit that answers a lost uniqueness race.
  */
 import type { KeyReference } from '../domain/tenant-validation'
-import type { Errors } from '../http/errors'
+import { ApiError, type Errors } from '../http/errors'
 import type { JsonObject } from '../http/fields'
-import type { DataContext } from '../store/data-context'
+import type { DataContext, PendingWrite } from '../store/data-context'
 
 /** Fields only the server sets; a client's values for them are dropped before merging. */
 const SERVER_FIELDS = ['id', 'insertInstant', 'lastUpdateInstant'] as const
@@ -30,3 +30,18 @@ export async function checkKeyReferences(data: DataContext, references: KeyRefer
 /** True when a D1 error is a uniqueness violation (a concurrent insert won the race). */
 export const isUniqueViolation = (error: unknown): boolean =>
   error instanceof Error && /UNIQUE constraint failed|PRIMARY KEY/i.test(error.message)
+
+/**
+ * Runs the writes in one batch (one transaction). A uniqueness violation means a concurrent request won the
+ * race after our checks: answer 400 with what the re-check finds, never 500.
+ */
+export async function commitUnique(data: DataContext, statements: PendingWrite[], recheck: () => Promise<Errors>): Promise<void> {
+  try {
+    await data.commit(statements)
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error
+    const errors = await recheck()
+    if (errors.empty) errors.general('[duplicate]', 'The request conflicts with an object that already exists.')
+    throw new ApiError(400, errors)
+  }
+}

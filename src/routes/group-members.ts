@@ -4,6 +4,7 @@
  * search memberships (GET and POST `/api/group/member/search`). Mounted by groups.ts, whose API-key middleware
  * covers these paths.
  */
+import { UUID_SEGMENT } from '../http/path'
 import type { Context } from 'hono'
 import { Hono } from 'hono/tiny'
 import { readMemberRemoval, readMemberRequest, removeMembers, saveMembers } from '../domain/group-member'
@@ -15,7 +16,6 @@ import { requestEventSource } from '../http/event-info'
 import { Errors, notFound } from '../http/errors'
 import { queryParam } from '../http/query'
 import { emptyOk } from '../http/responses'
-import { UUID_SEGMENT } from './users'
 
 export const groupMemberRoutes = new Hono<AppEnv>()
 

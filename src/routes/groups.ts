@@ -17,11 +17,11 @@ import { requestTenantId, requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
 import { requestEventSource } from '../http/event-info'
 import { Errors, notFound } from '../http/errors'
-import { pathUuid } from '../http/path'
+import { UUID_SEGMENT, pathUuid } from '../http/path'
 import { emptyOk } from '../http/responses'
 import { assertSameTenant, newObjectTenantId } from '../http/tenant'
 import { groupMemberRoutes } from './group-members'
-import { UUID_SEGMENT, runWrites } from './users'
+import { commitUnique } from './admin-common'
 
 export const groupRoutes = new Hono<AppEnv>()
 const byId = `/api/group/:id{${UUID_SEGMENT}}`
@@ -80,7 +80,7 @@ async function save(c: Context<AppEnv>, write: GroupWrite, original?: Group): Pr
     original === undefined
       ? groupEvents('create', prepared.group, requestEventSource(c))
       : groupEvents('update', prepared.group, requestEventSource(c), original)
-  await data.events.around(tenant, events, () => runWrites(c, prepared.writes, prepared.recheck))
+  await data.events.around(tenant, events, () => commitUnique(c.var.data, prepared.writes, prepared.recheck))
   const saved = await data.groups.get(write.group.id)
   if (saved === null) throw notFound() // deleted by a concurrent request right after this one wrote it
   return saved

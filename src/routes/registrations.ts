@@ -3,6 +3,7 @@
  * update (PUT replaces the settable fields, PATCH merges) and delete a registration, in FusionAuth's wire format.
  * The application must belong to the user's tenant; roles must be names of the application's roles.
  */
+import { UUID_SEGMENT } from '../http/path'
 import type { Context } from 'hono'
 import { Hono } from 'hono/tiny'
 import type { Application } from '../domain/application'
@@ -25,7 +26,8 @@ import { registrationLogin } from '../domain/login/registration-login'
 import type { Tenant } from '../domain/tenant'
 import { resolveTenantId } from '../http/tenant'
 import type { PendingWrite } from '../store/data-context'
-import { findScopedUser, loadTenant, prepareNewUser, runWrites, UUID_SEGMENT } from './users'
+import { commitUnique } from './admin-common'
+import { findScopedUser, loadTenant, prepareNewUser } from './users'
 
 export const registrationRoutes = new Hono<AppEnv>()
 const byUser = `/api/user/registration/:userId{${UUID_SEGMENT}}`
@@ -125,7 +127,7 @@ async function register(c: Context<AppEnv>, pathUserId: string | null): Promise<
     ...registrationCreateEvents(registered, registration, source),
   ]
   await c.var.data.events.around(found.tenant, events, () =>
-    runWrites(c, statements, async () =>
+    commitUnique(c.var.data, statements, async () =>
       new Errors().field(
         'registration',
         '[duplicate]registration',

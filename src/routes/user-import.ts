@@ -29,7 +29,7 @@ import { emptyOk } from '../http/responses'
 import { userBulkCreateEvent } from '../domain/events/user-events'
 import type { User } from '../domain/user'
 import type { DataContext, PendingWrite } from '../store/data-context'
-import { runWrites } from './users'
+import { commitUnique } from './admin-common'
 
 /** Distinct applications one import may register users for (each is one lookup). */
 const MAX_IMPORT_APPLICATIONS = 100
@@ -93,7 +93,7 @@ userImportRoutes.post('/api/user/import', requireApiKey(), async (c) => {
     if (entry.twoFactor !== null) statements.push(...(await twoFactor.statements(entry.user.id, entry.twoFactor)))
   }
   const commit = () =>
-    runWrites(c, statements, async () =>
+    commitUnique(c.var.data, statements, async () =>
       new Errors().general(
         '[duplicate]',
         'A user in the request has the Id, email or username of an existing user, or a registration Id already in use. Nothing was imported. Repeat the request with validateDbConstraints=true to learn which.',

@@ -7,6 +7,7 @@
  * `/api/user/two-factor/...`) never fall into these handlers, and the API-key middleware is attached per route,
  * never to `/api/user/*`, because some siblings are anonymous.
  */
+import { UUID_SEGMENT } from '../http/path'
 import type { Context } from 'hono'
 import { Hono } from 'hono/tiny'
 import type { StoredPassword } from '../domain/password'
@@ -22,7 +23,7 @@ import { checkPasswordRules, type HashSettings, readFactor, requestedHashSetting
 import type { AppEnv } from '../env'
 import { authenticateApiKey, requireApiKey } from '../http/auth'
 import { readJson } from '../http/body'
-import { ApiError, Errors, fieldError, notFound, unauthorized } from '../http/errors'
+import { Errors, fieldError, notFound, unauthorized } from '../http/errors'
 import { FieldReader, isUuid } from '../http/fields'
 import { authenticateJwt } from '../http/jwt-auth'
 import { requestEventSource } from '../http/event-info'
@@ -30,10 +31,9 @@ import { emptyOk } from '../http/responses'
 import { assertSameTenant, resolveTenantId } from '../http/tenant'
 import type { PendingWrite } from '../store/data-context'
 import type { LoginIdType, UserRecord } from '../store/user-store'
-import { isUniqueViolation } from './admin-common'
+import { commitUnique } from './admin-common'
 
 /** A path segment that is a UUID (Hono `:name{pattern}`). */
-export const UUID_SEGMENT = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}'
 
 export const userRoutes = new Hono<AppEnv>()
 const byId = `/api/user/:id{${UUID_SEGMENT}}`
@@ -182,7 +182,9 @@ async function createUser(c: Context<AppEnv>, id: string): Promise<Response> {
   const store = c.var.data.users
   const created: User = { ...user, registrations: [] }
   await c.var.data.events.around(tenant, userCreateEvents(created, requestEventSource(c)), () =>
-    runWrites(c, [store.insertStatement(user, password)], () => checkUnique(c, tenant.id, fieldsOf(user), user.id, true, new Errors())),
+    commitUnique(c.var.data, [store.insertStatement(user, password)], () =>
+      checkUnique(c, tenant.id, fieldsOf(user), user.id, true, new Errors()),
+    ),
   )
   return c.json({ user: created })
 }
@@ -234,7 +236,7 @@ async function saveProfile(
     ...(password === null ? [] : passwordChangeEvents(rendered, source, false)),
   ]
   await c.var.data.events.around(tenant, events, () =>
-    runWrites(c, statements, () => checkUnique(c, tenant.id, fieldsOf(updated), updated.id, false, new Errors())),
+    commitUnique(c.var.data, statements, () => checkUnique(c, tenant.id, fieldsOf(updated), updated.id, false, new Errors())),
   )
   return rendered
 }
@@ -296,18 +298,3 @@ const fieldsOf = (user: User): UserFields => ({
   ...(user.email === undefined ? {} : { email: user.email }),
   ...(user.username === undefined ? {} : { username: user.username }),
 })
-
-/**
- * Runs the writes in one batch (one transaction). A uniqueness violation means a concurrent request won the
- * race after our checks: answer 400 with what the re-check finds, never 500.
- */
-export async function runWrites(c: Context<AppEnv>, statements: PendingWrite[], recheck: () => Promise<Errors>): Promise<void> {
-  try {
-    await c.var.data.commit(statements)
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error
-    const errors = await recheck()
-    if (errors.empty) errors.general('[duplicate]', 'The request conflicts with an object that already exists.')
-    throw new ApiError(400, errors)
-  }
-}
